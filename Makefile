@@ -1,0 +1,75 @@
+# Stockroom: `make run` and `make test` are all a fresh machine needs (Python 3.11+ and make).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format migrate seed worker beat e2e bench assets check-deploy clean lock
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Runtime dependencies only; stamp files make a second run skip the install.
+$(VENV)/.base-installed: requirements/base.lock | $(BIN)/activate
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock | $(BIN)/activate
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	@touch $@ $(VENV)/.base-installed
+
+static/vendor/.lock-digest: package-lock.json | $(VENV)/.base-installed
+	$(MANAGE) vendor_assets
+
+assets: static/vendor/.lock-digest  ## fetch the pinned front-end packages
+
+run: $(VENV)/.base-installed assets  ## set up, load the demo organization and serve on :8000
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL/Redis too when their URLs are set)
+	$(MANAGE) vendor_assets
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed  ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: $(VENV)/.base-installed  ## Django's deployment checklist under production settings
+	DJANGO_SETTINGS_MODULE=config.settings.prod \
+	SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-stockroom.example.com} \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+migrate: $(VENV)/.base-installed  ## apply database migrations
+	$(MANAGE) migrate --noinput
+
+seed: $(VENV)/.base-installed  ## load (or refresh) the demo organization
+	$(MANAGE) seed_demo
+
+worker: $(VENV)/.base-installed  ## a real Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: $(VENV)/.base-installed  ## the Celery beat scheduler (needs REDIS_URL)
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+lock:  ## re-resolve the pinned lock files from pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
+
+clean:  ## remove the virtualenv, the SQLite database and fetched assets
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* static/vendor staticfiles .pytest_cache .pytest_media

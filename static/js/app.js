@@ -1,0 +1,28 @@
+// Stockroom page behaviour. Loaded as a file (no inline scripts: the CSP forbids them).
+(function () {
+  "use strict";
+
+  // Live events of the active organization: pages listen for "stockroom:event" on document.
+  function connectEvents() {
+    var path = document.body.dataset.eventsUrl;
+    if (!path || !("WebSocket" in window)) { return; }
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + path);
+    socket.addEventListener("message", function (message) {
+      var data;
+      try { data = JSON.parse(message.data); } catch (error) { return; }
+      document.dispatchEvent(new CustomEvent("stockroom:event", { detail: data }));
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code < 4400) { window.setTimeout(connectEvents, 3000); }
+    });
+  }
+
+  // Confirm destructive actions without inline handlers: <form data-confirm="...">.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", connectEvents);
+})();

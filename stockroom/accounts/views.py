@@ -1,0 +1,391 @@
+"""Account pages: sign-up, invitations, members, profile, organization settings and switching."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, UpdateView, View
+
+from stockroom.core.exceptions import ApplicationError
+from stockroom.core.views import ServiceFormMixin
+
+from . import selectors, services
+from .forms import (
+    EmailAuthenticationForm,
+    InvitationSignupForm,
+    InviteForm,
+    MemberRoleForm,
+    OrganizationCreateForm,
+    OrganizationDeleteForm,
+    OrganizationForm,
+    ProfileForm,
+    SignupForm,
+)
+from .middleware import ACTIVE_ORGANIZATION_SESSION_KEY
+from .models import Invitation, Membership, User
+from .permissions import MemberRequiredMixin
+from .roles import Action, invitable_roles
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _activate(request, membership: Membership) -> None:
+    request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignupView(ServiceFormMixin, FormView):
+    template_name = "accounts/signup.html"
+    form_class = SignupForm
+    success_url = reverse_lazy("reports:dashboard")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("reports:dashboard")
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        membership = services.organization_signup(
+            email=data["email"],
+            password=data["password"],
+            full_name=data["full_name"],
+            organization_name=data["organization_name"],
+        )
+        login(self.request, membership.user, backend=MODEL_BACKEND)
+        _activate(self.request, membership)
+        messages.success(
+            self.request, _("Welcome! %(name)s is ready.") % {"name": membership.organization}
+        )
+        return membership
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class NoOrganizationView(LoginRequiredMixin, ServiceFormMixin, FormView):
+    """Where a user without any membership lands: start a new organization."""
+
+    template_name = "accounts/no_organization.html"
+    form_class = OrganizationCreateForm
+    success_url = reverse_lazy("reports:dashboard")
+
+    def perform(self, form):
+        membership = services.organization_create(
+            name=form.cleaned_data["organization_name"], owner=self.request.user
+        )
+        _activate(self.request, membership)
+        return membership
+
+
+class OrganizationSwitchView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        membership = get_object_or_404(
+            selectors.memberships_for_user(request.user),
+            organization_id=request.POST.get("organization"),
+        )
+        _activate(request, membership)
+        messages.info(request, _("Switched to %(name)s.") % {"name": membership.organization})
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("reports:dashboard")
+        return HttpResponseRedirect(next_url)
+
+
+class ProfileView(LoginRequiredMixin, ServiceFormMixin, UpdateView):
+    template_name = "accounts/profile.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def perform(self, form):
+        user = services.user_update_profile(
+            user=self.request.user,
+            full_name=form.cleaned_data["full_name"],
+            language=form.cleaned_data["language"],
+        )
+        messages.success(self.request, _("Your profile was saved."))
+        return user
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    html_email_template_name = "accounts/email/password_reset_body.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"site_name": "Stockroom"}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(FormView):
+    """Shows an invitation; accepts it for the logged-in invitee or signs the invitee up."""
+
+    template_name = "accounts/invitation_accept.html"
+    form_class = InvitationSignupForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.invitation: Invitation | None = selectors.invitation_by_token(kwargs["token"])
+
+    def get_context_data(self, **kwargs):
+        invitation = self.invitation
+        user = self.request.user
+        has_account = bool(
+            invitation and User.objects.filter(email__iexact=invitation.email).exists()
+        )
+        return super().get_context_data(
+            invitation=invitation,
+            usable=bool(invitation and invitation.is_pending),
+            has_account=has_account,
+            email_matches=bool(
+                invitation
+                and user.is_authenticated
+                and user.email.lower() == invitation.email.lower()
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        token = self.kwargs["token"]
+        if request.user.is_authenticated:
+            try:
+                membership = services.invitation_accept(raw_token=token, user=request.user)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+                return redirect(request.path)
+            return self._joined(membership)
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        try:
+            membership = services.invitation_accept_with_signup(
+                raw_token=token,
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        login(request, membership.user, backend=MODEL_BACKEND)
+        return self._joined(membership)
+
+    def _joined(self, membership: Membership):
+        _activate(self.request, membership)
+        messages.success(
+            self.request, _("You joined %(name)s.") % {"name": membership.organization}
+        )
+        return redirect("reports:dashboard")
+
+
+class MembersView(MemberRequiredMixin, TemplateView):
+    template_name = "accounts/members.html"
+
+    def get_context_data(self, **kwargs):
+        membership = self.request.membership
+        allowed = invitable_roles(membership.role) if membership.can(Action.INVITE_MEMBERS) else ()
+        return super().get_context_data(
+            members=selectors.organization_members(self.request.organization),
+            invitations=selectors.pending_invitations(self.request.organization),
+            invite_form=kwargs.pop("invite_form", None) or InviteForm(allowed_roles=allowed),
+            can_invite=bool(allowed),
+            can_manage=membership.can(Action.MANAGE_MEMBERS),
+            role_form=MemberRoleForm(),
+            **kwargs,
+        )
+
+
+class InviteCreateView(MemberRequiredMixin, ServiceFormMixin, FormView):
+    write_action = Action.INVITE_MEMBERS
+    http_method_names = ["post"]
+    form_class = InviteForm
+    template_name = "accounts/members.html"
+    success_url = reverse_lazy("accounts:members")
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "allowed_roles": invitable_roles(self.request.membership.role),
+        }
+
+    def perform(self, form):
+        invitation = services.invitation_create(
+            actor=self.request.membership,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            accept_url_builder=self.request.build_absolute_uri,
+        )
+        messages.success(
+            self.request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+        )
+        return invitation
+
+    def form_invalid(self, form):
+        view = MembersView(request=self.request, args=self.args, kwargs=self.kwargs)
+        return self.render_to_response(view.get_context_data(invite_form=form), status=400)
+
+
+class MemberActionView(MemberRequiredMixin, View):
+    """Base of the member row actions; the membership comes from the active organization."""
+
+    http_method_names = ["post"]
+    write_action = Action.VIEW  # each service checks the exact rule (e.g. leaving is allowed)
+
+    def get_membership(self) -> Membership:
+        return get_object_or_404(
+            selectors.organization_members(self.request.organization), pk=self.kwargs["pk"]
+        )
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect("accounts:members")
+
+    def refused(self, exc: ApplicationError):
+        messages.error(self.request, exc.message)
+        return redirect("accounts:members")
+
+
+class MemberRoleUpdateView(MemberActionView):
+    write_action = Action.MANAGE_MEMBERS
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        form = MemberRoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a valid role."))
+            return redirect("accounts:members")
+        try:
+            services.membership_change_role(
+                actor=request.membership, membership=membership, role=form.cleaned_data["role"]
+            )
+        except ApplicationError as exc:
+            return self.refused(exc)
+        return self.done(
+            _("%(email)s is now %(role)s.")
+            % {"email": membership.user.email, "role": membership.get_role_display()}
+        )
+
+
+class MemberRemoveView(MemberActionView):
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        leaving = membership.pk == request.membership.pk
+        try:
+            services.membership_remove(actor=request.membership, membership=membership)
+        except ApplicationError as exc:
+            return self.refused(exc)
+        if leaving:
+            request.session.pop(ACTIVE_ORGANIZATION_SESSION_KEY, None)
+            messages.success(request, _("You left %(name)s.") % {"name": membership.organization})
+            return redirect("reports:dashboard")
+        return self.done(_("%(email)s was removed.") % {"email": membership.user.email})
+
+
+class InvitationRevokeView(MemberActionView):
+    write_action = Action.INVITE_MEMBERS
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(
+            selectors.pending_invitations(request.organization), pk=kwargs["pk"]
+        )
+        try:
+            services.invitation_revoke(actor=request.membership, invitation=invitation)
+        except ApplicationError as exc:
+            return self.refused(exc)
+        return self.done(
+            _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+        )
+
+
+class OrganizationSettingsView(MemberRequiredMixin, ServiceFormMixin, UpdateView):
+    read_action = Action.MANAGE_ORGANIZATION
+    write_action = Action.MANAGE_ORGANIZATION
+    template_name = "accounts/organization_settings.html"
+    form_class = OrganizationForm
+    success_url = reverse_lazy("accounts:organization_settings")
+
+    def get_object(self, queryset=None):
+        return self.request.organization
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(delete_form=OrganizationDeleteForm(), **kwargs)
+
+    def perform(self, form):
+        organization = services.organization_update(
+            actor=self.request.membership,
+            organization=self.request.organization,
+            **form.cleaned_data,
+        )
+        messages.success(self.request, _("Organization settings saved."))
+        return organization
+
+
+class OrganizationDeleteView(MemberRequiredMixin, ServiceFormMixin, FormView):
+    read_action = Action.DELETE_ORGANIZATION
+    write_action = Action.DELETE_ORGANIZATION
+    http_method_names = ["post"]
+    form_class = OrganizationDeleteForm
+    template_name = "accounts/organization_settings.html"
+    success_url = reverse_lazy("reports:dashboard")
+
+    def perform(self, form):
+        name = self.request.organization.name
+        services.organization_delete(
+            actor=self.request.membership,
+            organization=self.request.organization,
+            confirm_name=form.cleaned_data["confirm_name"],
+        )
+        self.request.session.pop(ACTIVE_ORGANIZATION_SESSION_KEY, None)
+        messages.success(self.request, _("%(name)s was deleted.") % {"name": name})
+
+    def form_invalid(self, form):
+        return self.render_to_response(
+            {
+                "form": OrganizationForm(instance=self.request.organization),
+                "delete_form": form,
+            },
+            status=400,
+        )

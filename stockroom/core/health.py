@@ -1,0 +1,74 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+import asyncio
+import logging
+import uuid
+
+from asgiref.sync import sync_to_async
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 3
+
+
+@never_cache
+def healthz(request):
+    """Liveness: the process answers. Touches no dependency on purpose."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+async def _check_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    await cache.aset(key, "1", timeout=10)
+    if await cache.aget(key) != "1":
+        raise RuntimeError("cache did not return the value just written")
+    await cache.adelete(key)
+
+
+def _check_broker() -> None:
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=CHECK_TIMEOUT_SECONDS) as conn:
+        conn.ensure_connection(max_retries=1)
+
+
+async def _run_check(check) -> str:
+    try:
+        if asyncio.iscoroutinefunction(check):
+            await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+        else:
+            await asyncio.wait_for(
+                sync_to_async(check, thread_sensitive=False)(), CHECK_TIMEOUT_SECONDS
+            )
+    except Exception as exc:  # a probe reports any failure instead of raising
+        logger.warning("readiness check %s failed: %s", check.__name__, exc)
+        return "fail"
+    return "ok"
+
+
+@never_cache
+async def readyz(request):
+    """Readiness: database, cache and (when configured) the Celery broker answer."""
+    checks = {
+        "database": await _run_check(_check_database),
+        "cache": await _run_check(_check_cache),
+    }
+    if settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = await _run_check(_check_broker)
+    healthy = all(result == "ok" for result in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,44 @@
+"""WebSocket consumers. Each joins only the group of an organization the user belongs to."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
+from stockroom.accounts.selectors import active_membership_for
+
+from .groups import organization_group
+
+
+class OrganizationEventsConsumer(AsyncJsonWebsocketConsumer):
+    """Pushes the active organization's events (stock changes, notifications) to the browser."""
+
+    group_name: str | None = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        session = self.scope.get("session") or {}
+        membership = await database_sync_to_async(active_membership_for)(
+            user, session.get(ACTIVE_ORGANIZATION_SESSION_KEY)
+        )
+        if membership is None:
+            await self.close(code=4403)
+            return
+        self.group_name = organization_group(membership.organization_id)
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "organization": membership.organization_id})
+
+    async def disconnect(self, code):
+        if self.group_name:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        # The browser only listens; a ping keeps proxies from closing an idle socket.
+        if content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def organization_event(self, event):
+        await self.send_json(event["payload"])
