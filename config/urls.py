@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("stockroom.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("catalog/", include("stockroom.catalog.urls")),
+    path("inventory/", include("stockroom.inventory.urls")),
     path("", include("stockroom.reports.urls")),
 ]
 

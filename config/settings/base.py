@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     # ours
     "stockroom.core",
     "stockroom.accounts",
+    "stockroom.catalog",
+    "stockroom.inventory",
     "stockroom.reports",
     "stockroom.realtime",
 ]

@@ -1,0 +1,98 @@
+"""Shared fixtures. Tests marked `postgres` / `redis` run only when DATABASE_URL / REDIS_URL
+point at those services; `.ci/run` sets both and forbids skips."""
+
+import os
+
+import pytest
+
+from django.conf import settings
+
+from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
+from stockroom.accounts.roles import Role
+from stockroom.accounts.tests.factories import MembershipFactory, OrganizationFactory
+
+REQUIRES = {
+    "postgres": lambda: settings.IS_POSTGRES,
+    "redis": lambda: bool(settings.REDIS_URL),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker, available in REQUIRES.items():
+            if item.get_closest_marker(marker) and not available():
+                item.add_marker(
+                    pytest.mark.skip(reason=f"needs {marker}: set the service's URL to run it")
+                )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With FORBID_SKIPS=1 (CI's service run) a skipped test fails the run."""
+    if os.environ.get("FORBID_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(f"FORBID_SKIPS: {skipped} test(s) were skipped", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory()
+
+
+def _member(organization, role):
+    return MembershipFactory(organization=organization, role=role)
+
+
+@pytest.fixture
+def owner(organization):
+    return _member(organization, Role.OWNER)
+
+
+@pytest.fixture
+def manager(organization):
+    return _member(organization, Role.MANAGER)
+
+
+@pytest.fixture
+def clerk(organization):
+    return _member(organization, Role.CLERK)
+
+
+@pytest.fixture
+def viewer(organization):
+    return _member(organization, Role.VIEWER)
+
+
+@pytest.fixture
+def member_client(client):
+    """`member_client(membership)` logs the membership's user in with that organization active."""
+
+    def login(membership):
+        client.force_login(membership.user)
+        session = client.session
+        session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
+        session.save()
+        return client
+
+    return login
