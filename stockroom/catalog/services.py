@@ -1,0 +1,469 @@
+"""Every write to the catalog: categories, products and their images, suppliers, customers."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Model, ProtectedError
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
+
+from stockroom.accounts.models import Organization
+from stockroom.core.exceptions import ApplicationError
+
+from .images import make_thumbnail, validate_product_image
+from .models import (
+    ZERO,
+    Category,
+    Customer,
+    Product,
+    ProductSupplier,
+    Supplier,
+    UnitOfMeasure,
+)
+from .selectors import category_descendant_ids
+
+PRODUCT_FIELDS = frozenset(
+    {
+        "sku",
+        "name",
+        "description",
+        "barcode",
+        "category",
+        "unit",
+        "cost_price",
+        "sale_price",
+        "reorder_point",
+        "reorder_quantity",
+        "is_lot_tracked",
+        "is_active",
+    }
+)
+SUPPLIER_FIELDS = frozenset(
+    {"name", "contact_name", "email", "phone", "address", "tax_id", "notes", "is_active"}
+)
+CUSTOMER_FIELDS = frozenset(
+    {
+        "name",
+        "contact_name",
+        "email",
+        "phone",
+        "billing_address",
+        "shipping_address",
+        "notes",
+        "is_active",
+    }
+)
+NON_NEGATIVE_PRODUCT_FIELDS = ("cost_price", "sale_price", "reorder_point", "reorder_quantity")
+
+
+# --- shared checks -------------------------------------------------------------------------------
+
+
+def _require_organization(obj: Model | None, organization: Organization, field: str) -> None:
+    """Refuse a row of another organization, naming the input it came from."""
+    if obj is not None and obj.organization_id != organization.pk:
+        raise ApplicationError(
+            _("This %(field)s belongs to another organization.") % {"field": field},
+            code="wrong_organization",
+            field=field,
+        )
+
+
+def _apply(instance: Model, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields for {type(instance).__name__}: {sorted(unknown)}")
+    for field, value in data.items():
+        setattr(instance, field, value)
+
+
+def _require_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Enter a name."), code="required", field="name")
+    return name
+
+
+def _delete_or_refuse(instance: Model, message: str) -> None:
+    try:
+        instance.delete()
+    except ProtectedError:
+        raise ApplicationError(message, code="protected") from None
+
+
+# --- categories ----------------------------------------------------------------------------------
+
+
+def _check_category(category: Category, organization: Organization) -> None:
+    category.name = _require_name(category.name)
+    _require_organization(category.parent, organization, "parent")
+    if category.pk is not None and category.parent_id is not None:
+        below = category_descendant_ids(
+            organization=organization, category=category, include_self=True
+        )
+        if category.parent_id in below:
+            raise ApplicationError(
+                _("A category cannot be placed inside itself or one of its subcategories."),
+                code="cycle",
+                field="parent",
+            )
+    siblings = Category.objects.for_organization(organization).filter(
+        parent_id=category.parent_id, name__iexact=category.name
+    )
+    if siblings.exclude(pk=category.pk).exists():
+        raise ApplicationError(
+            _("A category named “%(name)s” already exists at this level.")
+            % {"name": category.name},
+            code="duplicate_name",
+            field="name",
+        )
+    category.full_clean(exclude=["organization"], validate_constraints=False)
+
+
+@transaction.atomic
+def category_create(
+    *,
+    organization: Organization,
+    name: str,
+    parent: Category | None = None,
+    description: str = "",
+) -> Category:
+    """Create a category, at the root or under `parent`."""
+    category = Category(
+        organization=organization, name=name, parent=parent, description=description
+    )
+    _check_category(category, organization)
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_update(
+    *,
+    organization: Organization,
+    category: Category,
+    name: str,
+    parent: Category | None,
+    description: str = "",
+) -> Category:
+    """Rename, describe or move a category; it may not move below itself."""
+    _require_organization(category, organization, "category")
+    category.name, category.parent, category.description = name, parent, description
+    _check_category(category, organization)
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_delete(*, organization: Organization, category: Category) -> None:
+    """Delete an empty category: one without subcategories or products."""
+    _require_organization(category, organization, "category")
+    if category.children.exists():
+        raise ApplicationError(
+            _("This category has subcategories. Move or delete them first."),
+            code="has_children",
+        )
+    if Product.objects.for_organization(organization).filter(category=category).exists():
+        raise ApplicationError(
+            _("This category still has products. Move them to another category first."),
+            code="has_products",
+        )
+    _delete_or_refuse(category, _("Other records still use this category."))
+
+
+# --- products ------------------------------------------------------------------------------------
+
+
+def product_has_stock_history(product: Product) -> bool:
+    """True once the inventory ledger or balances mention the product."""
+    # Guarded: the inventory models may not be installed in every build of this app.
+    for relation in ("movements", "stock_levels"):
+        if hasattr(product, relation) and getattr(product, relation).exists():
+            return True
+    return False
+
+
+def _check_product(product: Product, organization: Organization) -> None:
+    product.sku = (product.sku or "").strip().upper()
+    product.name = _require_name(product.name)
+    product.barcode = (product.barcode or "").strip()
+    if not product.sku:
+        raise ApplicationError(_("Enter a SKU."), code="required", field="sku")
+    _require_organization(product.category, organization, "category")
+    for field in NON_NEGATIVE_PRODUCT_FIELDS:
+        value = getattr(product, field)
+        if value is None or Decimal(value) < ZERO:
+            raise ApplicationError(
+                _("%(field)s cannot be negative.")
+                % {"field": Product._meta.get_field(field).verbose_name.capitalize()},
+                code="negative",
+                field=field,
+            )
+    if product.reorder_point > ZERO and product.reorder_quantity <= ZERO:
+        raise ApplicationError(
+            _("Set a reorder quantity above zero when the product has a reorder point."),
+            code="reorder_quantity_required",
+            field="reorder_quantity",
+        )
+    others = Product.objects.for_organization(organization).exclude(pk=product.pk)
+    if others.filter(sku__iexact=product.sku).exists():
+        raise ApplicationError(
+            _("A product with SKU %(sku)s already exists.") % {"sku": product.sku},
+            code="duplicate_sku",
+            field="sku",
+        )
+    if product.barcode and others.filter(barcode=product.barcode).exists():
+        raise ApplicationError(
+            _("Another product already has barcode %(barcode)s.") % {"barcode": product.barcode},
+            code="duplicate_barcode",
+            field="barcode",
+        )
+    product.full_clean(exclude=["organization", "image", "thumbnail"], validate_constraints=False)
+
+
+def _is_new_upload(image: Any) -> bool:
+    return isinstance(image, File) and not isinstance(image, FieldFile)
+
+
+def _attach_image(product: Product, image: File) -> None:
+    try:
+        validate_product_image(image)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0], code=exc.code or "invalid", field="image") from None
+    product.image = image
+    product.thumbnail = make_thumbnail(image)
+
+
+def _delete_files_after_commit(product: Product, names: Iterable[str]) -> None:
+    storage = product.image.storage
+    for name in names:
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
+
+
+@transaction.atomic
+def product_create(
+    *,
+    organization: Organization,
+    sku: str,
+    name: str,
+    description: str = "",
+    barcode: str = "",
+    category: Category | None = None,
+    unit: str = UnitOfMeasure.EACH,
+    cost_price: Decimal = ZERO,
+    sale_price: Decimal = ZERO,
+    reorder_point: Decimal = ZERO,
+    reorder_quantity: Decimal = ZERO,
+    is_lot_tracked: bool = False,
+    is_active: bool = True,
+    image: File | None = None,
+) -> Product:
+    """Create a product; an uploaded image is checked by content and gets a thumbnail."""
+    product = Product(
+        organization=organization,
+        sku=sku,
+        name=name,
+        description=description,
+        barcode=barcode,
+        category=category,
+        unit=unit,
+        cost_price=cost_price,
+        sale_price=sale_price,
+        reorder_point=reorder_point,
+        reorder_quantity=reorder_quantity,
+        is_lot_tracked=is_lot_tracked,
+        is_active=is_active,
+    )
+    _check_product(product, organization)
+    if _is_new_upload(image):
+        _attach_image(product, image)
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *, organization: Organization, product: Product, data: dict[str, Any]
+) -> Product:
+    """Change a product's fields. `data["image"]`: a new upload replaces the image, False
+    removes it, anything else keeps it. Unit and lot tracking are fixed once stock exists."""
+    _require_organization(product, organization, "product")
+    data = dict(data)
+    image = data.pop("image", None)
+    stored = (
+        Product.objects.filter(pk=product.pk)
+        .values("unit", "is_lot_tracked", "image", "thumbnail")
+        .get()
+    )
+    _apply(product, data, PRODUCT_FIELDS)
+    # A ModelForm has already put its values on the instance, so compare with the stored row.
+    if (
+        product.unit != stored["unit"] or product.is_lot_tracked != stored["is_lot_tracked"]
+    ) and product_has_stock_history(product):
+        field = "unit" if product.unit != stored["unit"] else "is_lot_tracked"
+        raise ApplicationError(
+            _("The unit and lot tracking cannot change once the product has stock history."),
+            code="has_stock_history",
+            field=field,
+        )
+    _check_product(product, organization)
+    old_files = [stored["image"], stored["thumbnail"]]
+    if _is_new_upload(image):
+        _attach_image(product, image)
+        _delete_files_after_commit(product, old_files)
+    elif image is False:
+        product.image = ""
+        product.thumbnail = ""
+        _delete_files_after_commit(product, old_files)
+    else:
+        # Undo whatever a form may have set; the stored files stay as they are.
+        product.image, product.thumbnail = stored["image"], stored["thumbnail"]
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_delete(*, organization: Organization, product: Product) -> None:
+    """Delete a product without stock history; one with history is deactivated instead."""
+    _require_organization(product, organization, "product")
+    if product_has_stock_history(product):
+        raise ApplicationError(
+            _("This product has stock history, so it cannot be deleted. Deactivate it instead."),
+            code="has_stock_history",
+        )
+    files = [product.image.name, product.thumbnail.name]
+    _delete_or_refuse(
+        product, _("Other records (such as orders) use this product. Deactivate it instead.")
+    )
+    _delete_files_after_commit(product, files)
+
+
+# --- suppliers and customers ---------------------------------------------------------------------
+
+
+def _check_party(instance: Supplier | Customer, organization: Organization) -> None:
+    instance.name = _require_name(instance.name)
+    instance.email = (instance.email or "").strip()
+    others = type(instance).objects.for_organization(organization).exclude(pk=instance.pk)
+    if others.filter(name__iexact=instance.name).exists():
+        raise ApplicationError(
+            _("“%(name)s” already exists.") % {"name": instance.name},
+            code="duplicate_name",
+            field="name",
+        )
+    instance.full_clean(exclude=["organization"], validate_constraints=False)
+
+
+@transaction.atomic
+def supplier_create(*, organization: Organization, name: str, **data: Any) -> Supplier:
+    """Create a supplier; other keyword arguments are its contact fields."""
+    supplier = Supplier(organization=organization)
+    _apply(supplier, {"name": name, **data}, SUPPLIER_FIELDS)
+    _check_party(supplier, organization)
+    supplier.save()
+    return supplier
+
+
+@transaction.atomic
+def supplier_update(
+    *, organization: Organization, supplier: Supplier, data: dict[str, Any]
+) -> Supplier:
+    _require_organization(supplier, organization, "supplier")
+    _apply(supplier, data, SUPPLIER_FIELDS)
+    _check_party(supplier, organization)
+    supplier.save()
+    return supplier
+
+
+@transaction.atomic
+def supplier_delete(*, organization: Organization, supplier: Supplier) -> None:
+    """Delete a supplier and its product links, unless orders still refer to it."""
+    _require_organization(supplier, organization, "supplier")
+    _delete_or_refuse(
+        supplier, _("Orders refer to this supplier, so it cannot be deleted. Deactivate it.")
+    )
+
+
+@transaction.atomic
+def customer_create(*, organization: Organization, name: str, **data: Any) -> Customer:
+    """Create a customer; other keyword arguments are its contact fields."""
+    customer = Customer(organization=organization)
+    _apply(customer, {"name": name, **data}, CUSTOMER_FIELDS)
+    _check_party(customer, organization)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *, organization: Organization, customer: Customer, data: dict[str, Any]
+) -> Customer:
+    _require_organization(customer, organization, "customer")
+    _apply(customer, data, CUSTOMER_FIELDS)
+    _check_party(customer, organization)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, organization: Organization, customer: Customer) -> None:
+    """Delete a customer, unless orders still refer to it."""
+    _require_organization(customer, organization, "customer")
+    _delete_or_refuse(
+        customer, _("Orders refer to this customer, so it cannot be deleted. Deactivate it.")
+    )
+
+
+# --- product suppliers ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_supplier_set(
+    *,
+    organization: Organization,
+    product: Product,
+    supplier: Supplier,
+    supplier_sku: str = "",
+    price: Decimal = ZERO,
+    lead_time_days: int = 7,
+    is_preferred: bool = False,
+) -> ProductSupplier:
+    """Link a product to a supplier, or update the link. Marking it preferred unmarks the
+    product's previous preferred supplier in the same transaction."""
+    _require_organization(product, organization, "product")
+    _require_organization(supplier, organization, "supplier")
+    if price is None or Decimal(price) < ZERO:
+        raise ApplicationError(_("The price cannot be negative."), code="negative", field="price")
+    if lead_time_days is None or lead_time_days < 0:
+        raise ApplicationError(
+            _("The lead time cannot be negative."), code="negative", field="lead_time_days"
+        )
+    # Serialize concurrent changes to one product's links (a no-op on SQLite, which already
+    # takes the write lock at the start of the transaction).
+    list(Product.objects.select_for_update().filter(pk=product.pk).values_list("pk"))
+    links = ProductSupplier.objects.for_organization(organization).filter(product=product)
+    if is_preferred:
+        links.filter(is_preferred=True).exclude(supplier=supplier).update(is_preferred=False)
+    link = links.filter(supplier=supplier).first() or ProductSupplier(
+        organization=organization, product=product, supplier=supplier
+    )
+    link.supplier_sku = (supplier_sku or "").strip()
+    link.price = price
+    link.lead_time_days = lead_time_days
+    link.is_preferred = is_preferred
+    link.full_clean(exclude=["organization", "product", "supplier"], validate_constraints=False)
+    link.save()
+    return link
+
+
+@transaction.atomic
+def product_supplier_remove(*, organization: Organization, link: ProductSupplier) -> None:
+    """Unlink a supplier from a product."""
+    _require_organization(link, organization, "supplier")
+    link.delete()
