@@ -5,7 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -313,6 +313,8 @@ class MemberRemoveView(MemberActionView):
     def post(self, request, *args, **kwargs):
         membership = self.get_membership()
         leaving = membership.pk == request.membership.pk
+        if not leaving and not request.membership.can(Action.MANAGE_MEMBERS):
+            raise PermissionDenied
         try:
             services.membership_remove(actor=request.membership, membership=membership)
         except ApplicationError as exc:
