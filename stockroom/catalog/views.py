@@ -1,0 +1,470 @@
+"""Catalog pages. Thin: forms validate, selectors read, services write."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView, View
+
+from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
+from stockroom.accounts.roles import Action
+from stockroom.core.exceptions import ApplicationError
+from stockroom.core.views import ServiceFormMixin
+
+from . import selectors, services
+from .forms import (
+    CategoryFilterForm,
+    CategoryForm,
+    CustomerForm,
+    PartyFilterForm,
+    ProductFilterForm,
+    ProductForm,
+    ProductSupplierForm,
+    SupplierForm,
+)
+from .models import Category, Customer, Product, ProductSupplier, Supplier
+
+PAGE_SIZE = 25
+
+
+def sort_headers(request, orderings, current: str) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it (toggling direction) and its state."""
+    headers = {}
+    for field in {ordering.lstrip("-") for ordering in orderings}:
+        if current == field:
+            following, state = f"-{field}", "ascending"
+        elif current == f"-{field}":
+            following, state = field, "descending"
+        else:
+            following, state = field, "none"
+        params = request.GET.copy()
+        params["sort"] = following if following in orderings else field
+        params.pop("page", None)
+        headers[field] = {"url": f"{request.path}?{params.urlencode()}", "state": state}
+    return headers
+
+
+# --- shared plumbing ------------------------------------------------------------------------------
+
+
+class CatalogListView(TenantObjectMixin, ListView):
+    """A searchable, sortable, paginated list. An htmx request gets only the results partial,
+    so search, sort and paging swap the table in place (and push the URL)."""
+
+    paginate_by = PAGE_SIZE
+    filter_form_class = None
+    partial_template_name = ""
+
+    def get(self, request, *args, **kwargs):
+        self.filter_form = self.filter_form_class(request.GET, organization=request.organization)
+        return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        # Out-of-range or malformed page numbers show the nearest page instead of a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_template_names(self):
+        htmx = self.request.htmx
+        if htmx and not htmx.boosted and not htmx.history_restore_request:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        form = self.filter_form
+        context = super().get_context_data(
+            filter_form=form,
+            current_sort=form.ordering,
+            sort_headers=sort_headers(self.request, form.orderings, form.ordering),
+            **kwargs,
+        )
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(
+            page.number, on_each_side=2, on_ends=1
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The same URL answers with a page or a fragment: caches must tell them apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+class SelectorDetailView(TenantObjectMixin, DetailView):
+    """A detail page whose object comes from a selector (which owns the prefetching)."""
+
+    def select(self, pk: int):
+        raise NotImplementedError
+
+    def get_object(self, queryset=None):
+        try:
+            return self.select(self.kwargs["pk"])
+        except self.model.DoesNotExist:
+            raise Http404 from None
+
+
+class CatalogFormMixin(ServiceFormMixin):
+    """Create and update pages: only roles that manage the catalog may open or submit them.
+
+    It comes before the permission mixins so that its actions win, and its `form_valid` (the
+    service call) replaces TenantObjectMixin's: the forms already place new rows in the
+    organization and the services take it explicitly."""
+
+    read_action = Action.MANAGE_CATALOG
+    write_action = Action.MANAGE_CATALOG
+    template_name = "catalog/object_form.html"
+    saved_message = gettext_lazy("Saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.request.organization}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            verbose_name=self.model._meta.verbose_name,
+            cancel_url=self.get_cancel_url(),
+            **kwargs,
+        )
+
+    def get_cancel_url(self) -> str:
+        obj = getattr(self, "object", None)
+        if obj is not None and obj.pk:
+            return obj.get_absolute_url()
+        return reverse(f"catalog:{self.model._meta.model_name}_list")
+
+    def redirect_after(self, form):
+        messages.success(self.request, self.saved_message % {"name": self.object})
+        return super().redirect_after(form)
+
+
+class CatalogDeleteView(ServiceFormMixin, TenantObjectMixin, DeleteView):
+    """Confirm on GET, delete on POST through the service; a refusal shows on the page.
+
+    ServiceFormMixin comes first: its `form_valid` replaces TenantObjectMixin's, which is for
+    model forms (the confirmation form has no instance)."""
+
+    read_action = Action.MANAGE_CATALOG
+    write_action = Action.MANAGE_CATALOG
+    template_name = "catalog/confirm_delete.html"
+
+    def delete_with_service(self, obj) -> None:
+        raise NotImplementedError
+
+    def perform(self, form):
+        name = str(self.object)
+        self.delete_with_service(self.object)
+        messages.success(self.request, _("“%(name)s” was deleted.") % {"name": name})
+
+    def get_success_url(self):
+        return reverse(f"catalog:{self.model._meta.model_name}_list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(verbose_name=self.model._meta.verbose_name, **kwargs)
+
+
+# --- categories ----------------------------------------------------------------------------------
+
+
+class CategoryListView(CatalogListView):
+    model = Category
+    filter_form_class = CategoryFilterForm
+    partial_template_name = "catalog/partials/category_table.html"
+
+    def get_queryset(self):
+        form, organization = self.filter_form, self.request.organization
+        self.as_tree = form.ordering == "tree" and not form.search
+        if self.as_tree:
+            return selectors.category_tree(organization=organization)
+        return selectors.category_list(
+            organization=organization, search=form.search, ordering=form.ordering
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["object_list"]
+        context["as_tree"] = self.as_tree
+        pairs = rows if self.as_tree else [(category, 0) for category in rows]
+        context["rows"] = [
+            {"category": category, "depth": depth, "indent": "— " * depth}
+            for category, depth in pairs
+        ]
+        return context
+
+
+class CategoryDetailView(SelectorDetailView):
+    model = Category
+
+    def select(self, pk):
+        return selectors.category_detail(organization=self.request.organization, pk=pk)
+
+    def get_context_data(self, **kwargs):
+        products = selectors.product_list(
+            organization=self.request.organization,
+            category=self.object,
+            include_descendants=False,
+            active=None,
+        )
+        return super().get_context_data(
+            products=products[:PAGE_SIZE], product_total=products.count(), **kwargs
+        )
+
+
+class CategoryCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+    model = Category
+    form_class = CategoryForm
+    saved_message = gettext_lazy("Category “%(name)s” was created.")
+
+    def get_initial(self):
+        parent = self.request.GET.get("parent", "")
+        return {"parent": int(parent)} if parent.isdigit() else {}
+
+    def perform(self, form):
+        return services.category_create(organization=self.request.organization, **form.cleaned_data)
+
+
+class CategoryUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+    model = Category
+    form_class = CategoryForm
+    saved_message = gettext_lazy("Category “%(name)s” was saved.")
+
+    def perform(self, form):
+        return services.category_update(
+            organization=self.request.organization, category=self.object, **form.cleaned_data
+        )
+
+
+class CategoryDeleteView(CatalogDeleteView):
+    model = Category
+
+    def delete_with_service(self, obj):
+        services.category_delete(organization=self.request.organization, category=obj)
+
+
+# --- products ------------------------------------------------------------------------------------
+
+
+class ProductListView(CatalogListView):
+    model = Product
+    filter_form_class = ProductFilterForm
+    partial_template_name = "catalog/partials/product_table.html"
+
+    def get_queryset(self):
+        form = self.filter_form
+        return selectors.product_list(
+            organization=self.request.organization,
+            search=form.search,
+            category=form.value_of("category"),
+            active=form.active_value,
+            ordering=form.ordering,
+        )
+
+
+class ProductDetailView(SelectorDetailView):
+    model = Product
+
+    def select(self, pk):
+        return selectors.product_detail(organization=self.request.organization, pk=pk)
+
+
+class ProductCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+    model = Product
+    form_class = ProductForm
+    saved_message = gettext_lazy("Product “%(name)s” was created.")
+
+    def get_initial(self):
+        category = self.request.GET.get("category", "")
+        return {"category": int(category)} if category.isdigit() else {}
+
+    def perform(self, form):
+        return services.product_create(organization=self.request.organization, **form.cleaned_data)
+
+
+class ProductUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+    model = Product
+    form_class = ProductForm
+    saved_message = gettext_lazy("Product “%(name)s” was saved.")
+
+    def perform(self, form):
+        return services.product_update(
+            organization=self.request.organization, product=self.object, data=form.cleaned_data
+        )
+
+
+class ProductDeleteView(CatalogDeleteView):
+    model = Product
+
+    def delete_with_service(self, obj):
+        services.product_delete(organization=self.request.organization, product=obj)
+
+
+class ProductSupplierMixin(CatalogFormMixin, MemberRequiredMixin):
+    """Pages under one product that link it to a supplier."""
+
+    model = ProductSupplier
+    form_class = ProductSupplierForm
+    saved_message = gettext_lazy("Supplier link “%(name)s” was saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.organization is not None:
+            self.product = get_object_or_404(
+                Product.objects.for_organization(request.organization), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(product=self.product, **kwargs)
+
+    def get_cancel_url(self) -> str:
+        return self.product.get_absolute_url()
+
+    def get_success_url(self):
+        return self.product.get_absolute_url()
+
+    def perform(self, form):
+        return services.product_supplier_set(
+            organization=self.request.organization, product=self.product, **form.cleaned_data
+        )
+
+
+class ProductSupplierCreateView(ProductSupplierMixin, CreateView):
+    pass
+
+
+class ProductSupplierUpdateView(ProductSupplierMixin, UpdateView):
+    pk_url_kwarg = "link_pk"
+
+    def get_queryset(self):
+        return ProductSupplier.objects.for_organization(self.request.organization).filter(
+            product=self.product
+        )
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["supplier"].disabled = True  # another supplier is another link
+        return form
+
+
+class ProductSupplierDeleteView(MemberRequiredMixin, View):
+    http_method_names = ["post"]
+    write_action = Action.MANAGE_CATALOG
+
+    def post(self, request, *args, **kwargs):
+        link = get_object_or_404(
+            ProductSupplier.objects.for_organization(request.organization).select_related(
+                "product", "supplier"
+            ),
+            product_id=kwargs["pk"],
+            pk=kwargs["link_pk"],
+        )
+        try:
+            services.product_supplier_remove(organization=request.organization, link=link)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(supplier)s no longer supplies this product.") % {"supplier": link.supplier},
+            )
+        return HttpResponseRedirect(link.product.get_absolute_url())
+
+
+# --- suppliers and customers ---------------------------------------------------------------------
+
+
+class SupplierListView(CatalogListView):
+    model = Supplier
+    filter_form_class = PartyFilterForm
+    partial_template_name = "catalog/partials/supplier_table.html"
+
+    def get_queryset(self):
+        form = self.filter_form
+        return selectors.supplier_list(
+            organization=self.request.organization,
+            search=form.search,
+            active=form.active_value,
+            ordering=form.ordering,
+        )
+
+
+class SupplierDetailView(SelectorDetailView):
+    model = Supplier
+
+    def select(self, pk):
+        return selectors.supplier_detail(organization=self.request.organization, pk=pk)
+
+
+class SupplierCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+    model = Supplier
+    form_class = SupplierForm
+    saved_message = gettext_lazy("Supplier “%(name)s” was created.")
+
+    def perform(self, form):
+        return services.supplier_create(organization=self.request.organization, **form.cleaned_data)
+
+
+class SupplierUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+    model = Supplier
+    form_class = SupplierForm
+    saved_message = gettext_lazy("Supplier “%(name)s” was saved.")
+
+    def perform(self, form):
+        return services.supplier_update(
+            organization=self.request.organization, supplier=self.object, data=form.cleaned_data
+        )
+
+
+class SupplierDeleteView(CatalogDeleteView):
+    model = Supplier
+
+    def delete_with_service(self, obj):
+        services.supplier_delete(organization=self.request.organization, supplier=obj)
+
+
+class CustomerListView(CatalogListView):
+    model = Customer
+    filter_form_class = PartyFilterForm
+    partial_template_name = "catalog/partials/customer_table.html"
+
+    def get_queryset(self):
+        form = self.filter_form
+        return selectors.customer_list(
+            organization=self.request.organization,
+            search=form.search,
+            active=form.active_value,
+            ordering=form.ordering,
+        )
+
+
+class CustomerDetailView(TenantObjectMixin, DetailView):
+    model = Customer
+
+
+class CustomerCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+    model = Customer
+    form_class = CustomerForm
+    saved_message = gettext_lazy("Customer “%(name)s” was created.")
+
+    def perform(self, form):
+        return services.customer_create(organization=self.request.organization, **form.cleaned_data)
+
+
+class CustomerUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+    model = Customer
+    form_class = CustomerForm
+    saved_message = gettext_lazy("Customer “%(name)s” was saved.")
+
+    def perform(self, form):
+        return services.customer_update(
+            organization=self.request.organization, customer=self.object, data=form.cleaned_data
+        )
+
+
+class CustomerDeleteView(CatalogDeleteView):
+    model = Customer
+
+    def delete_with_service(self, obj):
+        services.customer_delete(organization=self.request.organization, customer=obj)
