@@ -1,0 +1,205 @@
+"""Reads of stock, the ledger and its value, scoped to an organization.
+
+Every list selector runs a constant number of queries however many rows it returns.
+"""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product
+
+from .models import ZERO, Location, StockLevel, StockMovement, Warehouse
+
+CENT = Decimal("0.01")
+
+
+def _quantity(expression) -> Coalesce:
+    """SUM(...) that is 0, not NULL, over no rows, typed as a stock quantity."""
+    field = DecimalField(max_digits=QUANTITY_DIGITS + 6, decimal_places=QUANTITY_PLACES)
+    return Coalesce(expression, Value(ZERO, output_field=field), output_field=field)
+
+
+def _organization_id(organization) -> int:
+    return getattr(organization, "pk", organization)
+
+
+def stock_levels(
+    *,
+    organization,
+    product: Product | None = None,
+    location: Location | None = None,
+    warehouse: Warehouse | None = None,
+    search: str = "",
+) -> QuerySet[StockLevel]:
+    """Non-zero stock rows of the organization, optionally narrowed and searched."""
+    queryset = (
+        StockLevel.unscoped.filter(organization_id=_organization_id(organization))
+        .filter(Q(on_hand__gt=0) | Q(reserved__gt=0))
+        .select_related("product", "location__warehouse", "lot")
+    )
+    if product is not None:
+        queryset = queryset.filter(product=product)
+    if location is not None:
+        queryset = queryset.filter(location=location)
+    if warehouse is not None:
+        queryset = queryset.filter(location__warehouse=warehouse)
+    search = search.strip()
+    if search:
+        queryset = queryset.filter(
+            Q(product__sku__icontains=search)
+            | Q(product__name__icontains=search)
+            | Q(product__barcode=search)
+            | Q(location__code__icontains=search)
+            | Q(lot__lot_number__icontains=search)
+        )
+    return queryset.order_by(
+        "product__sku", "location__warehouse__code", "location__code", "lot_id"
+    )
+
+
+def product_stock_by_location(*, organization, product: Product) -> QuerySet[StockLevel]:
+    """The product's non-zero rows, one per location and lot, lots by expiry."""
+    return (
+        StockLevel.unscoped.filter(organization_id=_organization_id(organization), product=product)
+        .filter(Q(on_hand__gt=0) | Q(reserved__gt=0))
+        .select_related("product", "location__warehouse", "lot")
+        .order_by("location__warehouse__code", "location__code", "lot__expiry_date", "lot_id")
+    )
+
+
+def product_totals(*, organization, product: Product) -> dict[str, Decimal]:
+    """On hand, reserved and available of a product across all locations."""
+    totals = StockLevel.unscoped.filter(
+        organization_id=_organization_id(organization), product=product
+    ).aggregate(on_hand=_quantity(Sum("on_hand")), reserved=_quantity(Sum("reserved")))
+    totals["available"] = totals["on_hand"] - totals["reserved"]
+    return totals
+
+
+def movement_history(
+    *,
+    organization,
+    product: Product | None = None,
+    location: Location | None = None,
+    warehouse: Warehouse | None = None,
+    kind: str | None = None,
+    date_from: date | datetime | None = None,
+    date_to: date | datetime | None = None,
+) -> QuerySet[StockMovement]:
+    """The ledger, newest first. Dates are inclusive; a datetime bound is exact."""
+    queryset = StockMovement.unscoped.filter(
+        organization_id=_organization_id(organization)
+    ).select_related("product", "lot", "from_location__warehouse", "to_location__warehouse", "user")
+    if product is not None:
+        queryset = queryset.filter(product=product)
+    if location is not None:
+        queryset = queryset.filter(Q(from_location=location) | Q(to_location=location))
+    if warehouse is not None:
+        queryset = queryset.filter(
+            Q(from_location__warehouse=warehouse) | Q(to_location__warehouse=warehouse)
+        )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if date_from is not None:
+        if isinstance(date_from, datetime):
+            queryset = queryset.filter(occurred_at__gte=date_from)
+        else:
+            queryset = queryset.filter(occurred_at__date__gte=date_from)
+    if date_to is not None:
+        if isinstance(date_to, datetime):
+            queryset = queryset.filter(occurred_at__lte=date_to)
+        else:
+            queryset = queryset.filter(occurred_at__date__lte=date_to)
+    return queryset.order_by("-occurred_at", "-id")
+
+
+def low_stock_products(*, organization) -> QuerySet[Product]:
+    """Active products whose total available is at or below their (positive) reorder point."""
+    return (
+        Product.unscoped.filter(
+            organization_id=_organization_id(organization), is_active=True, reorder_point__gt=0
+        )
+        .annotate(
+            on_hand_total=_quantity(Sum("stock_levels__on_hand")),
+            available_total=_quantity(
+                Sum(F("stock_levels__on_hand") - F("stock_levels__reserved"))
+            ),
+        )
+        .filter(available_total__lte=F("reorder_point"))
+        .select_related("category")
+        .order_by("sku")
+    )
+
+
+def inventory_valuation(*, organization) -> Decimal:
+    """Σ on hand × average cost over the organization's products, rounded to the cent.
+
+    Quantities are summed per product in the database and multiplied here in Decimal, so the
+    result is exact on SQLite too (which would multiply in floating point).
+    """
+    rows = (
+        StockLevel.unscoped.filter(organization_id=_organization_id(organization))
+        .values("product_id", "product__average_cost")
+        .annotate(on_hand_total=_quantity(Sum("on_hand")))
+        .order_by()
+    )
+    total = sum((row["on_hand_total"] * row["product__average_cost"] for row in rows), start=ZERO)
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class LedgerMismatch(NamedTuple):
+    product_id: int
+    location_id: int
+    lot_id: int | None
+    ledger_qty: Decimal
+    level_qty: Decimal
+
+
+def ledger_mismatches(*, organization=None) -> list[LedgerMismatch]:
+    """Stock rows whose on hand differs from the ledger's sum of movements in minus out.
+
+    Three grouped queries (in, out, levels) whatever the size of the ledger; a balance with
+    movements but no stock row, or a non-zero row without movements, is reported too.
+    """
+    movements = StockMovement.unscoped.all()
+    levels = StockLevel.unscoped.all()
+    if organization is not None:
+        movements = movements.filter(organization_id=_organization_id(organization))
+        levels = levels.filter(organization_id=_organization_id(organization))
+
+    ledger: dict[tuple[int, int, int | None], Decimal] = {}
+    incoming = (
+        movements.filter(to_location__isnull=False)
+        .values_list("product_id", "to_location_id", "lot_id")
+        .annotate(total=_quantity(Sum("quantity")))
+        .order_by()
+    )
+    for product_id, location_id, lot_id, total in incoming:
+        key = (product_id, location_id, lot_id)
+        ledger[key] = ledger.get(key, ZERO) + total
+    outgoing = (
+        movements.filter(from_location__isnull=False)
+        .values_list("product_id", "from_location_id", "lot_id")
+        .annotate(total=_quantity(Sum("quantity")))
+        .order_by()
+    )
+    for product_id, location_id, lot_id, total in outgoing:
+        key = (product_id, location_id, lot_id)
+        ledger[key] = ledger.get(key, ZERO) - total
+
+    mismatches = []
+    for product_id, location_id, lot_id, on_hand in levels.values_list(
+        "product_id", "location_id", "lot_id", "on_hand"
+    ).order_by():
+        key = (product_id, location_id, lot_id)
+        expected = ledger.pop(key, ZERO)
+        if expected != on_hand:
+            mismatches.append(LedgerMismatch(product_id, location_id, lot_id, expected, on_hand))
+    for (product_id, location_id, lot_id), expected in ledger.items():
+        if expected != 0:
+            mismatches.append(LedgerMismatch(product_id, location_id, lot_id, expected, ZERO))
+    return sorted(mismatches, key=lambda row: (row.product_id, row.location_id, row.lot_id or 0))

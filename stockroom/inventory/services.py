@@ -1,0 +1,673 @@
+"""Every change of stock. Each service validates, locks (see locks.py), writes one ledger movement
+and the stock levels it moves, and publishes events after commit.
+
+Quantities are Decimals; a quantity may carry no more decimals than the product's unit allows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stockroom.catalog.models import COST_PLACES, Product, UnitOfMeasure
+from stockroom.core.exceptions import ApplicationError
+
+from .locks import StockKey, lock_products, lock_stock_levels
+from .models import ZERO, Location, Lot, MovementKind, StockLevel, StockMovement
+from .signals import low_stock, stock_changed
+
+COST_QUANTUM = Decimal(1).scaleb(-COST_PLACES)
+# max_digits 14, 3 decimals: 11 integer digits
+MAX_QUANTITY = Decimal("99999999999.999")
+MAX_COST = Decimal("9999999999.9999")
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _organization_id(organization) -> int:
+    return getattr(organization, "pk", organization)
+
+
+def _clean_quantity(quantity, *, product: Product, field: str = "quantity") -> Decimal:
+    """A positive Decimal with no more decimals than the product's unit allows."""
+    try:
+        quantity = quantity if isinstance(quantity, Decimal) else Decimal(str(quantity))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ApplicationError(
+            _("Enter a valid quantity."), field=field, code="invalid_quantity"
+        ) from None
+    if not quantity.is_finite():
+        raise ApplicationError(_("Enter a valid quantity."), field=field, code="invalid_quantity")
+    if quantity <= 0:
+        raise ApplicationError(
+            _("The quantity must be greater than zero."), field=field, code="quantity_not_positive"
+        )
+    if quantity > MAX_QUANTITY:
+        raise ApplicationError(_("The quantity is too large."), field=field, code="quantity_large")
+    places = UnitOfMeasure.decimal_places(product.unit)
+    if quantity % Decimal(1).scaleb(-places) != 0:
+        if places == 0:
+            message = _("This product is counted in whole units; enter a whole number.")
+        else:
+            message = _("The quantity has too many decimal places for this unit.")
+        raise ApplicationError(message, field=field, code="quantity_precision")
+    return quantity
+
+
+def _clean_unit_cost(unit_cost) -> Decimal:
+    try:
+        unit_cost = unit_cost if isinstance(unit_cost, Decimal) else Decimal(str(unit_cost))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ApplicationError(
+            _("Enter a valid unit cost."), field="unit_cost", code="invalid_unit_cost"
+        ) from None
+    if not unit_cost.is_finite() or unit_cost > MAX_COST:
+        raise ApplicationError(
+            _("Enter a valid unit cost."), field="unit_cost", code="invalid_unit_cost"
+        )
+    if unit_cost < 0:
+        raise ApplicationError(
+            _("The unit cost cannot be negative."), field="unit_cost", code="negative_unit_cost"
+        )
+    if unit_cost != unit_cost.quantize(COST_QUANTUM, rounding=ROUND_HALF_UP):
+        raise ApplicationError(
+            _("The unit cost has too many decimal places."),
+            field="unit_cost",
+            code="unit_cost_precision",
+        )
+    return unit_cost
+
+
+def _check_product(product: Product, organization_id: int) -> None:
+    if product is None or product.organization_id != organization_id:
+        raise ApplicationError(
+            _("Choose a product of this organization."), field="product", code="wrong_organization"
+        )
+    if not product.is_active:
+        raise ApplicationError(
+            _("This product is inactive; stock cannot be moved."),
+            field="product",
+            code="inactive_product",
+        )
+
+
+def _check_location(location: Location, organization_id: int, field: str = "location") -> None:
+    if location is None or location.organization_id != organization_id:
+        raise ApplicationError(
+            _("Choose a location of this organization."), field=field, code="wrong_organization"
+        )
+    if not location.is_active:
+        raise ApplicationError(
+            _("This location is inactive; stock cannot be moved there or from it."),
+            field=field,
+            code="inactive_location",
+        )
+
+
+def _check_lot(lot: Lot | None, product: Product, organization_id: int) -> None:
+    """Lot-tracked products need a lot of their own; other products take none."""
+    if lot is None:
+        if product.is_lot_tracked:
+            raise ApplicationError(
+                _("This product is tracked by lot: choose a lot."), field="lot", code="lot_required"
+            )
+        return
+    if lot.organization_id != organization_id:
+        raise ApplicationError(
+            _("Choose a lot of this organization."), field="lot", code="wrong_organization"
+        )
+    if lot.product_id != product.pk:
+        raise ApplicationError(
+            _("The lot belongs to another product."), field="lot", code="lot_product_mismatch"
+        )
+    if not product.is_lot_tracked:
+        raise ApplicationError(
+            _("This product is not tracked by lot."), field="lot", code="lot_not_tracked"
+        )
+
+
+def _insufficient(field: str = "quantity") -> ApplicationError:
+    return ApplicationError(
+        _("Not enough stock available for this quantity."),
+        field=field,
+        code="insufficient_stock",
+    )
+
+
+# --- idempotency ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Intent:
+    """What a request means to post, compared with an earlier movement under the same key."""
+
+    kind: str
+    product_id: int
+    quantity: Decimal
+    from_location_id: int | None
+    to_location_id: int | None
+
+    def matches(self, movement: StockMovement) -> bool:
+        return (
+            movement.kind == self.kind
+            and movement.product_id == self.product_id
+            and movement.quantity == self.quantity
+            and movement.from_location_id == self.from_location_id
+            and movement.to_location_id == self.to_location_id
+        )
+
+
+def _earlier_movement(
+    organization_id: int, idempotency_key: str, intent: _Intent
+) -> StockMovement | None:
+    movement = StockMovement.unscoped.filter(
+        organization_id=organization_id, idempotency_key=idempotency_key
+    ).first()
+    if movement is not None and not intent.matches(movement):
+        raise ApplicationError(
+            _("This idempotency key was already used for a different stock movement."),
+            code="idempotency_conflict",
+        )
+    return movement
+
+
+def _post_once(
+    *,
+    organization_id: int,
+    idempotency_key: str | None,
+    intent: _Intent,
+    post: Callable[[], StockMovement],
+) -> StockMovement:
+    """Run `post` unless a movement with the key exists; a concurrent duplicate that wins the
+    race trips the unique constraint, and its movement is returned instead of ours."""
+    if not idempotency_key:
+        return post()
+    earlier = _earlier_movement(organization_id, idempotency_key, intent)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            return post()
+    except IntegrityError:
+        earlier = _earlier_movement(organization_id, idempotency_key, intent)
+        if earlier is None:
+            raise
+        return earlier
+
+
+# --- shared steps --------------------------------------------------------------------------------
+
+
+def _lock_product(product: Product, organization_id: int) -> Product:
+    """Lock the product row and re-check it on the fresh copy."""
+    locked = lock_products([product.pk]).get(product.pk)
+    _check_product(locked, organization_id)
+    return locked
+
+
+def _product_totals(product_id: int) -> tuple[Decimal, Decimal]:
+    totals = StockLevel.unscoped.filter(product_id=product_id).aggregate(
+        on_hand=Coalesce(Sum("on_hand"), ZERO), reserved=Coalesce(Sum("reserved"), ZERO)
+    )
+    return totals["on_hand"], totals["reserved"]
+
+
+def _weighted_average(
+    old_quantity: Decimal, old_cost: Decimal, quantity: Decimal, unit_cost: Decimal
+) -> Decimal:
+    if old_quantity <= 0:
+        return unit_cost.quantize(COST_QUANTUM, rounding=ROUND_HALF_UP)
+    total = old_quantity * old_cost + quantity * unit_cost
+    return (total / (old_quantity + quantity)).quantize(COST_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def _take_in(
+    product: Product, original: Product, quantity: Decimal, unit_cost: Decimal | None
+) -> Decimal:
+    """Fold incoming stock into the product's moving average cost; returns the unit cost used.
+
+    `product` is the locked row; the caller's `original` instance gets the new average too.
+    """
+    if unit_cost is None:
+        unit_cost = product.average_cost or product.cost_price
+    on_hand, _reserved = _product_totals(product.pk)
+    average = _weighted_average(on_hand, product.average_cost, quantity, unit_cost)
+    if average != product.average_cost:
+        Product.unscoped.filter(pk=product.pk).update(average_cost=average)
+        product.average_cost = average
+    original.average_cost = average
+    return unit_cost
+
+
+def _publish(movement: StockMovement, *, check_low_stock: bool) -> None:
+    """Queue the events of a posted movement for after the commit."""
+    organization_id = movement.organization_id
+    transaction.on_commit(
+        lambda: stock_changed.send(
+            sender=StockMovement, movement=movement, organization_id=organization_id
+        )
+    )
+    if check_low_stock:
+        _queue_low_stock(movement.product, organization_id)
+
+
+def _queue_low_stock(product: Product, organization_id: int) -> None:
+    if product.reorder_point <= 0:
+        return
+    on_hand, reserved = _product_totals(product.pk)
+    available = on_hand - reserved
+    if available <= product.reorder_point:
+        product_id = product.pk
+        transaction.on_commit(
+            lambda: low_stock.send(
+                sender=Product,
+                product_id=product_id,
+                organization_id=organization_id,
+                available=available,
+            )
+        )
+
+
+def _record(**fields) -> StockMovement:
+    if fields.get("occurred_at") is None:
+        fields["occurred_at"] = timezone.now()
+    return StockMovement.unscoped.create(**fields)
+
+
+def _save_level(level: StockLevel, *fields: str) -> None:
+    level.save(update_fields=[*fields, "updated_at"])
+
+
+def _resolve_receipt_lot(
+    *,
+    organization_id: int,
+    product: Product,
+    lot_number: str,
+    expiry_date: date | None,
+) -> Lot | None:
+    lot_number = (lot_number or "").strip()
+    if not product.is_lot_tracked:
+        if lot_number:
+            raise ApplicationError(
+                _("This product is not tracked by lot."),
+                field="lot_number",
+                code="lot_not_tracked",
+            )
+        return None
+    if not lot_number:
+        raise ApplicationError(
+            _("This product is tracked by lot: enter a lot number."),
+            field="lot_number",
+            code="lot_required",
+        )
+    if len(lot_number) > Lot._meta.get_field("lot_number").max_length:
+        raise ApplicationError(
+            _("The lot number is too long."), field="lot_number", code="lot_number_long"
+        )
+    # The product row is locked, so no other receipt of this product creates the lot meanwhile.
+    lot = Lot.unscoped.filter(product_id=product.pk, lot_number=lot_number).first()
+    if lot is None:
+        return Lot.unscoped.create(
+            organization_id=organization_id,
+            product_id=product.pk,
+            lot_number=lot_number,
+            expiry_date=expiry_date,
+        )
+    if expiry_date is not None and lot.expiry_date is not None and lot.expiry_date != expiry_date:
+        raise ApplicationError(
+            _("This lot already exists with a different expiry date."),
+            field="expiry_date",
+            code="lot_expiry_conflict",
+        )
+    if expiry_date is not None and lot.expiry_date is None:
+        lot.expiry_date = expiry_date
+        lot.save(update_fields=["expiry_date", "updated_at"])
+    return lot
+
+
+# --- services ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    organization,
+    product: Product,
+    location: Location,
+    quantity: Decimal,
+    unit_cost: Decimal | None = None,
+    lot_number: str = "",
+    expiry_date: date | None = None,
+    user=None,
+    reference: str = "",
+    reason: str = "",
+    idempotency_key: str | None = None,
+    occurred_at: datetime | None = None,
+) -> StockMovement:
+    """Receive stock into a location (creating the lot if needed) and update average cost."""
+    organization_id = _organization_id(organization)
+    _check_product(product, organization_id)
+    _check_location(location, organization_id)
+    quantity = _clean_quantity(quantity, product=product)
+    if unit_cost is not None:
+        unit_cost = _clean_unit_cost(unit_cost)
+    intent = _Intent(MovementKind.RECEIPT, product.pk, quantity, None, location.pk)
+
+    def post() -> StockMovement:
+        locked = _lock_product(product, organization_id)
+        lot = _resolve_receipt_lot(
+            organization_id=organization_id,
+            product=locked,
+            lot_number=lot_number,
+            expiry_date=expiry_date,
+        )
+        key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
+        cost = _take_in(locked, product, quantity, unit_cost)
+        level = lock_stock_levels(organization_id=organization_id, keys=[], create=[key])[key]
+        level.on_hand += quantity
+        _save_level(level, "on_hand")
+        movement = _record(
+            organization_id=organization_id,
+            kind=MovementKind.RECEIPT,
+            product=locked,
+            lot=lot,
+            quantity=quantity,
+            to_location=location,
+            unit_cost=cost,
+            reference=reference,
+            reason=reason,
+            user=user,
+            occurred_at=occurred_at,
+            idempotency_key=idempotency_key,
+        )
+        _publish(movement, check_low_stock=False)
+        return movement
+
+    return _post_once(
+        organization_id=organization_id,
+        idempotency_key=idempotency_key,
+        intent=intent,
+        post=post,
+    )
+
+
+@transaction.atomic
+def stock_issue(
+    *,
+    organization,
+    product: Product,
+    location: Location,
+    quantity: Decimal,
+    lot: Lot | None = None,
+    user=None,
+    reference: str = "",
+    reason: str = "",
+    idempotency_key: str | None = None,
+    occurred_at: datetime | None = None,
+) -> StockMovement:
+    """Ship stock out of a location, at the current average cost. Never beyond available."""
+    organization_id = _organization_id(organization)
+    _check_product(product, organization_id)
+    _check_location(location, organization_id)
+    _check_lot(lot, product, organization_id)
+    quantity = _clean_quantity(quantity, product=product)
+    intent = _Intent(MovementKind.SHIPMENT, product.pk, quantity, location.pk, None)
+
+    def post() -> StockMovement:
+        locked = _lock_product(product, organization_id)
+        key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
+        level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
+        if level is None or level.available < quantity:
+            raise _insufficient()
+        level.on_hand -= quantity
+        _save_level(level, "on_hand")
+        movement = _record(
+            organization_id=organization_id,
+            kind=MovementKind.SHIPMENT,
+            product=locked,
+            lot=lot,
+            quantity=quantity,
+            from_location=location,
+            unit_cost=locked.average_cost,
+            reference=reference,
+            reason=reason,
+            user=user,
+            occurred_at=occurred_at,
+            idempotency_key=idempotency_key,
+        )
+        _publish(movement, check_low_stock=True)
+        return movement
+
+    return _post_once(
+        organization_id=organization_id,
+        idempotency_key=idempotency_key,
+        intent=intent,
+        post=post,
+    )
+
+
+@transaction.atomic
+def stock_transfer(
+    *,
+    organization,
+    product: Product,
+    from_location: Location,
+    to_location: Location,
+    quantity: Decimal,
+    lot: Lot | None = None,
+    user=None,
+    reference: str = "",
+    reason: str = "",
+    idempotency_key: str | None = None,
+    occurred_at: datetime | None = None,
+) -> StockMovement:
+    """Move stock between two locations of the organization. Never beyond available."""
+    organization_id = _organization_id(organization)
+    _check_product(product, organization_id)
+    _check_location(from_location, organization_id, field="from_location")
+    _check_location(to_location, organization_id, field="to_location")
+    if from_location.pk == to_location.pk:
+        raise ApplicationError(
+            _("Choose a different location to transfer to."),
+            field="to_location",
+            code="same_location",
+        )
+    _check_lot(lot, product, organization_id)
+    quantity = _clean_quantity(quantity, product=product)
+    intent = _Intent(MovementKind.TRANSFER, product.pk, quantity, from_location.pk, to_location.pk)
+
+    def post() -> StockMovement:
+        # Transfers leave the product's total and average cost alone: only the two rows lock.
+        lot_id = lot.pk if lot else None
+        source: StockKey = (product.pk, from_location.pk, lot_id)
+        target: StockKey = (product.pk, to_location.pk, lot_id)
+        levels = lock_stock_levels(organization_id=organization_id, keys=[source], create=[target])
+        level_from = levels.get(source)
+        if level_from is None or level_from.available < quantity:
+            raise _insufficient()
+        level_from.on_hand -= quantity
+        _save_level(level_from, "on_hand")
+        level_to = levels[target]
+        level_to.on_hand += quantity
+        _save_level(level_to, "on_hand")
+        movement = _record(
+            organization_id=organization_id,
+            kind=MovementKind.TRANSFER,
+            product=product,
+            lot=lot,
+            quantity=quantity,
+            from_location=from_location,
+            to_location=to_location,
+            unit_cost=product.average_cost,
+            reference=reference,
+            reason=reason,
+            user=user,
+            occurred_at=occurred_at,
+            idempotency_key=idempotency_key,
+        )
+        _publish(movement, check_low_stock=True)
+        return movement
+
+    return _post_once(
+        organization_id=organization_id,
+        idempotency_key=idempotency_key,
+        intent=intent,
+        post=post,
+    )
+
+
+@transaction.atomic
+def stock_adjust(
+    *,
+    organization,
+    product: Product,
+    location: Location,
+    quantity_delta: Decimal,
+    reason: str,
+    lot: Lot | None = None,
+    user=None,
+    reference: str = "",
+    idempotency_key: str | None = None,
+    kind: str = MovementKind.ADJUSTMENT,
+    occurred_at: datetime | None = None,
+) -> StockMovement:
+    """Correct stock by a signed delta with a reason (kind COUNT for stock-count variances).
+
+    A gain is valued at the average cost; a loss never goes below what is reserved.
+    """
+    organization_id = _organization_id(organization)
+    if kind not in (MovementKind.ADJUSTMENT, MovementKind.COUNT):
+        raise ApplicationError(
+            _("An adjustment is either an adjustment or a count."), field="kind", code="bad_kind"
+        )
+    _check_product(product, organization_id)
+    _check_location(location, organization_id)
+    _check_lot(lot, product, organization_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Give a reason for the adjustment."), field="reason", code="reason_required"
+        )
+    try:
+        delta = (
+            quantity_delta if isinstance(quantity_delta, Decimal) else Decimal(str(quantity_delta))
+        )
+    except (InvalidOperation, ValueError, TypeError):
+        raise ApplicationError(
+            _("Enter a valid quantity."), field="quantity", code="invalid_quantity"
+        ) from None
+    if delta.is_finite() and delta == 0:
+        raise ApplicationError(
+            _("The adjustment must change the quantity."), field="quantity", code="zero_delta"
+        )
+    gain = delta > 0 if delta.is_finite() else True
+    quantity = _clean_quantity(abs(delta), product=product)
+    key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
+    intent = _Intent(
+        kind,
+        product.pk,
+        quantity,
+        None if gain else location.pk,
+        location.pk if gain else None,
+    )
+
+    def post() -> StockMovement:
+        locked = _lock_product(product, organization_id)
+        if gain:
+            cost = _take_in(locked, product, quantity, None)
+            level = lock_stock_levels(organization_id=organization_id, keys=[], create=[key])[key]
+            level.on_hand += quantity
+        else:
+            cost = locked.average_cost
+            level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
+            if level is None or level.available < quantity:
+                raise _insufficient()
+            level.on_hand -= quantity
+        _save_level(level, "on_hand")
+        movement = _record(
+            organization_id=organization_id,
+            kind=kind,
+            product=locked,
+            lot=lot,
+            quantity=quantity,
+            from_location=None if gain else location,
+            to_location=location if gain else None,
+            unit_cost=cost,
+            reference=reference,
+            reason=reason,
+            user=user,
+            occurred_at=occurred_at,
+            idempotency_key=idempotency_key,
+        )
+        _publish(movement, check_low_stock=not gain)
+        return movement
+
+    return _post_once(
+        organization_id=organization_id,
+        idempotency_key=idempotency_key,
+        intent=intent,
+        post=post,
+    )
+
+
+def _locked_level_for_reservation(
+    *, organization, product: Product, location: Location, quantity, lot: Lot | None
+) -> tuple[int, Decimal, StockLevel | None]:
+    organization_id = _organization_id(organization)
+    _check_product(product, organization_id)
+    _check_location(location, organization_id)
+    _check_lot(lot, product, organization_id)
+    quantity = _clean_quantity(quantity, product=product)
+    key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
+    level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
+    return organization_id, quantity, level
+
+
+@transaction.atomic
+def stock_reserve(
+    *,
+    organization,
+    product: Product,
+    location: Location,
+    quantity: Decimal,
+    lot: Lot | None = None,
+) -> StockLevel:
+    """Set stock aside (e.g. for a confirmed sales order). Never beyond available."""
+    organization_id, quantity, level = _locked_level_for_reservation(
+        organization=organization, product=product, location=location, quantity=quantity, lot=lot
+    )
+    if level is None or level.available < quantity:
+        raise _insufficient()
+    level.reserved += quantity
+    _save_level(level, "reserved")
+    _queue_low_stock(product, organization_id)
+    return level
+
+
+@transaction.atomic
+def stock_release(
+    *,
+    organization,
+    product: Product,
+    location: Location,
+    quantity: Decimal,
+    lot: Lot | None = None,
+) -> StockLevel:
+    """Give reserved stock back to available. Never more than is reserved."""
+    _org_id, quantity, level = _locked_level_for_reservation(
+        organization=organization, product=product, location=location, quantity=quantity, lot=lot
+    )
+    if level is None or level.reserved < quantity:
+        raise ApplicationError(
+            _("Cannot release more than is reserved."), field="quantity", code="over_release"
+        )
+    level.reserved -= quantity
+    _save_level(level, "reserved")
+    return level
