@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Model, ProtectedError
+from django.db.models import Model, ProtectedError, RestrictedError
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
@@ -92,7 +92,7 @@ def _require_name(name: str) -> str:
 def _delete_or_refuse(instance: Model, message: str) -> None:
     try:
         instance.delete()
-    except ProtectedError:
+    except (ProtectedError, RestrictedError):
         raise ApplicationError(message, code="protected") from None
 
 

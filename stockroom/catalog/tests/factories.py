@@ -1,6 +1,10 @@
+import io
 from decimal import Decimal
 
 import factory
+from PIL import Image
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from stockroom.accounts.tests.factories import OrganizationFactory
 from stockroom.catalog.models import (
@@ -62,3 +66,24 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Customer {n}")
+
+
+def image_upload(
+    name: str = "photo.png",
+    *,
+    size: tuple[int, int] = (640, 480),
+    image_format: str = "PNG",
+    padding: int = 0,
+    mode: str = "RGB",
+):
+    """An uploaded image made in memory; `padding` appends junk bytes to make it larger."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, (200, 30, 30) if mode == "RGB" else (200, 30, 30, 128)).save(
+        buffer, format=image_format
+    )
+    content_types = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
+    return SimpleUploadedFile(
+        name,
+        buffer.getvalue() + b"\0" * padding,
+        content_type=content_types.get(image_format, "application/octet-stream"),
+    )
