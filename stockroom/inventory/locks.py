@@ -1,8 +1,13 @@
 """Row locks for stock writes, taken in one global order so concurrent services cannot deadlock:
 product rows first (by primary key), then stock levels (by primary key).
 
-On PostgreSQL `select_for_update()` holds the rows until the transaction ends. On SQLite it is a
-no-op, but the settings start every transaction with BEGIN IMMEDIATE, so writers serialize.
+On PostgreSQL `select_for_update()` holds the rows until the transaction ends. The locks are
+FOR NO KEY UPDATE: inserting a movement or lot takes FOR KEY SHARE on the product row (the foreign
+key check), and a plain FOR UPDATE would conflict with it, letting a transfer holding stock rows
+wait for an issue holding the product row while the issue waits for those stock rows: a deadlock.
+
+On SQLite `select_for_update()` is a no-op, but the settings start every transaction with
+BEGIN IMMEDIATE, so writers serialize.
 """
 
 from collections.abc import Iterable
@@ -36,7 +41,7 @@ def _key_filter(keys: Iterable[StockKey]) -> Q:
 def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
     """Lock the product rows (ordered by pk) and return fresh copies, keyed by pk."""
     ids = sorted(set(product_ids))
-    locked = Product.unscoped.select_for_update().filter(pk__in=ids).order_by("pk")
+    locked = Product.unscoped.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
     return {product.pk: product for product in locked}
 
 
@@ -83,7 +88,7 @@ def lock_stock_levels(
         return {}
     ensure_stock_levels(organization_id=organization_id, keys=create)
     locked = (
-        StockLevel.unscoped.select_for_update()
+        StockLevel.unscoped.select_for_update(no_key=True)
         .filter(organization_id=organization_id)
         .filter(_key_filter(keys))
         .order_by("pk")
