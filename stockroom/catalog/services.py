@@ -467,3 +467,16 @@ def product_supplier_remove(*, organization: Organization, link: ProductSupplier
     """Unlink a supplier from a product."""
     _require_organization(link, organization, "supplier")
     link.delete()
+
+
+@transaction.atomic
+def product_deactivate_many(*, organization: Organization, product_ids: Iterable[int]) -> int:
+    """Deactivate the organization's products among `product_ids`; returns how many changed.
+
+    Ids of other organizations' products are ignored: they are not this organization's to touch.
+    """
+    return (
+        Product.objects.for_organization(organization)
+        .filter(pk__in=list(product_ids), is_active=True)
+        .update(is_active=False)
+    )
