@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalog/", include("stockroom.catalog.urls")),
     path("inventory/", include("stockroom.inventory.urls")),
+    path("notifications/", include("stockroom.alerts.urls")),
     path("", include("stockroom.reports.urls")),
 ]
 

@@ -18,6 +18,15 @@
     });
   }
 
+  // The navigation bell counts notifications pushed while the page is open.
+  document.addEventListener("stockroom:event", function (event) {
+    if (event.detail.type !== "notification") { return; }
+    var badge = document.getElementById("notification-count");
+    if (!badge) { return; }
+    badge.textContent = String((parseInt(badge.textContent, 10) || 0) + 1);
+    badge.classList.remove("d-none");
+  });
+
   // Confirm destructive actions without inline handlers: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var message = event.target.dataset && event.target.dataset.confirm;

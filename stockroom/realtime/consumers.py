@@ -6,13 +6,13 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from stockroom.accounts.selectors import active_membership_for
 
-from .groups import organization_group
+from .groups import member_group, organization_group
 
 
 class OrganizationEventsConsumer(AsyncJsonWebsocketConsumer):
     """Pushes the active organization's events (stock changes, notifications) to the browser."""
 
-    group_name: str | None = None
+    groups_joined: tuple[str, ...] = ()
 
     async def connect(self):
         user = self.scope.get("user")
@@ -20,20 +20,25 @@ class OrganizationEventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         session = self.scope.get("session") or {}
-        membership = await database_sync_to_async(active_membership_for)(
-            user, session.get(ACTIVE_ORGANIZATION_SESSION_KEY)
+        preferred = self.scope.get("organization_hint") or session.get(
+            ACTIVE_ORGANIZATION_SESSION_KEY
         )
+        membership = await database_sync_to_async(active_membership_for)(user, preferred)
         if membership is None:
             await self.close(code=4403)
             return
-        self.group_name = organization_group(membership.organization_id)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        self.groups_joined = (
+            organization_group(membership.organization_id),
+            member_group(membership.organization_id, user.pk),
+        )
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "organization": membership.organization_id})
 
     async def disconnect(self, code):
-        if self.group_name:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         # The browser only listens; a ping keeps proxies from closing an idle socket.

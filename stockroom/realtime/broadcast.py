@@ -1,0 +1,20 @@
+"""Send events to browsers through the channel layer (in-memory or Redis)."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+
+def publish(group: str, payload: dict) -> None:
+    """Deliver `payload` to every socket in `group`. A broken layer never fails the caller:
+    the change is committed already, and the page shows it on its next load."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "organization.event", "payload": payload})
+    except Exception:
+        logger.exception("could not publish a live event to %s", group)

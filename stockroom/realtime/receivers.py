@@ -1,0 +1,44 @@
+"""Turn domain events (sent after commit) into live messages for the organization's browsers."""
+
+from django.dispatch import receiver
+
+from stockroom.alerts.signals import notifications_created
+from stockroom.inventory.signals import stock_changed
+
+from .broadcast import publish
+from .groups import member_group, organization_group
+
+
+def movement_payload(movement) -> dict:
+    return {
+        "type": "stock.changed",
+        "movement_id": movement.pk,
+        "kind": movement.kind,
+        "product_id": movement.product_id,
+        "sku": movement.product.sku,
+        "product_name": movement.product.name,
+        "quantity": str(movement.quantity),
+        "from_location": str(movement.from_location) if movement.from_location_id else None,
+        "to_location": str(movement.to_location) if movement.to_location_id else None,
+        "occurred_at": movement.occurred_at.isoformat(),
+    }
+
+
+@receiver(stock_changed, dispatch_uid="realtime_stock_changed")
+def broadcast_stock_change(sender, *, movement, organization_id: int, **kwargs) -> None:
+    publish(organization_group(organization_id), movement_payload(movement))
+
+
+@receiver(notifications_created, dispatch_uid="realtime_notifications_created")
+def push_notifications(sender, *, notifications, **kwargs) -> None:
+    for notification in notifications:
+        publish(
+            member_group(notification.organization_id, notification.recipient_id),
+            {
+                "type": "notification",
+                "id": notification.pk,
+                "kind": notification.kind,
+                "title": notification.title,
+                "link": notification.link,
+            },
+        )
