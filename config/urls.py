@@ -11,10 +11,12 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
     path("accounts/", include("stockroom.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalog/", include("stockroom.catalog.urls")),
     path("inventory/", include("stockroom.inventory.urls")),
+    path("orders/", include("stockroom.orders.urls")),
     path("notifications/", include("stockroom.alerts.urls")),
     path("", include("stockroom.reports.urls")),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stockroom.accounts",
     "stockroom.catalog",
     "stockroom.inventory",
+    "stockroom.orders",
     "stockroom.alerts",
     "stockroom.reports",
     "stockroom.realtime",
