@@ -1,0 +1,85 @@
+"""`Idempotency-Key` on creating POSTs: a retry returns the first response and creates nothing.
+
+The first 2xx response is stored in the same transaction as the write it describes, so either
+both exist or neither does. A concurrent duplicate loses on the unique constraint, rolls back its
+own write, and replays the winner's response.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from stockroom.core.exceptions import ApplicationError
+
+from .models import IdempotencyRecord
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 100
+
+
+def idempotency_key(request) -> str | None:
+    raw = request.headers.get(IDEMPOTENCY_HEADER)
+    if raw is None:
+        return None
+    key = raw.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise serializers.ValidationError(
+            {IDEMPOTENCY_HEADER: [_("Send a key of 1 to 100 printable characters.")]}
+        )
+    return key
+
+
+def request_fingerprint(request) -> str:
+    data = request.data
+    if hasattr(data, "lists"):
+        data = dict(data.lists())
+    body = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.fingerprint != fingerprint:
+        raise ApplicationError(
+            _("This Idempotency-Key was already used for a different request."),
+            code="idempotency_conflict",
+        )
+    return Response(
+        record.response_body, status=record.status_code, headers={REPLAYED_HEADER: "true"}
+    )
+
+
+def run_once(request, key: str | None, run: Callable[[], Response]) -> Response:
+    """Run `run()` once per key; without a key it just runs."""
+    if key is None:
+        return run()
+    fingerprint = request_fingerprint(request)
+    records = IdempotencyRecord.objects.filter(
+        organization=request.organization, user=request.user, key=key
+    )
+    if (record := records.first()) is not None:
+        return _replay(record, fingerprint)
+    try:
+        with transaction.atomic():
+            response = run()
+            if 200 <= response.status_code < 300:
+                IdempotencyRecord.objects.create(
+                    organization=request.organization,
+                    user=request.user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    status_code=response.status_code,
+                    response_body=response.data,
+                )
+    except IntegrityError:
+        record = records.first()
+        if record is None:
+            raise
+        return _replay(record, fingerprint)
+    return response

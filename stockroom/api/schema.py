@@ -1,0 +1,65 @@
+"""OpenAPI additions: the organization header, the error responses, and the token scheme."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes
+
+from .errors import ErrorSerializer
+from .tenancy import ORGANIZATION_HEADER, ActiveOrganizationMixin
+
+ORGANIZATION_PARAMETER = OpenApiParameter(
+    name=ORGANIZATION_HEADER,
+    type=OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Id of the organization to act in. Defaults to the token's `org` claim, else the "
+        "user's first organization. An organization the user is not a member of is a 403."
+    ),
+)
+
+
+class StockroomAutoSchema(AutoSchema):
+    """Adds the X-Organization header to tenant endpoints and the error shape to every
+    operation's responses."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if isinstance(self.view, ActiveOrganizationMixin):
+            parameters = [*parameters, ORGANIZATION_PARAMETER]
+        return parameters
+
+    def _error_codes(self) -> list[str]:
+        codes = ["400"] if self.method in ("POST", "PUT", "PATCH") else []
+        if self.get_auth():
+            codes += ["401", "403"]
+        if "{" in self.path or self.method in ("PUT", "PATCH", "DELETE"):
+            codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append("409")
+        codes.append("429")
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code))
+        return responses
+
+
+class DRFTokenScheme(OpenApiAuthenticationExtension):
+    """DRF's token authentication, with the `Token` prefix spelled out for clients."""
+
+    target_class = "rest_framework.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token-based authentication: `Authorization: Token <key>`.",
+        }

@@ -1,0 +1,109 @@
+"""FilterSets of API v1. Foreign keys filter by id (NumberFilter), never by a choice queryset
+of all rows, so a filter cannot reveal or cost a query over another organization's data."""
+
+import django_filters as filters
+
+from stockroom.accounts.models import Invitation, Membership
+from stockroom.catalog.models import Category, Customer, Product, Supplier
+from stockroom.inventory.models import (
+    Location,
+    Lot,
+    MovementKind,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
+
+
+class MembershipFilter(filters.FilterSet):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class InvitationFilter(filters.FilterSet):
+    class Meta:
+        model = Invitation
+        fields = ["role"]
+
+
+class CategoryFilter(filters.FilterSet):
+    parent = filters.NumberFilter(field_name="parent_id")
+    root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="Top level only")
+
+    class Meta:
+        model = Category
+        fields = ["parent", "root"]
+
+
+class ProductFilter(filters.FilterSet):
+    category = filters.NumberFilter(field_name="category_id")
+    min_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="gte")
+    max_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="lte")
+
+    class Meta:
+        model = Product
+        fields = ["category", "unit", "is_active", "is_lot_tracked", "barcode"]
+
+
+class SupplierFilter(filters.FilterSet):
+    class Meta:
+        model = Supplier
+        fields = ["is_active"]
+
+
+class CustomerFilter(filters.FilterSet):
+    class Meta:
+        model = Customer
+        fields = ["is_active"]
+
+
+class WarehouseFilter(filters.FilterSet):
+    class Meta:
+        model = Warehouse
+        fields = ["is_active"]
+
+
+class LocationFilter(filters.FilterSet):
+    warehouse = filters.NumberFilter(field_name="warehouse_id")
+    parent = filters.NumberFilter(field_name="parent_id")
+
+    class Meta:
+        model = Location
+        fields = ["warehouse", "parent", "is_active"]
+
+
+class LotFilter(filters.FilterSet):
+    product = filters.NumberFilter(field_name="product_id")
+    expires_before = filters.DateFilter(field_name="expiry_date", lookup_expr="lte")
+
+    class Meta:
+        model = Lot
+        fields = ["product", "expires_before"]
+
+
+class StockLevelFilter(filters.FilterSet):
+    product = filters.NumberFilter(field_name="product_id")
+    location = filters.NumberFilter(field_name="location_id")
+    warehouse = filters.NumberFilter(field_name="location__warehouse_id")
+    lot = filters.NumberFilter(field_name="lot_id")
+
+    class Meta:
+        model = StockLevel
+        fields = ["product", "location", "warehouse", "lot"]
+
+
+class StockMovementFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=MovementKind.choices)
+    product = filters.NumberFilter(field_name="product_id")
+    lot = filters.NumberFilter(field_name="lot_id")
+    location = filters.NumberFilter(method="filter_location")
+    occurred_after = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
+
+    class Meta:
+        model = StockMovement
+        fields = ["kind", "product", "lot", "location", "occurred_after", "occurred_before"]
+
+    def filter_location(self, queryset, name, value):
+        return queryset.filter(from_location_id=value) | queryset.filter(to_location_id=value)

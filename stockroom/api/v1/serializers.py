@@ -1,0 +1,365 @@
+"""Serializers of API v1: they validate and shape; the viewsets hand validated data to services.
+
+Related ids are looked up in the request's organization only, so another organization's id is
+a 400 naming the field ("Invalid pk ... object does not exist"), never a cross-tenant link.
+"""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from django.utils.translation import gettext_lazy as _
+
+from stockroom.accounts.models import Invitation, Membership, Organization
+from stockroom.accounts.roles import Role
+from stockroom.catalog.models import Category, Customer, Product, Supplier
+from stockroom.inventory.models import (
+    Location,
+    Lot,
+    MovementKind,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
+
+MAX_BULK_ITEMS = 1000
+
+
+class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A primary key of `model`, looked up in the request's organization only."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        kwargs.setdefault("queryset", model.unscoped.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        organization = getattr(request, "organization", None)
+        if organization is None:
+            return self.model.unscoped.none()
+        return self.model.unscoped.filter(organization=organization)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(help_text="Your role in this organization.")
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "time_zone", "currency", "role", "created_at"]
+        read_only_fields = ["slug", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
+    def get_role(self, organization) -> str:
+        return getattr(organization, "my_role", "")
+
+
+class MemberUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = MemberUserSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "invited_by", "expires_at", "created_at"]
+        read_only_fields = ["invited_by", "expires_at", "created_at"]
+        extra_kwargs = {"email": {"max_length": 254}}
+
+
+# --- catalog -------------------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = TenantPrimaryKeyField(Category, required=False, allow_null=True)
+    product_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "parent", "description", "product_count", "created_at"]
+        read_only_fields = ["created_at"]
+        validators = []  # uniqueness per level is the service's rule, reported on `name`
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    category = TenantPrimaryKeyField(Category, required=False, allow_null=True)
+    image = serializers.FileField(
+        required=False,
+        allow_null=True,
+        help_text="JPEG, PNG, WebP or GIF up to 5 MB (checked by content). "
+        "Send by multipart; `null` removes the image.",
+    )
+    thumbnail = serializers.FileField(read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "sku",
+            "name",
+            "description",
+            "barcode",
+            "category",
+            "unit",
+            "cost_price",
+            "sale_price",
+            "average_cost",
+            "reorder_point",
+            "reorder_quantity",
+            "is_lot_tracked",
+            "is_active",
+            "image",
+            "thumbnail",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["average_cost", "created_at", "updated_at"]
+        validators = []  # SKU and barcode uniqueness are the service's rules
+
+
+class ProductBulkItemSerializer(ProductSerializer):
+    """One item of a bulk call: with `id` it updates that product, without it creates one."""
+
+    id = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta(ProductSerializer.Meta):
+        fields = [f for f in ProductSerializer.Meta.fields if f not in ("image", "thumbnail")]
+
+
+class ProductBulkSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=MAX_BULK_ITEMS,
+        help_text="Up to 1,000 products; an item with `id` updates that product.",
+    )
+
+
+@extend_schema_field(ProductBulkItemSerializer(many=True))
+class _BulkItemsField(serializers.ListField):
+    pass
+
+
+class ProductBulkSchemaSerializer(serializers.Serializer):
+    """The documented shape of a bulk request (items are validated one by one)."""
+
+    items = _BulkItemsField(min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class ProductBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    results = ProductSerializer(many=True)
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    product_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "id",
+            "name",
+            "contact_name",
+            "email",
+            "phone",
+            "address",
+            "tax_id",
+            "notes",
+            "is_active",
+            "product_count",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        validators = []
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "name",
+            "contact_name",
+            "email",
+            "phone",
+            "billing_address",
+            "shipping_address",
+            "notes",
+            "is_active",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        validators = []
+
+
+# --- places and stock ----------------------------------------------------------------------------
+
+
+class WarehouseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Warehouse
+        fields = ["id", "code", "name", "address", "is_active", "created_at"]
+        read_only_fields = ["created_at"]
+        validators = []
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    warehouse = TenantPrimaryKeyField(Warehouse)
+    parent = TenantPrimaryKeyField(Location, required=False, allow_null=True)
+    warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
+
+    class Meta:
+        model = Location
+        fields = [
+            "id",
+            "warehouse",
+            "warehouse_code",
+            "parent",
+            "code",
+            "name",
+            "is_active",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        validators = []
+
+
+class LotSerializer(serializers.ModelSerializer):
+    product_sku = serializers.CharField(source="product.sku", read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = ["id", "product", "product_sku", "lot_number", "expiry_date", "created_at"]
+        read_only_fields = fields
+
+
+class StockLevelSerializer(serializers.ModelSerializer):
+    product_sku = serializers.CharField(source="product.sku", read_only=True)
+    location_code = serializers.CharField(source="location.code", read_only=True)
+    warehouse = serializers.IntegerField(source="location.warehouse_id", read_only=True)
+    lot_number = serializers.CharField(source="lot.lot_number", read_only=True, default=None)
+    available = serializers.DecimalField(max_digits=20, decimal_places=3, read_only=True)
+
+    class Meta:
+        model = StockLevel
+        fields = [
+            "id",
+            "product",
+            "product_sku",
+            "location",
+            "location_code",
+            "warehouse",
+            "lot",
+            "lot_number",
+            "on_hand",
+            "reserved",
+            "available",
+        ]
+        read_only_fields = fields
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    product_sku = serializers.CharField(source="product.sku", read_only=True)
+    lot_number = serializers.CharField(source="lot.lot_number", read_only=True, default=None)
+    user = serializers.EmailField(source="user.email", read_only=True, default=None)
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "kind",
+            "product",
+            "product_sku",
+            "lot",
+            "lot_number",
+            "quantity",
+            "from_location",
+            "to_location",
+            "unit_cost",
+            "reference",
+            "reason",
+            "user",
+            "occurred_at",
+            "idempotency_key",
+        ]
+        read_only_fields = fields
+
+
+POSTABLE_KINDS = [
+    (MovementKind.RECEIPT, _("Receipt: stock arrives at `location`.")),
+    (MovementKind.SHIPMENT, _("Shipment (issue): stock leaves `location`.")),
+    (MovementKind.TRANSFER, _("Transfer from `from_location` to `to_location`.")),
+    (MovementKind.ADJUSTMENT, _("Adjustment of `location` by a signed `quantity`.")),
+]
+# Which location fields each kind needs.
+KIND_LOCATIONS = {
+    MovementKind.RECEIPT: ("location",),
+    MovementKind.SHIPMENT: ("location",),
+    MovementKind.TRANSFER: ("from_location", "to_location"),
+    MovementKind.ADJUSTMENT: ("location",),
+}
+
+
+class StockMovementCreateSerializer(serializers.Serializer):
+    """Post a movement. Quantities are positive, except an adjustment's, which is signed."""
+
+    kind = serializers.ChoiceField(choices=[kind for kind, _label in POSTABLE_KINDS])
+    product = TenantPrimaryKeyField(Product)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
+    from_location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
+    to_location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
+    lot = TenantPrimaryKeyField(
+        Lot, required=False, allow_null=True, help_text="For shipments, transfers, adjustments."
+    )
+    lot_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="For receipts."
+    )
+    expiry_date = serializers.DateField(required=False, allow_null=True, help_text="For receipts.")
+    unit_cost = serializers.DecimalField(
+        max_digits=14, decimal_places=4, required=False, allow_null=True, min_value=Decimal(0)
+    )
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+    def validate(self, attrs):
+        kind = attrs["kind"]
+        errors = {}
+        for field in KIND_LOCATIONS[kind]:
+            if attrs.get(field) is None:
+                errors[field] = [_("This field is required for a %(kind)s.") % {"kind": kind}]
+        if kind != MovementKind.ADJUSTMENT and attrs["quantity"] <= 0:
+            errors["quantity"] = [_("The quantity must be greater than zero.")]
+        if kind == MovementKind.ADJUSTMENT and attrs["quantity"] == 0:
+            errors["quantity"] = [_("The adjustment must change the quantity.")]
+        if kind == MovementKind.ADJUSTMENT and not (attrs.get("reason") or "").strip():
+            errors["reason"] = [_("Give a reason for the adjustment.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
