@@ -671,3 +671,216 @@ def stock_release(
     level.reserved -= quantity
     _save_level(level, "reserved")
     return level
+
+
+# --- Places: warehouses and locations (web-UI engineer) ---
+# Kept in this section so the stock services above stay untouched; the imports below belong to it.
+
+from django.core.exceptions import ValidationError  # noqa: E402
+from django.db.models import ProtectedError, Q, RestrictedError  # noqa: E402
+
+from .models import Warehouse  # noqa: E402
+
+
+def _place_code(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def _check_warehouse_code(warehouse: Warehouse) -> None:
+    taken = (
+        Warehouse.unscoped.filter(organization_id=warehouse.organization_id, code=warehouse.code)
+        .exclude(pk=warehouse.pk)
+        .exists()
+    )
+    if taken:
+        raise ApplicationError(
+            _("Another warehouse already uses this code."), field="code", code="duplicate_code"
+        )
+
+
+def _save_warehouse(warehouse: Warehouse) -> Warehouse:
+    if not warehouse.code:
+        raise ApplicationError(_("Enter a code."), field="code", code="code_required")
+    _check_warehouse_code(warehouse)
+    warehouse.full_clean(exclude=["organization"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            warehouse.save()
+    except IntegrityError:
+        # A concurrent request took the code between the check and the insert.
+        _check_warehouse_code(warehouse)
+        raise
+    return warehouse
+
+
+@transaction.atomic
+def warehouse_create(
+    *, organization, code: str, name: str, address: str = "", is_active: bool = True
+) -> Warehouse:
+    """Create a warehouse; its code is unique in the organization (stored upper-case)."""
+    warehouse = Warehouse(
+        organization_id=_organization_id(organization),
+        code=_place_code(code),
+        name=(name or "").strip(),
+        address=address or "",
+        is_active=is_active,
+    )
+    return _save_warehouse(warehouse)
+
+
+@transaction.atomic
+def warehouse_update(
+    *, warehouse: Warehouse, code: str, name: str, address: str = "", is_active: bool = True
+) -> Warehouse:
+    """Rename, re-code or (de)activate a warehouse. An inactive warehouse takes no movements."""
+    warehouse.code = _place_code(code)
+    warehouse.name = (name or "").strip()
+    warehouse.address = address or ""
+    warehouse.is_active = is_active
+    return _save_warehouse(warehouse)
+
+
+def _has_stock_history(locations: Q) -> bool:
+    """True when any location matched by `locations` has a stock row or a movement."""
+    in_ledger = StockMovement.unscoped.filter(
+        Q(from_location__in=Location.unscoped.filter(locations))
+        | Q(to_location__in=Location.unscoped.filter(locations))
+    )
+    return (
+        StockLevel.unscoped.filter(location__in=Location.unscoped.filter(locations)).exists()
+        or in_ledger.exists()
+    )
+
+
+@transaction.atomic
+def warehouse_delete(*, warehouse: Warehouse) -> None:
+    """Delete a warehouse and its locations, only if none of them ever held stock."""
+    if _has_stock_history(Q(warehouse_id=warehouse.pk)):
+        raise ApplicationError(
+            _("This warehouse has held stock, so it cannot be deleted. Deactivate it instead."),
+            code="warehouse_in_use",
+        )
+    try:
+        with transaction.atomic():
+            locations = Location.unscoped.filter(warehouse_id=warehouse.pk)
+            # Parents restrict the deletion of their children: flatten the tree first.
+            locations.exclude(parent=None).update(parent=None)
+            locations.delete()
+            warehouse.delete()
+    except (ProtectedError, RestrictedError):
+        raise ApplicationError(
+            _("Other records still use this warehouse. Deactivate it instead."),
+            code="warehouse_in_use",
+        ) from None
+
+
+def _check_location_place(location: Location) -> None:
+    warehouse = location.warehouse
+    if warehouse is None or warehouse.organization_id != location.organization_id:
+        raise ApplicationError(
+            _("Choose a warehouse of this organization."),
+            field="warehouse",
+            code="wrong_organization",
+        )
+    parent = location.parent
+    if parent is not None and (
+        parent.organization_id != location.organization_id or parent.warehouse_id != warehouse.pk
+    ):
+        raise ApplicationError(
+            _("The parent location must be in the same warehouse."),
+            field="parent",
+            code="parent_other_warehouse",
+        )
+    if not location.code:
+        raise ApplicationError(_("Enter a code."), field="code", code="code_required")
+    taken = (
+        Location.unscoped.filter(warehouse_id=warehouse.pk, code=location.code)
+        .exclude(pk=location.pk)
+        .exists()
+    )
+    if taken:
+        raise ApplicationError(
+            _("Another location of this warehouse already uses this code."),
+            field="code",
+            code="duplicate_code",
+        )
+
+
+def _save_location(location: Location) -> Location:
+    _check_location_place(location)
+    try:
+        location.full_clean(exclude=["organization"], validate_constraints=False)
+    except ValidationError as exc:
+        # Model.clean() finds parent cycles; report them on the parent field like the rest.
+        messages = exc.message_dict
+        field = next(iter(messages))
+        raise ApplicationError(messages[field][0], field=field, code="invalid_location") from None
+    try:
+        with transaction.atomic():
+            location.save()
+    except IntegrityError:
+        _check_location_place(location)
+        raise
+    return location
+
+
+@transaction.atomic
+def location_create(
+    *,
+    organization,
+    warehouse: Warehouse,
+    code: str,
+    name: str = "",
+    parent: Location | None = None,
+    is_active: bool = True,
+) -> Location:
+    """Create a location in a warehouse, optionally inside a parent of the same warehouse."""
+    location = Location(
+        organization_id=_organization_id(organization),
+        warehouse=warehouse,
+        parent=parent,
+        code=_place_code(code),
+        name=(name or "").strip(),
+        is_active=is_active,
+    )
+    return _save_location(location)
+
+
+@transaction.atomic
+def location_update(
+    *,
+    location: Location,
+    code: str,
+    name: str = "",
+    parent: Location | None = None,
+    is_active: bool = True,
+) -> Location:
+    """Edit a location. Its warehouse is fixed; a new parent must be in it and not below it."""
+    location.code = _place_code(code)
+    location.name = (name or "").strip()
+    location.parent = parent
+    location.is_active = is_active
+    return _save_location(location)
+
+
+@transaction.atomic
+def location_delete(*, location: Location) -> None:
+    """Delete a location that has no sub-locations and never held stock."""
+    if Location.unscoped.filter(parent_id=location.pk).exists():
+        raise ApplicationError(
+            _("This location contains other locations: move or delete them first."),
+            code="location_has_children",
+        )
+    if _has_stock_history(Q(pk=location.pk)):
+        raise ApplicationError(
+            _("This location has held stock, so it cannot be deleted. Deactivate it instead."),
+            code="location_in_use",
+        )
+    try:
+        with transaction.atomic():
+            location.delete()
+    except (ProtectedError, RestrictedError):
+        raise ApplicationError(
+            _("Other records still use this location. Deactivate it instead."),
+            code="location_in_use",
+        ) from None

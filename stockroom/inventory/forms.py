@@ -1,0 +1,406 @@
+"""Forms of the inventory pages: places, stock movements and the list filters.
+
+Every choice comes from the organization's own rows, so another organization's primary key is
+an "invalid choice" before any service runs. The services re-check what they own.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from stockroom.catalog.models import (
+    COST_PLACES,
+    MONEY_DIGITS,
+    QUANTITY_DIGITS,
+    QUANTITY_PLACES,
+    Product,
+)
+
+from .models import Location, Lot, MovementKind, Warehouse
+
+ZERO = Decimal("0")
+
+
+def _raw_value(form: forms.BaseForm, name: str):
+    """The submitted (or initial) value of `name`, before cleaning."""
+    if form.is_bound:
+        return form.data.get(form.add_prefix(name))
+    value = form.initial.get(name)
+    return getattr(value, "pk", value)
+
+
+def _chosen(form: forms.BaseForm, name: str):
+    """The row the user picked in the choice field `name`, or None when none or invalid."""
+    raw = _raw_value(form, name)
+    if raw in (None, ""):
+        return None
+    try:
+        return form.fields[name].clean(raw)
+    except ValidationError:
+        return None
+
+
+def _location_label(location: Location) -> str:
+    return f"{location} · {location.name}" if location.name else str(location)
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Location) -> str:
+        return _location_label(obj)
+
+
+class LotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Lot) -> str:
+        if obj.expiry_date:
+            return _("%(lot)s (expires %(date)s)") % {
+                "lot": obj.lot_number,
+                "date": obj.expiry_date.isoformat(),
+            }
+        return obj.lot_number
+
+
+def _active_locations(organization):
+    return (
+        Location.objects.for_organization(organization)
+        .filter(is_active=True, warehouse__is_active=True)
+        .select_related("warehouse")
+        .order_by("warehouse__code", "code")
+    )
+
+
+# --- Places ---------------------------------------------------------------------------------
+
+
+class WarehouseForm(forms.ModelForm):
+    class Meta:
+        model = Warehouse
+        fields = ["code", "name", "address", "is_active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if not code:
+            raise ValidationError(_("Enter a code."), code="required")
+        return code
+
+
+class LocationForm(forms.ModelForm):
+    """A location inside one warehouse; its parent must be a location of that same warehouse.
+
+    The warehouse of an existing location is fixed: its stock and history belong to it.
+    """
+
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("Warehouse"))
+    parent = LocationChoiceField(
+        queryset=Location.objects.none(),
+        required=False,
+        label=_("Parent location"),
+        help_text=_("Leave empty for a top-level location of the warehouse."),
+    )
+
+    class Meta:
+        model = Location
+        fields = ["warehouse", "parent", "code", "name", "is_active"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["warehouse"].queryset = Warehouse.objects.for_organization(organization)
+        if self.instance.pk:
+            self.fields["warehouse"].disabled = True
+            self.fields["warehouse"].help_text = _("A location cannot move to another warehouse.")
+        warehouse = self.instance.warehouse if self.instance.pk else _chosen(self, "warehouse")
+        parents = Location.objects.for_organization(organization).select_related("warehouse")
+        if warehouse is None:
+            parents = parents.none()
+            self.fields["parent"].help_text = _("Choose the warehouse first.")
+        else:
+            parents = parents.filter(warehouse=warehouse)
+        if self.instance.pk:
+            parents = parents.exclude(pk__in=self._descendant_ids(parents))
+        self.fields["parent"].queryset = parents.order_by("code")
+
+    def _descendant_ids(self, locations) -> set[int]:
+        """The location itself and everything below it: none of them can be its parent."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in locations.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, pending = set(), [self.instance.pk]
+        while pending:
+            pk = pending.pop()
+            if pk not in found:
+                found.add(pk)
+                pending.extend(children.get(pk, []))
+        return found
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if not code:
+            raise ValidationError(_("Enter a code."), code="required")
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        warehouse, parent = cleaned.get("warehouse"), cleaned.get("parent")
+        if warehouse is not None and parent is not None and parent.warehouse_id != warehouse.pk:
+            self.add_error("parent", _("The parent location must be in the same warehouse."))
+        return cleaned
+
+
+# --- Stock movements ------------------------------------------------------------------------
+
+
+class MovementForm(forms.Form):
+    """Fields every movement shares. Lot fields exist only when the chosen product is
+    lot-tracked; the page re-renders (with htmx) when the product changes."""
+
+    kind: str = ""
+    uses_lot_choice = True
+
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), label=_("Product"))
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_PLACES,
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=100,
+        required=False,
+        help_text=_("A delivery note, order or ticket number."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    field_order = [
+        "product",
+        "lot",
+        "location",
+        "from_location",
+        "to_location",
+        "quantity",
+        "unit_cost",
+        "lot_number",
+        "expiry_date",
+        "reference",
+        "reason",
+    ]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["product"].queryset = Product.objects.for_organization(organization).filter(
+            is_active=True
+        )
+        for name in ("location", "from_location", "to_location"):
+            if name in self.fields:
+                self.fields[name].queryset = _active_locations(organization)
+        self.product = _chosen(self, "product")
+        if self.uses_lot_choice:
+            self.fields["lot"] = LotChoiceField(queryset=Lot.objects.none(), label=_("Lot"))
+        self.add_lot_fields()
+        self.order_fields(self.field_order)
+
+    def add_lot_fields(self) -> None:
+        if "lot" not in self.fields:
+            return
+        if self.product is None or not self.product.is_lot_tracked:
+            del self.fields["lot"]
+            return
+        self.fields["lot"].queryset = Lot.objects.for_organization(self.organization).filter(
+            product=self.product
+        )
+
+    def clean_quantity(self) -> Decimal:
+        quantity = self.cleaned_data["quantity"]
+        if quantity <= ZERO:
+            raise ValidationError(_("Enter a quantity greater than zero."), code="min_value")
+        return quantity
+
+    def clean(self):
+        cleaned = super().clean()
+        product, quantity = cleaned.get("product"), cleaned.get("quantity")
+        if product is not None and quantity is not None:
+            places = product.quantity_places
+            if quantity != quantity.quantize(Decimal(1).scaleb(-places)):
+                if places:
+                    message = _("Use at most %(places)s decimal places.") % {"places": places}
+                else:
+                    message = _("%(unit)s is counted in whole units.") % {
+                        "unit": product.get_unit_display()
+                    }
+                self.add_error("quantity", message)
+        lot = cleaned.get("lot")
+        if lot is not None and product is not None and lot.product_id != product.pk:
+            self.add_error("lot", _("This lot belongs to another product."))
+        return cleaned
+
+
+class ReceiptForm(MovementForm):
+    kind = MovementKind.RECEIPT
+    uses_lot_choice = False
+
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("Into location"))
+    unit_cost = forms.DecimalField(
+        label=_("Unit cost"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=COST_PLACES,
+        min_value=ZERO,
+        required=False,
+        help_text=_("Leave empty to use the product's cost price."),
+    )
+
+    def add_lot_fields(self) -> None:
+        if self.product is None or not self.product.is_lot_tracked:
+            return
+        self.fields["lot_number"] = forms.CharField(label=_("Lot number"), max_length=64)
+        self.fields["expiry_date"] = forms.DateField(
+            label=_("Expiry date"),
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+
+
+class IssueForm(MovementForm):
+    kind = MovementKind.SHIPMENT
+
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("From location"))
+
+
+class TransferForm(MovementForm):
+    kind = MovementKind.TRANSFER
+
+    from_location = LocationChoiceField(queryset=Location.objects.none(), label=_("From location"))
+    to_location = LocationChoiceField(queryset=Location.objects.none(), label=_("To location"))
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("from_location"), cleaned.get("to_location")
+        if source is not None and source == target:
+            self.add_error("to_location", _("Choose a location other than the source."))
+        return cleaned
+
+
+class AdjustmentForm(MovementForm):
+    """A signed correction: positive adds stock, negative removes it. A reason is required."""
+
+    kind = MovementKind.ADJUSTMENT
+
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("Location"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"].label = _("Quantity change")
+        self.fields["quantity"].help_text = _("Positive adds stock; negative removes it.")
+        self.fields["reason"].required = True
+        self.fields["reason"].help_text = _("Why the stock differs, e.g. damaged or found.")
+
+    def clean_quantity(self) -> Decimal:
+        quantity = self.cleaned_data["quantity"]
+        if quantity == ZERO:
+            raise ValidationError(_("Enter a change other than zero."), code="zero")
+        return quantity
+
+
+MOVEMENT_FORMS: dict[str, type[MovementForm]] = {
+    MovementKind.RECEIPT: ReceiptForm,
+    MovementKind.SHIPMENT: IssueForm,
+    MovementKind.TRANSFER: TransferForm,
+    MovementKind.ADJUSTMENT: AdjustmentForm,
+}
+
+
+# --- List filters ---------------------------------------------------------------------------
+
+
+class SearchSortForm(forms.Form):
+    """A search box and a whitelisted sort key, read from the query string."""
+
+    sort_fields: dict[str, str] = {}
+    default_sort = ""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data["sort"]
+        return sort if sort.lstrip("-") in self.sort_fields else self.default_sort
+
+    def ordering(self) -> list[str]:
+        sort = self.cleaned_data.get("sort") or self.default_sort
+        field = self.sort_fields[sort.lstrip("-")]
+        prefix = "-" if sort.startswith("-") else ""
+        return [f"{prefix}{field}", "pk"]
+
+
+class WarehouseFilterForm(SearchSortForm):
+    sort_fields = {"code": "code", "name": "name", "locations": "location_count"}
+    default_sort = "code"
+
+
+class LocationFilterForm(SearchSortForm):
+    sort_fields = {"code": "code", "name": "name", "warehouse": "warehouse__code"}
+    default_sort = "warehouse"
+
+    warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.none(), required=False, label=_("Warehouse")
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, organization=organization, **kwargs)
+        self.fields["warehouse"].queryset = Warehouse.objects.for_organization(organization)
+
+
+class StockLevelFilterForm(forms.Form):
+    q = forms.CharField(label=_("Product"), max_length=100, required=False)
+    warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.none(), required=False, label=_("Warehouse")
+    )
+    location = LocationChoiceField(
+        queryset=Location.objects.none(), required=False, label=_("Location")
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = Warehouse.objects.for_organization(organization)
+        self.fields["location"].queryset = Location.objects.for_organization(
+            organization
+        ).select_related("warehouse")
+
+
+class MovementFilterForm(forms.Form):
+    q = forms.CharField(label=_("Product"), max_length=100, required=False)
+    kind = forms.ChoiceField(
+        choices=[("", _("All kinds")), *MovementKind.choices], required=False, label=_("Kind")
+    )
+    warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.none(), required=False, label=_("Warehouse")
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = Warehouse.objects.for_organization(organization)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
