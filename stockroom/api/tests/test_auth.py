@@ -1,0 +1,210 @@
+"""JWT flows: obtain, refresh with rotation, blacklist on logout, expired and tampered tokens,
+and the organization claim checked against memberships."""
+
+from datetime import timedelta
+
+import pytest
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from django.utils import timezone
+
+from stockroom.accounts.roles import Role
+from stockroom.accounts.tests.factories import TEST_PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+OBTAIN = "/api/v1/auth/token/"
+REFRESH = "/api/v1/auth/token/refresh/"
+VERIFY = "/api/v1/auth/token/verify/"
+LOGOUT = "/api/v1/auth/logout/"
+DRF_TOKEN = "/api/v1/auth/drf-token/"
+ME = "/api/v1/organizations/"
+
+
+def _obtain(api_client, membership, **extra):
+    body = {"email": membership.user.email, "password": TEST_PASSWORD, **extra}
+    return api_client.post(OBTAIN, body, format="json")
+
+
+def _bearer(api_client, access):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return api_client
+
+
+def test_obtain_returns_tokens_with_first_organization_claim(api_client, owner):
+    response = _obtain(api_client, owner)
+
+    assert response.status_code == 200
+    assert set(response.json()) == {"access", "refresh", "organization_id"}
+    assert response.json()["organization_id"] == owner.organization_id
+    assert AccessToken(response.json()["access"])["org"] == owner.organization_id
+
+
+def test_obtain_with_chosen_organization(api_client, owner, other_organization):
+    second = MembershipFactory(user=owner.user, organization=other_organization, role=Role.VIEWER)
+
+    response = _obtain(api_client, owner, organization=other_organization.pk)
+
+    assert response.status_code == 200
+    assert AccessToken(response.json()["access"])["org"] == second.organization_id
+    listing = _bearer(api_client, response.json()["access"]).get("/api/v1/members/")
+    assert [row["role"] for row in listing.json()["results"]] == ["viewer"]
+
+
+def test_obtain_refuses_an_organization_the_user_does_not_belong_to(
+    api_client, owner, other_organization
+):
+    response = _obtain(api_client, owner, organization=other_organization.pk)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "organization": ["You are not a member of this organization."]
+    }
+
+
+def test_obtain_with_wrong_password_is_401_json(api_client, owner):
+    response = api_client.post(
+        OBTAIN, {"email": owner.user.email, "password": "nope"}, format="json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_credentials"
+
+
+def test_refresh_rotates_and_refuses_the_old_refresh_token(api_client, owner):
+    first = _obtain(api_client, owner).json()
+
+    rotated = api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json")
+    replayed = api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json")
+
+    assert rotated.status_code == 200
+    assert set(rotated.json()) == {"access", "refresh"}
+    assert rotated.json()["refresh"] != first["refresh"]
+    assert AccessToken(rotated.json()["access"])["org"] == owner.organization_id
+    assert replayed.status_code == 401
+    assert replayed.json()["error"]["code"] == "token_not_valid"
+
+
+def test_logout_blacklists_the_refresh_token(api_client, owner):
+    tokens = _obtain(api_client, owner).json()
+
+    logout = api_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json")
+    refresh = api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
+
+    assert logout.status_code == 204
+    assert refresh.status_code == 401
+    assert refresh.json()["error"]["code"] == "token_not_valid"
+
+
+def test_verify_accepts_a_fresh_token(api_client, owner):
+    tokens = _obtain(api_client, owner).json()
+
+    assert api_client.post(VERIFY, {"token": tokens["access"]}, format="json").status_code == 200
+
+
+def test_access_token_authenticates(api_client, owner):
+    tokens = _obtain(api_client, owner).json()
+
+    response = _bearer(api_client, tokens["access"]).get(ME)
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [owner.organization_id]
+
+
+def test_expired_access_token_is_401(api_client, owner):
+    token = AccessToken.for_user(owner.user)
+    token.set_exp(from_time=timezone.now() - timedelta(hours=1), lifetime=timedelta(minutes=1))
+
+    response = _bearer(api_client, str(token)).get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_tampered_access_token_is_401(api_client, owner):
+    token = str(AccessToken.for_user(owner.user))
+    header, payload, signature = token.split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
+
+    response = _bearer(api_client, tampered).get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+
+
+def test_refresh_token_cannot_be_used_as_access_token(api_client, owner):
+    refresh = str(RefreshToken.for_user(owner.user))
+
+    assert _bearer(api_client, refresh).get(ME).status_code == 401
+
+
+def test_anonymous_request_is_401_json(api_client):
+    response = api_client.get("/api/v1/products/")
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": {
+            "code": "not_authenticated",
+            "message": "Authentication credentials were not provided.",
+            "fields": {},
+        }
+    }
+
+
+def test_token_claim_for_an_organization_left_since_is_403(api_client, owner):
+    tokens = _obtain(api_client, owner).json()
+    owner.delete()
+
+    response = _bearer(api_client, tokens["access"]).get("/api/v1/products/")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "organization_forbidden"
+
+
+def test_header_naming_another_organization_is_403(owner_client, other_organization):
+    response = owner_client.get("/api/v1/products/", HTTP_X_ORGANIZATION=str(other_organization.pk))
+
+    assert response.status_code == 403
+    assert response.json()["error"] == {
+        "code": "organization_forbidden",
+        "message": "You are not a member of this organization.",
+        "fields": {},
+    }
+
+
+def test_drf_token_authenticates(api_client, owner):
+    response = api_client.post(
+        DRF_TOKEN, {"email": owner.user.email, "password": TEST_PASSWORD}, format="json"
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+
+    assert response.status_code == 200
+    assert api_client.get("/api/v1/products/").status_code == 200
+
+
+def test_session_authenticates_for_the_browsable_api(client, owner):
+    client.force_login(owner.user)
+
+    response = client.get("/api/v1/products/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_auth_endpoints_are_throttled(api_client, owner, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "auth": "2/min",
+        },
+    }
+    body = {"email": owner.user.email, "password": "wrong"}
+
+    codes = [api_client.post(OBTAIN, body, format="json").status_code for _ in range(3)]
+    last = api_client.post(OBTAIN, body, format="json")
+
+    assert codes == [401, 401, 429]
+    assert last.json()["error"]["code"] == "throttled"
+    assert "Retry-After" in last
