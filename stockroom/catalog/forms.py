@@ -16,11 +16,18 @@ ACTIVE_FILTER = {"active": True, "inactive": False, "all": None}
 INVALID_IMAGE = _("The file is not an image, or it is damaged. Upload a JPEG, PNG, WebP or GIF.")
 
 
-def _tree_choices(organization: Organization, *, exclude: set[int] = frozenset()) -> list:
-    """Choices that show the category tree by indentation (one query)."""
+def _tree_choices(
+    organization: Organization,
+    *,
+    exclude: set[int] = frozenset(),
+    tree: list[tuple[Category, int]] | None = None,
+) -> list:
+    """Choices that show the category tree by indentation (one query unless `tree` is given)."""
+    if tree is None:
+        tree = selectors.category_tree(organization=organization)
     return [("", "---------")] + [
         (category.pk, f"{'— ' * depth}{category.name}")
-        for category, depth in selectors.category_tree(organization=organization)
+        for category, depth in tree
         if category.pk not in exclude
     ]
 
@@ -294,7 +301,9 @@ class ProductFilterForm(_ActiveFilterMixin, _ListFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = _tree_choices(self.organization)
+        # Kept so the list can find a category's descendants without loading the tree again.
+        self.category_tree = selectors.category_tree(organization=self.organization)
+        choices = _tree_choices(self.organization, tree=self.category_tree)
         choices[0] = ("", _("All categories"))
         self.fields["category"].choices = choices
 

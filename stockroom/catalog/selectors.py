@@ -1,6 +1,7 @@
 """Reads of the catalog, always scoped to one organization."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -51,13 +52,20 @@ def category_tree(*, organization: Organization) -> list[tuple[Category, int]]:
 
 
 def category_descendant_ids(
-    *, organization: Organization, category: Category | int, include_self: bool = False
+    *,
+    organization: Organization,
+    category: Category | int,
+    include_self: bool = False,
+    categories: Iterable[Category] | None = None,
 ) -> set[int]:
-    """Primary keys of every category below `category` (one query over the organization's
-    parent links)."""
+    """Primary keys of every category below `category`: one query over the organization's
+    parent links, or none when the caller already loaded all its `categories`."""
     root = _category_pk(category)
     children: dict[int | None, list[int]] = defaultdict(list)
-    links = Category.objects.for_organization(organization).values_list("pk", "parent_id")
+    if categories is not None:
+        links = [(item.pk, item.parent_id) for item in categories]
+    else:
+        links = Category.objects.for_organization(organization).values_list("pk", "parent_id")
     for pk, parent_id in links:
         children[parent_id].append(pk)
     found: set[int] = {root} if include_self else set()
@@ -106,8 +114,12 @@ def product_list(
     include_descendants: bool = True,
     active: bool | None = None,
     ordering: str = "sku",
+    categories: Iterable[Category] | None = None,
 ) -> QuerySet[Product]:
-    """Products of the organization, filtered and ordered by a whitelisted field."""
+    """Products of the organization, filtered and ordered by a whitelisted field.
+
+    `categories`: all the organization's categories when the caller has them already (a list
+    page's filter does), so that finding the descendants costs no query."""
     queryset = Product.objects.for_organization(organization).select_related("category")
     if search := search.strip():
         queryset = queryset.filter(
@@ -116,7 +128,10 @@ def product_list(
     if category is not None:
         if include_descendants:
             ids = category_descendant_ids(
-                organization=organization, category=category, include_self=True
+                organization=organization,
+                category=category,
+                include_self=True,
+                categories=categories,
             )
             queryset = queryset.filter(category_id__in=ids)
         else:

@@ -163,7 +163,11 @@ class CatalogDeleteView(ServiceFormMixin, TenantObjectMixin, DeleteView):
         return reverse(f"catalog:{self.model._meta.model_name}_list")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(verbose_name=self.model._meta.verbose_name, **kwargs)
+        return super().get_context_data(
+            verbose_name=self.model._meta.verbose_name,
+            model_name=self.model._meta.model_name,
+            **kwargs,
+        )
 
 
 # --- categories ----------------------------------------------------------------------------------
@@ -171,6 +175,7 @@ class CatalogDeleteView(ServiceFormMixin, TenantObjectMixin, DeleteView):
 
 class CategoryListView(CatalogListView):
     model = Category
+    template_name = "catalog/category_list.html"
     filter_form_class = CategoryFilterForm
     partial_template_name = "catalog/partials/category_table.html"
 
@@ -249,6 +254,7 @@ class CategoryDeleteView(CatalogDeleteView):
 
 class ProductListView(CatalogListView):
     model = Product
+    template_name = "catalog/product_list.html"
     filter_form_class = ProductFilterForm
     partial_template_name = "catalog/partials/product_table.html"
 
@@ -260,6 +266,7 @@ class ProductListView(CatalogListView):
             category=form.value_of("category"),
             active=form.active_value,
             ordering=form.ordering,
+            categories=[category for category, _depth in form.category_tree],
         )
 
 
@@ -377,6 +384,7 @@ class ProductSupplierDeleteView(MemberRequiredMixin, View):
 
 class SupplierListView(CatalogListView):
     model = Supplier
+    template_name = "catalog/supplier_list.html"
     filter_form_class = PartyFilterForm
     partial_template_name = "catalog/partials/supplier_table.html"
 
@@ -426,6 +434,7 @@ class SupplierDeleteView(CatalogDeleteView):
 
 class CustomerListView(CatalogListView):
     model = Customer
+    template_name = "catalog/customer_list.html"
     filter_form_class = PartyFilterForm
     partial_template_name = "catalog/partials/customer_table.html"
 
