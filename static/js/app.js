@@ -18,6 +18,13 @@
     });
   }
 
+  // Parts of a page that show stock listen for "stock-changed" (hx-trigger="stock-changed from:body").
+  document.addEventListener("stockroom:event", function (event) {
+    if (event.detail.type === "stock.changed" && window.htmx) {
+      window.htmx.trigger(document.body, "stock-changed", event.detail);
+    }
+  });
+
   // The navigation bell counts notifications pushed while the page is open.
   document.addEventListener("stockroom:event", function (event) {
     if (event.detail.type !== "notification") { return; }

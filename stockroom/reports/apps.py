@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "stockroom.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (cache invalidation on stock changes)

@@ -1,0 +1,102 @@
+from decimal import Decimal
+
+import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from stockroom.catalog.tests.factories import ProductFactory
+from stockroom.core.cache import cached_for_organization, organization_cache_version
+from stockroom.inventory import services as stock
+from stockroom.inventory.tests.factories import LocationFactory
+
+
+@pytest.fixture
+def stocked(organization):
+    product = ProductFactory(organization=organization, reorder_point=Decimal("0"))
+    location = LocationFactory(organization=organization)
+    stock.stock_receive(
+        organization=organization,
+        product=product,
+        location=location,
+        quantity=Decimal("10"),
+        unit_cost=Decimal("2.50"),
+    )
+    return product, location
+
+
+def test_dashboard_shows_the_new_value_right_after_a_movement(
+    client, clerk, member_client, stocked, django_capture_on_commit_callbacks
+):
+    product, location = stocked
+    member_client(clerk)
+    first = client.get(reverse("reports:dashboard"))
+    assert first.context["overview"]["stock_value"] == Decimal("25.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.stock_issue(
+            organization=clerk.organization,
+            product=product,
+            location=location,
+            quantity=Decimal("4"),
+        )
+    second = client.get(reverse("reports:dashboard"))
+    assert second.context["overview"]["stock_value"] == Decimal("15.00")
+    assert second.context["movements"][0].quantity == Decimal("4")
+
+
+def test_cached_overview_saves_queries(client, clerk, member_client, stocked):
+    member_client(clerk)
+    with CaptureQueriesContext(connection) as cold:
+        client.get(reverse("reports:dashboard"))
+    with CaptureQueriesContext(connection) as warm:
+        client.get(reverse("reports:dashboard"))
+    assert len(warm) < len(cold)
+
+
+def test_dashboard_query_count_is_constant(
+    client, clerk, member_client, django_assert_max_num_queries
+):
+    organization = clerk.organization
+    location = LocationFactory(organization=organization)
+    for _ in range(12):
+        product = ProductFactory(organization=organization)
+        stock.stock_receive(
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=Decimal("1"),
+            unit_cost=Decimal("1"),
+        )
+    member_client(clerk)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("reports:dashboard"))
+    assert len(response.context["movements"]) == 10
+
+
+def test_live_fragment_for_htmx(client, clerk, member_client, stocked):
+    member_client(clerk)
+    response = client.get(
+        reverse("reports:dashboard") + "?fragment=kpis", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b'id="kpis"' in response.content
+
+
+def test_cache_keys_are_scoped_and_versioned(organization, other_organization):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cached_for_organization(organization.pk, "x", compute) == 1
+    assert cached_for_organization(organization.pk, "x", compute) == 1
+    assert cached_for_organization(other_organization.pk, "x", compute) == 2
+    from stockroom.core.cache import bump_organization_cache
+
+    version = organization_cache_version(organization.pk)
+    bump_organization_cache(organization.pk)
+    assert organization_cache_version(organization.pk) == version + 1
+    assert cached_for_organization(organization.pk, "x", compute) == 3
