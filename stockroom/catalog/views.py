@@ -323,7 +323,7 @@ class ProductSupplierMixin(CatalogFormMixin, MemberRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(product=self.product, **kwargs)
+        return super().get_context_data(link_product=self.product, **kwargs)
 
     def get_cancel_url(self) -> str:
         return self.product.get_absolute_url()

@@ -196,6 +196,8 @@ def test_htmx_list_request_gets_only_the_table(organization, login, kind):
     body = partial.content.decode()
     assert "<html" not in body
     assert body.lstrip().startswith('<div id="catalog-results"')
+    assert 'id="catalog-sort" value' in body  # swapped out of band into the search form
+    assert 'hx-swap-oob="true"' not in full.content.decode()
     assert "HX-Request" in partial["Vary"]
 
 
@@ -411,3 +413,18 @@ def test_product_detail_loads_stock_from_inventory_when_available(organization, 
         assert "Stock levels are not available." in body
     else:
         assert f'hx-get="{stock_url}"' in body
+
+
+def test_form_page_headings(organization, login):
+    link = ProductSupplierFactory(organization=organization)
+    client = login(Role.MANAGER)
+
+    edit = client.get(reverse("catalog:product_update", kwargs={"pk": link.product_id}))
+    supplier = client.get(
+        reverse(
+            "catalog:product_supplier_update", kwargs={"pk": link.product_id, "link_pk": link.pk}
+        )
+    )
+
+    assert f"Edit product “{link.product}”" in edit.content.decode()
+    assert f"Supplier of {link.product.sku}" in supplier.content.decode()
