@@ -30,6 +30,9 @@ CONFLICT_CODES = frozenset(
         "has_stock_history",
         "last_owner",
         "already_member",
+        "warehouse_in_use",
+        "location_in_use",
+        "location_has_children",
     }
 )
 STATUS_BY_CODE = {"permission_denied": status.HTTP_403_FORBIDDEN, "not_found": 404}

@@ -15,7 +15,8 @@ class TenantViewSet(ActiveOrganizationMixin, viewsets.GenericViewSet):
 
     Subclasses set `queryset` (for the schema; the real one is scoped per request in
     `get_tenant_queryset`), `read_action` / `write_action` / `action_permissions`, and
-    override `create_object` / `update_object` / `delete_object` to call their services.
+    (with ServiceWriteMixin) override `create_object` / `update_object` / `delete_object` to
+    call their services.
     """
 
     permission_classes = [HasOrganizationRole]
@@ -39,7 +40,10 @@ class TenantViewSet(ActiveOrganizationMixin, viewsets.GenericViewSet):
     def get_tenant_queryset(self, organization):
         return self.queryset.model.objects.for_organization(organization)
 
-    # --- writes go through services -----------------------------------------------------------
+
+class ServiceWriteMixin:
+    """Routes DRF's save hooks to services. List it before DRF's Create/Update/Destroy mixins,
+    whose own hooks would otherwise save through the serializer and bypass the services."""
 
     def create_object(self, data: dict):
         raise NotImplementedError
@@ -65,6 +69,7 @@ class ReadOnlyTenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
 
 
 class CrudTenantViewSet(
+    ServiceWriteMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,

@@ -16,13 +16,17 @@ from stockroom.accounts import selectors as account_selectors
 from stockroom.accounts import services as account_services
 from stockroom.accounts.models import Invitation, Membership, Organization
 from stockroom.accounts.roles import Action
-from stockroom.api import services as place_services
 from stockroom.api.errors import NON_FIELD
 from stockroom.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key, run_once
 from stockroom.api.pagination import LedgerCursorPagination
 from stockroom.api.permissions import HasOrganizationRole
 from stockroom.api.tenancy import ActiveOrganizationMixin
-from stockroom.api.viewsets import CrudTenantViewSet, ReadOnlyTenantViewSet, TenantViewSet
+from stockroom.api.viewsets import (
+    CrudTenantViewSet,
+    ReadOnlyTenantViewSet,
+    ServiceWriteMixin,
+    TenantViewSet,
+)
 from stockroom.catalog import selectors as catalog_selectors
 from stockroom.catalog import services as catalog_services
 from stockroom.catalog.models import Category, Customer, Product, Supplier
@@ -99,7 +103,7 @@ class OrganizationViewSet(
         serializer.instance = updated
 
 
-class MemberViewSet(mixins.DestroyModelMixin, ReadOnlyTenantViewSet):
+class MemberViewSet(ServiceWriteMixin, mixins.DestroyModelMixin, ReadOnlyTenantViewSet):
     """Members of the active organization. Owners change roles; a member may leave (delete
     their own membership); owners remove others. The last owner always stays."""
 
@@ -130,7 +134,9 @@ class MemberViewSet(mixins.DestroyModelMixin, ReadOnlyTenantViewSet):
         return Response(s.MembershipSerializer(membership).data)
 
 
-class InvitationViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ReadOnlyTenantViewSet):
+class InvitationViewSet(
+    ServiceWriteMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ReadOnlyTenantViewSet
+):
     """Pending invitations. Creating one emails the invitee; deleting one revokes it."""
 
     queryset = Invitation.objects.none()
@@ -356,19 +362,19 @@ class WarehouseViewSet(CrudTenantViewSet):
         return Warehouse.unscoped.filter(organization=organization).order_by("code", "pk")
 
     def create_object(self, data):
-        return place_services.warehouse_save(organization=self.request.organization, data=data)
+        return inventory_services.warehouse_create(organization=self.request.organization, **data)
 
     def update_object(self, instance, data):
-        return place_services.warehouse_save(
-            organization=self.request.organization, warehouse=instance, data=data
-        )
+        fields = ("code", "name", "address", "is_active")
+        values = {field: data.get(field, getattr(instance, field)) for field in fields}
+        return inventory_services.warehouse_update(warehouse=instance, **values)
 
     def delete_object(self, instance) -> None:
-        place_services.warehouse_delete(organization=self.request.organization, warehouse=instance)
+        inventory_services.warehouse_delete(warehouse=instance)
 
 
 class LocationViewSet(CrudTenantViewSet):
-    """Bins and zones: a tree inside each warehouse."""
+    """Bins and zones: a tree inside each warehouse. A location's warehouse is fixed."""
 
     queryset = Location.objects.none()
     serializer_class = s.LocationSerializer
@@ -385,15 +391,21 @@ class LocationViewSet(CrudTenantViewSet):
         )
 
     def create_object(self, data):
-        return place_services.location_save(organization=self.request.organization, data=data)
+        return inventory_services.location_create(organization=self.request.organization, **data)
 
     def update_object(self, instance, data):
-        return place_services.location_save(
-            organization=self.request.organization, location=instance, data=data
-        )
+        if "warehouse" in data and data["warehouse"].pk != instance.warehouse_id:
+            raise ApplicationError(
+                _("A location cannot move to another warehouse."),
+                code="warehouse_fixed",
+                field="warehouse",
+            )
+        fields = ("code", "name", "parent", "is_active")
+        values = {field: data.get(field, getattr(instance, field)) for field in fields}
+        return inventory_services.location_update(location=instance, **values)
 
     def delete_object(self, instance) -> None:
-        place_services.location_delete(organization=self.request.organization, location=instance)
+        inventory_services.location_delete(location=instance)
 
 
 # --- stock ---------------------------------------------------------------------------------------

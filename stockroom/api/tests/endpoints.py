@@ -1,0 +1,138 @@
+"""The table of endpoints the matrix, query-count and CSV tests run over.
+
+Each row knows how to make one row of its resource in an organization, a valid create body,
+and which roles may write it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from stockroom.accounts.roles import Role
+from stockroom.accounts.tests.factories import MembershipFactory
+from stockroom.catalog.tests.factories import (
+    CategoryFactory,
+    CustomerFactory,
+    ProductFactory,
+    SupplierFactory,
+)
+from stockroom.inventory import services as inventory_services
+from stockroom.inventory.tests.factories import LocationFactory, LotFactory, WarehouseFactory
+
+MANAGERS = frozenset({Role.OWNER, Role.MANAGER})
+FLOOR = frozenset({Role.OWNER, Role.MANAGER, Role.CLERK})
+OWNERS = frozenset({Role.OWNER})
+NOBODY: frozenset[str] = frozenset()
+
+
+def make_movement(organization, n: int = 0):
+    product = ProductFactory(organization=organization)
+    location = LocationFactory(organization=organization)
+    return inventory_services.stock_receive(
+        organization=organization, product=product, location=location, quantity=Decimal(5 + n)
+    )
+
+
+def make_stock_level(organization, n: int = 0):
+    movement = make_movement(organization, n)
+    return movement.product.stock_levels.get()
+
+
+def make_invitation(organization, n: int = 0):
+    from stockroom.accounts import services
+
+    owner = MembershipFactory(organization=organization, role=Role.OWNER)
+    return services.invitation_create(actor=owner, email=f"new{n}@example.com", role=Role.VIEWER)
+
+
+def make_member(organization, n: int = 0):
+    return MembershipFactory(organization=organization, role=Role.VIEWER)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    make: Callable[..., Any]
+    writers: frozenset[str] = NOBODY
+    create_body: Callable[[Any], dict] | None = None
+    update_body: dict = field(default_factory=dict)
+    deletable: bool = True
+
+    @property
+    def url(self) -> str:
+        return f"/api/v1/{self.name}/"
+
+    def detail(self, pk: int) -> str:
+        return f"/api/v1/{self.name}/{pk}/"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ENDPOINTS = [
+    Endpoint(
+        "categories",
+        lambda org, n=0: CategoryFactory(organization=org),
+        MANAGERS,
+        lambda ctx: {"name": "Fasteners"},
+        {"description": "Bolts and nuts"},
+    ),
+    Endpoint(
+        "products",
+        lambda org, n=0: ProductFactory(organization=org),
+        MANAGERS,
+        lambda ctx: {"sku": "NEW-1", "name": "New product", "sale_price": "9.50"},
+        {"name": "Renamed"},
+    ),
+    Endpoint(
+        "suppliers",
+        lambda org, n=0: SupplierFactory(organization=org),
+        MANAGERS,
+        lambda ctx: {"name": "Acme Supply", "email": "sales@acme.example.com"},
+        {"phone": "555-0100"},
+    ),
+    Endpoint(
+        "customers",
+        lambda org, n=0: CustomerFactory(organization=org),
+        MANAGERS,
+        lambda ctx: {"name": "Bob's Hardware"},
+        {"notes": "Pays on time"},
+    ),
+    Endpoint(
+        "warehouses",
+        lambda org, n=0: WarehouseFactory(organization=org),
+        MANAGERS,
+        lambda ctx: {"code": "east", "name": "East"},
+        {"name": "Renamed"},
+    ),
+    Endpoint(
+        "locations",
+        lambda org, n=0: LocationFactory(organization=org),
+        MANAGERS,
+        lambda ctx: {"warehouse": WarehouseFactory(organization=ctx).pk, "code": "z-01"},
+        {"name": "Top shelf"},
+    ),
+    Endpoint("lots", lambda org, n=0: LotFactory(organization=org)),
+    Endpoint("stock-levels", make_stock_level),
+    Endpoint(
+        "movements",
+        make_movement,
+        FLOOR,
+        lambda ctx: {
+            "kind": "receipt",
+            "product": ProductFactory(organization=ctx).pk,
+            "location": LocationFactory(organization=ctx).pk,
+            "quantity": "3",
+        },
+        deletable=False,
+    ),
+    Endpoint(
+        "invitations",
+        make_invitation,
+        MANAGERS,
+        lambda ctx: {"email": "someone@example.com", "role": "viewer"},
+    ),
+    Endpoint("members", make_member),
+]
+ROLES = [Role.OWNER, Role.MANAGER, Role.CLERK, Role.VIEWER]
