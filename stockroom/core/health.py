@@ -2,15 +2,19 @@
 
 import asyncio
 import logging
+import secrets
 import uuid
 
 from asgiref.sync import sync_to_async
+from django_prometheus.exports import ExportToDjangoView
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from .metrics import refresh_celery_queue_length
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +76,21 @@ async def readyz(request):
         {"status": "ok" if healthy else "fail", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def _may_scrape(request) -> bool:
+    token = settings.METRICS_TOKEN
+    if token:
+        return secrets.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}")
+    return request.META.get("REMOTE_ADDR") in settings.METRICS_ALLOWED_IPS
+
+
+@never_cache
+def metrics(request):
+    """Prometheus exposition: request latency and counts (django-prometheus), database and cache
+    metrics, the Celery queue length and the open WebSocket connections. Scrapers only: a bearer
+    token when METRICS_TOKEN is set, otherwise the addresses in METRICS_ALLOWED_IPS."""
+    if not _may_scrape(request):
+        return JsonResponse({"error": {"code": "forbidden", "message": "Forbidden"}}, status=403)
+    refresh_celery_queue_length()
+    return ExportToDjangoView(request)

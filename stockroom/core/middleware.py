@@ -5,6 +5,8 @@ import re
 import time
 import uuid
 
+from django.conf import settings
+
 from .logging import request_id_var
 
 access_logger = logging.getLogger("stockroom.access")
@@ -60,4 +62,16 @@ class AccessLogMiddleware:
                 "organization_id": organization.pk if organization is not None else None,
             },
         )
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware doesn't set: Permissions-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

@@ -5,6 +5,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from stockroom.accounts.selectors import active_membership_for
+from stockroom.core.metrics import WEBSOCKET_CONNECTIONS
 
 from .groups import member_group, organization_group
 
@@ -34,9 +35,12 @@ class OrganizationEventsConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        WEBSOCKET_CONNECTIONS.inc()
         await self.send_json({"type": "hello", "organization": membership.organization_id})
 
     async def disconnect(self, code):
+        if self.groups_joined:
+            WEBSOCKET_CONNECTIONS.dec()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
