@@ -15,6 +15,7 @@ from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product
 from .models import ZERO, Location, StockLevel, StockMovement, Warehouse
 
 CENT = Decimal("0.01")
+QUANTITY_QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
 
 
 def _quantity(expression) -> Coalesce:
@@ -191,6 +192,7 @@ def ledger_mismatches(*, organization=None) -> list[LedgerMismatch]:
         key = (product_id, location_id, lot_id)
         ledger[key] = ledger.get(key, ZERO) - total
 
+    ledger = {key: total.quantize(QUANTITY_QUANTUM) for key, total in ledger.items()}
     mismatches = []
     for product_id, location_id, lot_id, on_hand in levels.values_list(
         "product_id", "location_id", "lot_id", "on_hand"
