@@ -9,7 +9,8 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate seed worker beat e2e bench assets check-deploy clean lock
+.PHONY: help run test lint format migrate seed worker beat e2e bench assets check-deploy clean lock \
+	collectstatic backup restore owner audit
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +67,24 @@ worker: $(VENV)/.base-installed  ## a real Celery worker (needs REDIS_URL)
 
 beat: $(VENV)/.base-installed  ## the Celery beat scheduler (needs REDIS_URL)
 	$(BIN)/celery -A config beat --loglevel=INFO
+
+collectstatic: $(VENV)/.base-installed assets  ## gather hashed, compressed static files (production)
+	DJANGO_SETTINGS_MODULE=config.settings.prod \
+	SECRET_KEY=$${SECRET_KEY:-collectstatic-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} $(MANAGE) collectstatic --noinput
+
+backup: $(VENV)/.base-installed  ## back up the database and media into ./backups (BACKUP_DIR=...)
+	$(MANAGE) backup --output $${BACKUP_DIR:-backups}
+
+restore: $(VENV)/.base-installed  ## restore DUMP=backups/db-....dump [MEDIA=backups/media-....tar.gz]
+	$(MANAGE) restore $(DUMP) $(if $(MEDIA),--media $(MEDIA)) --yes
+
+owner: $(VENV)/.base-installed  ## create the first owner: EMAIL=... ORG=... (password from OWNER_PASSWORD)
+	$(MANAGE) create_owner --email "$(EMAIL)" --organization "$(ORG)" --staff
+
+audit: $(VENV)/.dev-installed  ## supply chain: pip-audit on the locks, bandit on the code
+	$(BIN)/pip-audit --strict --require-hashes -r requirements/base.lock
+	$(BIN)/bandit -q -c pyproject.toml -r stockroom config -ll
 
 lock:  ## re-resolve the pinned lock files from pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml
