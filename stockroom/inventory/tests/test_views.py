@@ -989,16 +989,41 @@ def test_stock_levels_filter_by_warehouse_location_and_search(
     ]
 
 
-def test_list_answers_htmx_with_the_table_only(member_client, viewer, stocked):
+@pytest.mark.parametrize(
+    ("page", "query", "expected"),
+    [
+        ("stock_levels", {"q": "BOLT"}, "BOLT-M8"),
+        ("movement_list", {"kind": "receipt"}, "BOLT-M8"),
+        ("warehouse_list", {"q": "main"}, "MAIN"),
+        ("location_list", {"q": "a-01"}, "A-01"),
+    ],
+    ids=["stock_levels", "movement_list", "warehouse_list", "location_list"],
+)
+def test_list_answers_htmx_with_the_table_only(
+    member_client, viewer, stocked, page, query, expected
+):
     response = member_client(viewer).get(
-        reverse("inventory:stock_levels"), {"q": "BOLT"}, headers={"HX-Request": "true"}
+        reverse(f"inventory:{page}"), query, headers={"HX-Request": "true"}
     )
 
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body
-    assert "BOLT-M8" in body
+    assert 'role="search"' not in body
+    assert expected in body
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("clerk", True), ("viewer", False)], ids=["clerk", "viewer"]
+)
+def test_menu_offers_posting_only_to_roles_that_post(member_client, request, role, shown):
+    membership = request.getfixturevalue(role)
+
+    body = member_client(membership).get(reverse("inventory:warehouse_list")).content.decode()
+
+    assert 'id="inventory-menu"' in body
+    assert (reverse("inventory:movement_adjust") in body) is shown
 
 
 def test_list_history_restore_gets_the_whole_page(member_client, viewer, stocked):
