@@ -124,6 +124,9 @@ class ProductForm(OrganizationModelForm):
         category = self.fields["category"]
         category.queryset = Category.objects.for_organization(self.organization)
         category.choices = _tree_choices(self.organization)
+        # Judge an upload by its content (clean_image), not by its name: drop the extension
+        # check; the service stores it under the extension of what it really is.
+        self.fields["image"].validators = []
 
     def clean_sku(self) -> str:
         sku = self.cleaned_data["sku"].strip().upper()

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 # Past this many pixels a small file may be a decompression bomb; no product photo needs more.
 MAX_IMAGE_PIXELS = 40_000_000
-ALLOWED_IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
+# The stored name takes the extension of what the file really is, whatever it was called.
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+ALLOWED_IMAGE_FORMATS = frozenset(EXTENSIONS)
 THUMBNAIL_SIZE = (300, 300)
 
 
@@ -76,3 +78,9 @@ def make_thumbnail(file, *, size: tuple[int, int] = THUMBNAIL_SIZE) -> ContentFi
     file.seek(0)
     stem = PurePath(getattr(file, "name", "") or "image").stem[:60] or "image"
     return ContentFile(buffer.getvalue(), name=f"{stem}-thumb.{extension}")
+
+
+def name_for_format(name: str, image_format: str) -> str:
+    """`name` with the extension of `image_format` (so a PNG called photo.jpg is stored .png)."""
+    stem = PurePath(name or "image").stem[:80] or "image"
+    return f"{stem}.{EXTENSIONS[image_format]}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from stockroom.accounts.models import Organization
 from stockroom.core.exceptions import ApplicationError
 
-from .images import make_thumbnail, validate_product_image
+from .images import make_thumbnail, name_for_format, validate_product_image
 from .models import (
     ZERO,
     Category,
@@ -232,9 +232,10 @@ def _is_new_upload(image: Any) -> bool:
 
 def _attach_image(product: Product, image: File) -> None:
     try:
-        validate_product_image(image)
+        image_format = validate_product_image(image)
     except ValidationError as exc:
         raise ApplicationError(exc.messages[0], code=exc.code or "invalid", field="image") from None
+    image.name = name_for_format(image.name, image_format)
     product.image = image
     product.thumbnail = make_thumbnail(image)
 

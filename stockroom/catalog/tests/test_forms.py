@@ -269,3 +269,12 @@ def test_product_filter_form(organization, query, expected):
     form = ProductFilterForm(data, organization=organization)
 
     assert (form.search, form.value_of("category"), form.active_value, form.ordering) == expected
+
+
+def test_product_form_judges_images_by_content_not_name(organization):
+    form = product_form(organization, files={"image": image_upload("scan.txt")})
+    assert form.is_valid(), form.errors
+
+    product = services.product_create(organization=organization, **form.cleaned_data)
+
+    assert product.image.name.endswith("/scan.png")

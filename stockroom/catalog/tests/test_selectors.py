@@ -225,3 +225,20 @@ def test_category_list_search_and_counts(organization, tree, products):
         ("Garden", None, 1),
         ("Claw", "Hammers", 1),
     ]
+
+
+def test_product_list_reuses_loaded_categories(
+    organization, tree, products, django_assert_num_queries
+):
+    categories = [
+        category for category, _depth in selectors.category_tree(organization=organization)
+    ]
+
+    with django_assert_num_queries(1):
+        rows = list(
+            selectors.product_list(
+                organization=organization, category=tree["tools"], categories=categories
+            )
+        )
+
+    assert [product.sku for product in rows] == ["HAM-1", "SAW-1"]

@@ -250,6 +250,15 @@ def test_product_create_with_image_makes_thumbnail(organization):
         assert thumbnail.size == (300, 150)
 
 
+def test_product_image_is_stored_under_the_extension_of_its_content(organization):
+    upload = image_upload("holiday.photo.jpg", image_format="PNG")
+
+    product = services.product_create(organization=organization, sku="A", name="A", image=upload)
+
+    assert product.image.name.rsplit("/", 1)[1].startswith("holiday.photo")
+    assert product.image.name.endswith(".png")
+
+
 def test_product_thumbnail_of_transparent_png_stays_png(organization):
     upload = image_upload(size=(100, 400), mode="RGBA")
 

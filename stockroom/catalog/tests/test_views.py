@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from stockroom.accounts.roles import Role
+from stockroom.accounts.templatetags.roles import can
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.catalog.models import Category, Customer, Product, ProductSupplier, Supplier
 from stockroom.catalog.tests.factories import (
@@ -428,3 +429,19 @@ def test_form_page_headings(organization, login):
 
     assert f"Edit product “{link.product}”" in edit.content.decode()
     assert f"Supplier of {link.product.sku}" in supplier.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "action", "expected"),
+    [
+        pytest.param(Role.MANAGER, "manage_catalog", True, id="manager-manage"),
+        pytest.param(Role.VIEWER, "manage_catalog", False, id="viewer-manage"),
+        pytest.param(Role.VIEWER, "view", True, id="viewer-view"),
+        pytest.param(Role.OWNER, "no_such_action", False, id="unknown-action"),
+        pytest.param(None, "view", False, id="no-membership"),
+    ],
+)
+def test_can_template_filter(organization, role, action, expected):
+    membership = MembershipFactory(organization=organization, role=role) if role else None
+
+    assert can(membership, action) is expected
