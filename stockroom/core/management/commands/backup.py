@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
-from stockroom.core.management.commands._pg import pg_environment
+from stockroom.core.management.commands._pg import client_tool, pg_environment
 
 
 class Command(BaseCommand):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _pg_dump(db_settings: dict, db_file: Path) -> None:
-        command = ["pg_dump", "--format=custom", "--no-owner", f"--file={db_file}"]
+        command = [client_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={db_file}"]
         result = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [*command, db_settings["NAME"]],
             env=pg_environment(db_settings),

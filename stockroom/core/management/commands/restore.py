@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from stockroom.core.management.commands._pg import pg_environment
+from stockroom.core.management.commands._pg import client_tool, pg_environment
 
 
 class Command(BaseCommand):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def _pg_restore(db_settings: dict, dump_path: Path) -> None:
         result = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [
-                "pg_restore",
+                client_tool("pg_restore"),
                 "--clean",
                 "--if-exists",
                 "--no-owner",
