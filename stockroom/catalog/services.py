@@ -67,8 +67,10 @@ NON_NEGATIVE_PRODUCT_FIELDS = ("cost_price", "sale_price", "reorder_point", "reo
 def _require_organization(obj: Model | None, organization: Organization, field: str) -> None:
     """Refuse a row of another organization, naming the input it came from."""
     if obj is not None and obj.organization_id != organization.pk:
+        label = obj._meta.get_field(field).verbose_name if field == "parent" else None
         raise ApplicationError(
-            _("This %(field)s belongs to another organization.") % {"field": field},
+            _("This %(thing)s belongs to another organization.")
+            % {"thing": label or obj._meta.verbose_name},
             code="wrong_organization",
             field=field,
         )

@@ -50,6 +50,7 @@ def test_category_create_refuses_parent_of_another_organization(organization, ot
 
     assert caught.value.field == "parent"
     assert caught.value.code == "wrong_organization"
+    assert caught.value.message == "This parent category belongs to another organization."
     assert Category.objects.filter(name="Hammers").count() == 0
 
 
@@ -213,6 +214,7 @@ def test_product_create_refuses_category_of_another_organization(organization, o
         services.product_create(organization=organization, sku="A", name="A", category=foreign)
 
     assert (caught.value.field, caught.value.code) == ("category", "wrong_organization")
+    assert caught.value.message == "This category belongs to another organization."
     assert Product.objects.count() == 0
 
 
