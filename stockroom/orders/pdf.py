@@ -1,0 +1,93 @@
+"""A purchase order as a PDF, for the supplier's email and the download link."""
+
+from io import BytesIO
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from .models import PurchaseOrder
+
+
+def _amount(value) -> str:
+    return f"{value:,.2f}"
+
+
+def _quantity(value) -> str:
+    return f"{value.normalize():f}"
+
+
+def purchase_order_pdf(order: PurchaseOrder) -> bytes:
+    """Render the order (supplier, lines, total) on A4; the lines must be prefetchable."""
+    styles = getSampleStyleSheet()
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=_("Purchase order %(number)s") % {"number": order.number},
+        author=order.organization.name,
+    )
+    supplier = order.supplier
+    currency = order.organization.currency
+    story = [
+        Paragraph(escape(order.organization.name), styles["Heading2"]),
+        Paragraph(
+            escape(_("Purchase order %(number)s") % {"number": order.number}), styles["Title"]
+        ),
+    ]
+    facts = [_("Date: %(date)s") % {"date": date_format(order.sent_at or order.created_at)}]
+    if order.expected_date:
+        facts.append(_("Expected on: %(date)s") % {"date": date_format(order.expected_date)})
+    for fact in facts:
+        story.append(Paragraph(escape(fact), styles["Normal"]))
+    story.append(Spacer(1, 6 * mm))
+    supplier_lines = [supplier.name, supplier.contact_name, supplier.address, supplier.email]
+    story.append(Paragraph(f"<b>{escape(_('Supplier'))}</b>", styles["Normal"]))
+    for text in filter(None, supplier_lines):
+        story.append(Paragraph(escape(text).replace("\n", "<br/>"), styles["Normal"]))
+    story.append(Spacer(1, 6 * mm))
+
+    rows = [[_("SKU"), _("Product"), _("Quantity"), _("Unit price"), _("Amount")]]
+    for line in order.lines.all():
+        rows.append(
+            [
+                line.product.sku,
+                Paragraph(escape(line.product.name), styles["Normal"]),
+                _quantity(line.quantity),
+                _amount(line.unit_price),
+                _amount(line.total),
+            ]
+        )
+    rows.append(
+        ["", "", "", _("Total (%(currency)s)") % {"currency": currency}, _amount(order.total)]
+    )
+    table = Table(rows, colWidths=[28 * mm, 66 * mm, 22 * mm, 28 * mm, 30 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
+                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.whitesmoke]),
+            ]
+        )
+    )
+    story.append(table)
+    if order.notes:
+        story.append(Spacer(1, 6 * mm))
+        story.append(Paragraph(escape(order.notes).replace("\n", "<br/>"), styles["Normal"]))
+    document.build(story)
+    return buffer.getvalue()

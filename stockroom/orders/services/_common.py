@@ -1,0 +1,155 @@
+"""Validation shared by the order services."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from stockroom.catalog.models import Product, UnitOfMeasure
+from stockroom.core.exceptions import ApplicationError
+
+MAX_QUANTITY = Decimal("99999999999.999")
+MAX_PRICE = Decimal("9999999999.99")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line of an order as a form or API gives it."""
+
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal
+
+
+def format_quantity(quantity: Decimal) -> str:
+    """10.000 → "10", 2.500 → "2.5" (never "1E+1")."""
+    return f"{quantity.normalize():f}"
+
+
+def organization_id_of(organization) -> int:
+    return getattr(organization, "pk", organization)
+
+
+def lock_row(model: type[Model], pk: int):
+    """The row, re-read under SELECT … FOR UPDATE (SQLite: the transaction's write lock)."""
+    return model.unscoped.select_for_update().get(pk=pk)
+
+
+def to_decimal(value, *, field: str, message: str, code: str) -> Decimal:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ApplicationError(message, field=field, code=code) from None
+    if not number.is_finite():
+        raise ApplicationError(message, field=field, code=code)
+    return number
+
+
+def clean_quantity(
+    value, *, product: Product, field: str = "quantity", allow_zero: bool = False
+) -> Decimal:
+    """A quantity of `product`: positive (or zero when allowed), within the unit's precision."""
+    quantity = to_decimal(
+        value, field=field, message=_("Enter a valid quantity."), code="invalid_quantity"
+    )
+    if quantity < 0 or (quantity == 0 and not allow_zero):
+        raise ApplicationError(
+            _("The quantity must be greater than zero.")
+            if not allow_zero
+            else _("The quantity cannot be negative."),
+            field=field,
+            code="quantity_not_positive",
+        )
+    if quantity > MAX_QUANTITY:
+        raise ApplicationError(_("The quantity is too large."), field=field, code="quantity_large")
+    places = UnitOfMeasure.decimal_places(product.unit)
+    if quantity % Decimal(1).scaleb(-places) != 0:
+        if places == 0:
+            message = _("This product is counted in whole units; enter a whole number.")
+        else:
+            message = _("The quantity has too many decimal places for this unit.")
+        raise ApplicationError(message, field=field, code="quantity_precision")
+    return quantity
+
+
+def clean_price(value, *, places: int, field: str = "unit_price") -> Decimal:
+    price = to_decimal(
+        value, field=field, message=_("Enter a valid unit price."), code="invalid_price"
+    )
+    if price < 0:
+        raise ApplicationError(
+            _("The unit price cannot be negative."), field=field, code="negative_price"
+        )
+    if price > MAX_PRICE:
+        raise ApplicationError(_("The unit price is too large."), field=field, code="price_large")
+    quantum = Decimal(1).scaleb(-places)
+    if price != price.quantize(quantum, rounding=ROUND_HALF_UP):
+        raise ApplicationError(
+            _("The unit price has too many decimal places."), field=field, code="price_precision"
+        )
+    return price
+
+
+def clean_lines(
+    lines: list[LineInput], *, organization_id: int, price_places: int
+) -> list[LineInput]:
+    """Check every line of an order; each product at most once. Errors carry the row index."""
+    cleaned: list[LineInput] = []
+    seen: set[int] = set()
+    for index, line in enumerate(lines):
+        try:
+            product = line.product
+            if product is None or product.organization_id != organization_id:
+                raise ApplicationError(
+                    _("Choose a product of this organization."),
+                    field="product",
+                    code="wrong_organization",
+                )
+            if not product.is_active:
+                raise ApplicationError(
+                    _("This product is inactive and cannot be ordered."),
+                    field="product",
+                    code="inactive_product",
+                )
+            if product.pk in seen:
+                raise ApplicationError(
+                    _("Each product may appear only once on an order."),
+                    field="product",
+                    code="duplicate_product",
+                )
+            seen.add(product.pk)
+            cleaned.append(
+                LineInput(
+                    product=product,
+                    quantity=clean_quantity(line.quantity, product=product),
+                    unit_price=clean_price(line.unit_price, places=price_places),
+                )
+            )
+        except ApplicationError as exc:
+            exc.extra = {**exc.extra, "row": index}
+            raise
+    return cleaned
+
+
+def sync_lines(order, line_model: type[Model], lines: list[LineInput]) -> None:
+    """Make the order's lines exactly `lines`: update by product, add new, delete the rest."""
+    existing = {line.product_id: line for line in order.lines.all()}
+    wanted = {line.product.pk for line in lines}
+    stale = [line.pk for product_id, line in existing.items() if product_id not in wanted]
+    if stale:
+        line_model.unscoped.filter(pk__in=stale).delete()
+    for line in lines:
+        current = existing.get(line.product.pk)
+        if current is None:
+            line_model.unscoped.create(
+                organization_id=order.organization_id,
+                order=order,
+                product=line.product,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+            )
+        elif (current.quantity, current.unit_price) != (line.quantity, line.unit_price):
+            current.quantity = line.quantity
+            current.unit_price = line.unit_price
+            current.save(update_fields=["quantity", "unit_price", "updated_at"])

@@ -1,0 +1,265 @@
+"""Purchase orders: draft → sent → partially received → received, or cancelled."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stockroom.catalog.models import COST_PLACES, Supplier
+from stockroom.core.exceptions import ApplicationError
+from stockroom.inventory.models import Location
+from stockroom.inventory.services import stock_receive
+
+from ..models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderReceipt, PurchaseOrderStatus
+from ._common import (
+    LineInput,
+    clean_lines,
+    clean_quantity,
+    format_quantity,
+    lock_row,
+    organization_id_of,
+    sync_lines,
+)
+from .numbering import PURCHASE_ORDER_PREFIX, next_document_number
+
+Status = PurchaseOrderStatus
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    """What arrived for one line: quantity, and the lot for lot-tracked products."""
+
+    line: PurchaseOrderLine
+    quantity: Decimal | None
+    lot_number: str = ""
+    expiry_date: date | None = None
+
+
+def _check_supplier(supplier: Supplier, organization_id: int) -> None:
+    if supplier is None or supplier.organization_id != organization_id:
+        raise ApplicationError(
+            _("Choose a supplier of this organization."),
+            field="supplier",
+            code="wrong_organization",
+        )
+    if not supplier.is_active:
+        raise ApplicationError(
+            _("This supplier is inactive."), field="supplier", code="inactive_supplier"
+        )
+
+
+def _refuse_unless_draft(order: PurchaseOrder) -> None:
+    if order.status == Status.CANCELLED:
+        raise ApplicationError(_("This purchase order is cancelled."), code="order_cancelled")
+    if order.status != Status.DRAFT:
+        raise ApplicationError(
+            _("A purchase order's lines cannot be changed once it has been sent."),
+            code="order_not_editable",
+        )
+
+
+@transaction.atomic
+def purchase_order_create(
+    *,
+    organization,
+    user,
+    supplier: Supplier,
+    lines: list[LineInput],
+    expected_date: date | None = None,
+    notes: str = "",
+) -> PurchaseOrder:
+    """A draft purchase order with its lines, numbered PO-00001, PO-00002, … per organization."""
+    organization_id = organization_id_of(organization)
+    _check_supplier(supplier, organization_id)
+    lines = clean_lines(lines, organization_id=organization_id, price_places=COST_PLACES)
+    order = PurchaseOrder.unscoped.create(
+        organization_id=organization_id,
+        number=next_document_number(organization_id=organization_id, prefix=PURCHASE_ORDER_PREFIX),
+        supplier=supplier,
+        expected_date=expected_date,
+        notes=notes or "",
+        created_by=user,
+    )
+    sync_lines(order, PurchaseOrderLine, lines)
+    return order
+
+
+@transaction.atomic
+def purchase_order_update(
+    *,
+    order: PurchaseOrder,
+    supplier: Supplier,
+    lines: list[LineInput],
+    expected_date: date | None = None,
+    notes: str = "",
+) -> PurchaseOrder:
+    """Change a draft's supplier, dates, notes and lines (replacing them). Refused once sent."""
+    locked = lock_row(PurchaseOrder, order.pk)
+    _refuse_unless_draft(locked)
+    _check_supplier(supplier, locked.organization_id)
+    lines = clean_lines(lines, organization_id=locked.organization_id, price_places=COST_PLACES)
+    locked.supplier = supplier
+    locked.expected_date = expected_date
+    locked.notes = notes or ""
+    locked.save(update_fields=["supplier", "expected_date", "notes", "updated_at"])
+    sync_lines(locked, PurchaseOrderLine, lines)
+    return locked
+
+
+@transaction.atomic
+def purchase_order_send(*, order: PurchaseOrder, user) -> PurchaseOrder:
+    """Mark a draft as sent and, after commit, email it (HTML + PDF) to the supplier."""
+    from ..tasks import send_purchase_order_email
+
+    locked = lock_row(PurchaseOrder, order.pk)
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(_("This purchase order is cancelled."), code="order_cancelled")
+    if locked.status != Status.DRAFT:
+        raise ApplicationError(_("This purchase order has already been sent."), code="already_sent")
+    if not locked.lines.exists():
+        raise ApplicationError(
+            _("Add at least one line before sending the purchase order."), code="empty_order"
+        )
+    locked.status = Status.SENT
+    locked.sent_at = timezone.now()
+    locked.sent_by = user
+    locked.save(update_fields=["status", "sent_at", "sent_by", "updated_at"])
+    if locked.supplier.email:
+        order_id = locked.pk
+        transaction.on_commit(lambda: send_purchase_order_email.delay(order_id))
+    return locked
+
+
+@transaction.atomic
+def purchase_order_mark_emailed(*, order: PurchaseOrder, email: str) -> PurchaseOrder:
+    """Record that the order went out to `email` (called by the email task once sent)."""
+    PurchaseOrder.unscoped.filter(pk=order.pk).update(emailed_to=email, emailed_at=timezone.now())
+    order.refresh_from_db(fields=["emailed_to", "emailed_at"])
+    return order
+
+
+@transaction.atomic
+def purchase_order_cancel(*, order: PurchaseOrder, user) -> PurchaseOrder:
+    """Cancel an order that is not yet fully received; stock already received stays."""
+    locked = lock_row(PurchaseOrder, order.pk)
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(
+            _("This purchase order is already cancelled."), code="already_cancelled"
+        )
+    if locked.status == Status.RECEIVED:
+        raise ApplicationError(
+            _("A purchase order received in full cannot be cancelled."), code="order_received"
+        )
+    locked.status = Status.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = user
+    locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    return locked
+
+
+def _refuse_unless_receivable(order: PurchaseOrder) -> None:
+    if order.status == Status.CANCELLED:
+        raise ApplicationError(
+            _("A cancelled purchase order cannot be received."), code="order_cancelled"
+        )
+    if order.status == Status.DRAFT:
+        raise ApplicationError(
+            _("Send the purchase order before receiving it."), code="order_not_sent"
+        )
+    if order.status == Status.RECEIVED:
+        raise ApplicationError(
+            _("This purchase order has been received in full."), code="order_received"
+        )
+
+
+def _line_error(exc: ApplicationError, line: PurchaseOrderLine) -> ApplicationError:
+    exc.extra = {**exc.extra, "line": line.pk}
+    return exc
+
+
+@transaction.atomic
+def purchase_order_receive(
+    *,
+    order: PurchaseOrder,
+    user,
+    location: Location,
+    receipts: list[ReceiptInput],
+    allow_over_receipt: bool = False,
+    occurred_at: datetime | None = None,
+) -> list[PurchaseOrderReceipt]:
+    """Receive some or all lines into `location` at each line's unit price (which updates the
+    average cost). More than outstanding is refused unless `allow_over_receipt`."""
+    locked = lock_row(PurchaseOrder, order.pk)
+    _refuse_unless_receivable(locked)
+    lines = {line.pk: line for line in locked.lines.select_related("product")}
+    occurred_at = occurred_at or timezone.now()
+    posted: list[PurchaseOrderReceipt] = []
+    for receipt in receipts:
+        if receipt.quantity in (None, "") or receipt.quantity == 0:
+            continue
+        line = lines.get(receipt.line.pk)
+        if line is None:
+            raise ApplicationError(
+                _("This line is not on the purchase order."), code="line_not_on_order"
+            )
+        try:
+            quantity = clean_quantity(receipt.quantity, product=line.product)
+            over = quantity > line.remaining
+            if over and not allow_over_receipt:
+                raise ApplicationError(
+                    _(
+                        "Cannot receive more than ordered: %(remaining)s outstanding. "
+                        "Tick “accept over-receipt” to receive more."
+                    )
+                    % {"remaining": format_quantity(line.remaining)},
+                    field="quantity",
+                    code="over_receipt",
+                )
+            movement = stock_receive(
+                organization=locked.organization_id,
+                product=line.product,
+                location=location,
+                quantity=quantity,
+                unit_cost=line.unit_price,
+                lot_number=receipt.lot_number,
+                expiry_date=receipt.expiry_date,
+                user=user,
+                reference=locked.number,
+                reason=f"Receipt {locked.number}",
+                occurred_at=occurred_at,
+            )
+        except ApplicationError as exc:
+            raise _line_error(exc, line) from None
+        PurchaseOrderLine.unscoped.filter(pk=line.pk).update(
+            received_quantity=F("received_quantity") + quantity
+        )
+        line.received_quantity += quantity
+        posted.append(
+            PurchaseOrderReceipt.unscoped.create(
+                organization_id=locked.organization_id,
+                line=line,
+                movement=movement,
+                location=location,
+                lot=movement.lot,
+                quantity=quantity,
+                over_receipt=over,
+                received_at=occurred_at,
+                received_by=user,
+            )
+        )
+    if not posted:
+        raise ApplicationError(
+            _("Enter a quantity to receive on at least one line."), code="nothing_received"
+        )
+    if all(line.received_quantity >= line.quantity for line in lines.values()):
+        locked.status = Status.RECEIVED
+        locked.received_at = occurred_at
+    else:
+        locked.status = Status.PARTIALLY_RECEIVED
+    locked.save(update_fields=["status", "received_at", "updated_at"])
+    order.status, order.received_at = locked.status, locked.received_at
+    return posted

@@ -1,0 +1,46 @@
+"""Turn reorder suggestions into draft purchase orders, one per preferred supplier."""
+
+from itertools import groupby
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from stockroom.core.exceptions import ApplicationError
+
+from ..models import PurchaseOrder
+from ..selectors import reorder_suggestions
+from ._common import LineInput, organization_id_of
+from .purchase_orders import purchase_order_create
+
+
+@transaction.atomic
+def reorder_create_purchase_orders(*, organization, user) -> list[PurchaseOrder]:
+    """One draft purchase order per preferred supplier for every low-stock product that has one
+    and is not already on an open order. Products without a preferred supplier are left out."""
+    organization_id = organization_id_of(organization)
+    orderable = [s for s in reorder_suggestions(organization=organization_id) if s.can_order]
+    if not orderable:
+        raise ApplicationError(
+            _("Nothing to order: no low-stock product with a preferred supplier is waiting."),
+            code="nothing_to_order",
+        )
+    orderable.sort(key=lambda s: (s.supplier.name, s.supplier.pk, s.product.sku))
+    orders = []
+    for supplier, group in groupby(orderable, key=lambda s: s.supplier):
+        orders.append(
+            purchase_order_create(
+                organization=organization_id,
+                user=user,
+                supplier=supplier,
+                lines=[
+                    LineInput(
+                        product=s.product,
+                        quantity=s.suggested_quantity,
+                        unit_price=s.unit_price,
+                    )
+                    for s in group
+                ],
+                notes=_("Created from reorder suggestions."),
+            )
+        )
+    return orders

@@ -1,0 +1,368 @@
+"""Sales orders: draft → confirmed (stock reserved) → shipped, or cancelled (reservations released).
+
+Reservations are recorded per line, location and lot, so shipping and cancelling give back
+exactly what was set aside. Stock rows are locked through `inventory.locks` in its global order
+(products, then stock levels, each by primary key) before any of them changes.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stockroom.catalog.models import MONEY_PLACES, Customer
+from stockroom.core.exceptions import ApplicationError
+from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
+from stockroom.inventory.models import Location, Lot, StockLevel
+from stockroom.inventory.services import stock_issue, stock_release, stock_reserve
+
+from ..models import (
+    ZERO,
+    SalesOrder,
+    SalesOrderLine,
+    SalesOrderReservation,
+    SalesOrderStatus,
+)
+from ._common import (
+    LineInput,
+    clean_lines,
+    format_quantity,
+    lock_row,
+    organization_id_of,
+    sync_lines,
+)
+from .numbering import SALES_ORDER_PREFIX, next_document_number
+
+Status = SalesOrderStatus
+
+
+@dataclass(frozen=True)
+class _Allocation:
+    line: SalesOrderLine
+    level: StockLevel
+    quantity: Decimal
+
+
+def _check_customer(customer: Customer, organization_id: int) -> None:
+    if customer is None or customer.organization_id != organization_id:
+        raise ApplicationError(
+            _("Choose a customer of this organization."),
+            field="customer",
+            code="wrong_organization",
+        )
+    if not customer.is_active:
+        raise ApplicationError(
+            _("This customer is inactive."), field="customer", code="inactive_customer"
+        )
+
+
+@transaction.atomic
+def sales_order_create(
+    *, organization, user, customer: Customer, lines: list[LineInput], notes: str = ""
+) -> SalesOrder:
+    """A draft sales order with its lines, numbered SO-00001, … per organization."""
+    organization_id = organization_id_of(organization)
+    _check_customer(customer, organization_id)
+    lines = clean_lines(lines, organization_id=organization_id, price_places=MONEY_PLACES)
+    order = SalesOrder.unscoped.create(
+        organization_id=organization_id,
+        number=next_document_number(organization_id=organization_id, prefix=SALES_ORDER_PREFIX),
+        customer=customer,
+        notes=notes or "",
+        created_by=user,
+    )
+    sync_lines(order, SalesOrderLine, lines)
+    return order
+
+
+@transaction.atomic
+def sales_order_update(
+    *, order: SalesOrder, customer: Customer, lines: list[LineInput], notes: str = ""
+) -> SalesOrder:
+    """Change a draft's customer, notes and lines. Refused once confirmed."""
+    locked = lock_row(SalesOrder, order.pk)
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(_("This sales order is cancelled."), code="order_cancelled")
+    if locked.status != Status.DRAFT:
+        raise ApplicationError(
+            _("A sales order's lines cannot be changed once it has been confirmed."),
+            code="order_not_editable",
+        )
+    _check_customer(customer, locked.organization_id)
+    lines = clean_lines(lines, organization_id=locked.organization_id, price_places=MONEY_PLACES)
+    locked.customer = customer
+    locked.notes = notes or ""
+    locked.save(update_fields=["customer", "notes", "updated_at"])
+    sync_lines(locked, SalesOrderLine, lines)
+    return locked
+
+
+def _lock_candidate_levels(organization_id: int, product_ids: list[int]) -> list[StockLevel]:
+    """Lock every stock row of the products that holds stock, in one pk-ordered statement, and
+    return those that may be reserved from, in the order stock is taken: warehouse and bin
+    code, then the lot that expires first (untracked and undated last)."""
+    keys: list[StockKey] = list(
+        StockLevel.unscoped.filter(
+            organization_id=organization_id, product_id__in=product_ids, on_hand__gt=0
+        ).values_list("product_id", "location_id", "lot_id")
+    )
+    locked = lock_stock_levels(organization_id=organization_id, keys=keys)
+    locations = Location.unscoped.select_related("warehouse").in_bulk(
+        {location_id for _product, location_id, _lot in locked}
+    )
+    lots = Lot.unscoped.in_bulk({lot_id for _p, _l, lot_id in locked if lot_id})
+    today = timezone.localdate()
+    candidates = []
+    for (_product_id, location_id, lot_id), level in locked.items():
+        location = locations[location_id]
+        lot = lots.get(lot_id) if lot_id else None
+        if not (location.is_active and location.warehouse.is_active):
+            continue
+        if lot is not None and lot.expiry_date is not None and lot.expiry_date < today:
+            continue  # expired stock is not sold
+        level.location, level.lot = location, lot
+        candidates.append(level)
+
+    def order_key(level: StockLevel):
+        expiry = level.lot.expiry_date if level.lot and level.lot.expiry_date else None
+        return (
+            level.location.warehouse.code,
+            level.location.code,
+            expiry is None,
+            expiry or today,
+            level.pk,
+        )
+
+    return sorted(candidates, key=order_key)
+
+
+def _allocate(
+    organization_id: int, wanted: list[tuple[SalesOrderLine, Decimal]]
+) -> tuple[list[_Allocation], dict[int, Decimal]]:
+    """Plan reservations for `wanted` (line, quantity) from the locked rows; returns the plan
+    and, per line id, what could not be covered."""
+    levels = _lock_candidate_levels(organization_id, [line.product_id for line, _q in wanted])
+    free = {level.pk: level.available for level in levels}
+    plan: list[_Allocation] = []
+    short: dict[int, Decimal] = {}
+    for line, quantity in wanted:
+        need = quantity
+        for level in levels:
+            if need <= 0:
+                break
+            if level.product_id != line.product_id or free[level.pk] <= 0:
+                continue
+            take = min(free[level.pk], need)
+            free[level.pk] -= take
+            need -= take
+            plan.append(_Allocation(line, level, take))
+        if need > 0:
+            short[line.pk] = need
+    return plan, short
+
+
+def _reserve(organization_id: int, plan: list[_Allocation]) -> None:
+    now = timezone.now()
+    for allocation in plan:
+        level, line = allocation.level, allocation.line
+        stock_reserve(
+            organization=organization_id,
+            product=line.product,
+            location=level.location,
+            lot=level.lot,
+            quantity=allocation.quantity,
+        )
+        SalesOrderReservation.unscoped.create(
+            organization_id=organization_id,
+            line=line,
+            location=level.location,
+            lot=level.lot,
+            quantity=allocation.quantity,
+            reserved_at=now,
+        )
+
+
+def _shortage_error(line: SalesOrderLine, missing: Decimal) -> ApplicationError:
+    return ApplicationError(
+        _(
+            "Not enough stock to reserve %(product)s in full: %(missing)s short. "
+            "Confirm with backorders to reserve what is available."
+        )
+        % {"product": line.product.sku, "missing": format_quantity(missing)},
+        code="insufficient_stock",
+        extra={"line": line.pk, "missing": missing},
+    )
+
+
+@transaction.atomic
+def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = False) -> SalesOrder:
+    """Reserve every line's stock across locations. When a line cannot be covered in full,
+    nothing is reserved, unless `allow_backorder`: then what is available is reserved and the
+    rest stays backordered on the line."""
+    locked = lock_row(SalesOrder, order.pk)
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(
+            _("A cancelled sales order cannot be confirmed."), code="order_cancelled"
+        )
+    if locked.status != Status.DRAFT:
+        raise ApplicationError(
+            _("This sales order has already been confirmed."), code="already_confirmed"
+        )
+    lines = list(locked.lines.select_related("product").order_by("pk"))
+    if not lines:
+        raise ApplicationError(
+            _("Add at least one line before confirming the sales order."), code="empty_order"
+        )
+    for line in lines:
+        if not line.product.is_active:
+            raise ApplicationError(
+                _("%(product)s is inactive and cannot be reserved.")
+                % {"product": line.product.sku},
+                code="inactive_product",
+                extra={"line": line.pk},
+            )
+    plan, short = _allocate(locked.organization_id, [(line, line.quantity) for line in lines])
+    if short and not allow_backorder:
+        line = next(line for line in lines if line.pk in short)
+        raise _shortage_error(line, short[line.pk])
+    _reserve(locked.organization_id, plan)
+    for line in lines:
+        if line.pk in short:
+            line.backordered_quantity = short[line.pk]
+            line.save(update_fields=["backordered_quantity", "updated_at"])
+    locked.status = Status.CONFIRMED
+    locked.confirmed_at = timezone.now()
+    locked.confirmed_by = user
+    locked.save(update_fields=["status", "confirmed_at", "confirmed_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def sales_order_reserve_backorders(*, order: SalesOrder, user) -> SalesOrder:
+    """Try again to reserve what is backordered on a confirmed order; reserves what it can."""
+    locked = lock_row(SalesOrder, order.pk)
+    if locked.status != Status.CONFIRMED:
+        raise ApplicationError(
+            _("Only a confirmed sales order has backorders to reserve."), code="not_confirmed"
+        )
+    lines = list(
+        locked.lines.select_related("product").filter(backordered_quantity__gt=0).order_by("pk")
+    )
+    if not lines:
+        raise ApplicationError(
+            _("Nothing on this sales order is backordered."), code="nothing_backordered"
+        )
+    plan, short = _allocate(
+        locked.organization_id, [(line, line.backordered_quantity) for line in lines]
+    )
+    if not plan:
+        raise ApplicationError(
+            _("No stock is available yet for the backordered lines."), code="insufficient_stock"
+        )
+    _reserve(locked.organization_id, plan)
+    for line in lines:
+        line.backordered_quantity = short.get(line.pk, ZERO)
+        line.save(update_fields=["backordered_quantity", "updated_at"])
+    return locked
+
+
+def _open_reservations(order: SalesOrder) -> list[SalesOrderReservation]:
+    return list(
+        SalesOrderReservation.unscoped.filter(line__order=order, closed_at__isnull=True)
+        .select_related("line__product", "location", "lot")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = None) -> SalesOrder:
+    """Pick and ship a confirmed order: each reservation is released and the same quantity is
+    issued from its location and lot, all in this one transaction."""
+    locked = lock_row(SalesOrder, order.pk)
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(
+            _("A cancelled sales order cannot be shipped."), code="order_cancelled"
+        )
+    if locked.status == Status.SHIPPED:
+        raise ApplicationError(
+            _("This sales order has already been shipped."), code="already_shipped"
+        )
+    if locked.status != Status.CONFIRMED:
+        raise ApplicationError(
+            _("Confirm the sales order before shipping it."), code="not_confirmed"
+        )
+    if locked.lines.filter(backordered_quantity__gt=0).exists():
+        raise ApplicationError(
+            _("Some lines are backordered: reserve their stock before shipping."),
+            code="backordered",
+        )
+    reservations = _open_reservations(locked)
+    # Products first, as every stock service does, so shipping cannot deadlock with an issue.
+    lock_products({reservation.line.product_id for reservation in reservations})
+    occurred_at = occurred_at or timezone.now()
+    for reservation in reservations:
+        line = reservation.line
+        stock_release(
+            organization=locked.organization_id,
+            product=line.product,
+            location=reservation.location,
+            lot=reservation.lot,
+            quantity=reservation.quantity,
+        )
+        movement = stock_issue(
+            organization=locked.organization_id,
+            product=line.product,
+            location=reservation.location,
+            lot=reservation.lot,
+            quantity=reservation.quantity,
+            user=user,
+            reference=locked.number,
+            reason=f"Shipment {locked.number}",
+            occurred_at=occurred_at,
+        )
+        reservation.closed_at = occurred_at
+        reservation.shipment = movement
+        reservation.save(update_fields=["closed_at", "shipment", "updated_at"])
+        SalesOrderLine.unscoped.filter(pk=line.pk).update(
+            shipped_quantity=F("shipped_quantity") + reservation.quantity
+        )
+    locked.status = Status.SHIPPED
+    locked.shipped_at = occurred_at
+    locked.shipped_by = user
+    locked.save(update_fields=["status", "shipped_at", "shipped_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
+    """Cancel a draft or confirmed order, releasing every open reservation."""
+    locked = lock_row(SalesOrder, order.pk)
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(
+            _("This sales order is already cancelled."), code="already_cancelled"
+        )
+    if locked.status == Status.SHIPPED:
+        raise ApplicationError(
+            _("A shipped sales order cannot be cancelled."), code="already_shipped"
+        )
+    now = timezone.now()
+    for reservation in _open_reservations(locked):
+        stock_release(
+            organization=locked.organization_id,
+            product=reservation.line.product,
+            location=reservation.location,
+            lot=reservation.lot,
+            quantity=reservation.quantity,
+        )
+        reservation.closed_at = now
+        reservation.save(update_fields=["closed_at", "updated_at"])
+    locked.lines.filter(~Q(backordered_quantity=0)).update(backordered_quantity=ZERO)
+    locked.status = Status.CANCELLED
+    locked.cancelled_at = now
+    locked.cancelled_by = user
+    locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    return locked

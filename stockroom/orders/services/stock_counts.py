@@ -1,0 +1,233 @@
+"""Stock counts: counting → submitted → approved, or cancelled.
+
+The sheet snapshots on hand when it is made. On approval each line's variance is taken against
+the on hand *then* (counted − current), so stock that moved while the count was open is not
+counted twice; the sheet shows that drift (current − snapshot) before a manager approves.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stockroom.core.exceptions import ApplicationError
+from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
+from stockroom.inventory.models import ZERO, Location, MovementKind, StockLevel, Warehouse
+from stockroom.inventory.services import stock_adjust
+
+from ..models import StockCount, StockCountLine, StockCountStatus
+from ._common import clean_quantity, lock_row, organization_id_of
+from .numbering import STOCK_COUNT_PREFIX, next_document_number
+
+Status = StockCountStatus
+
+
+@transaction.atomic
+def stock_count_create(
+    *, organization, user, warehouse: Warehouse, location: Location | None = None, notes: str = ""
+) -> StockCount:
+    """A count sheet for a location, or for every location of the warehouse, listing what is on
+    hand there now (per product and lot) as the expected quantities."""
+    organization_id = organization_id_of(organization)
+    if warehouse is None or warehouse.organization_id != organization_id:
+        raise ApplicationError(
+            _("Choose a warehouse of this organization."),
+            field="warehouse",
+            code="wrong_organization",
+        )
+    if location is not None and location.warehouse_id != warehouse.pk:
+        raise ApplicationError(
+            _("Choose a location of this warehouse."), field="location", code="wrong_warehouse"
+        )
+    levels = StockLevel.unscoped.filter(organization_id=organization_id, on_hand__gt=0)
+    if location is not None:
+        levels = levels.filter(location=location)
+    else:
+        levels = levels.filter(location__warehouse=warehouse)
+    rows = list(
+        levels.order_by("location__code", "product__sku", "lot__lot_number").values_list(
+            "product_id", "location_id", "lot_id", "on_hand"
+        )
+    )
+    if not rows:
+        raise ApplicationError(
+            _("There is no stock to count here."), field="location", code="nothing_to_count"
+        )
+    count = StockCount.unscoped.create(
+        organization_id=organization_id,
+        number=next_document_number(organization_id=organization_id, prefix=STOCK_COUNT_PREFIX),
+        warehouse=warehouse,
+        location=location,
+        notes=notes or "",
+        created_by=user,
+    )
+    StockCountLine.unscoped.bulk_create(
+        StockCountLine(
+            organization_id=organization_id,
+            count=count,
+            product_id=product_id,
+            location_id=location_id,
+            lot_id=lot_id,
+            expected_quantity=on_hand,
+        )
+        for product_id, location_id, lot_id, on_hand in rows
+    )
+    return count
+
+
+def _refuse_unless_counting(count: StockCount) -> None:
+    if count.status == Status.CANCELLED:
+        raise ApplicationError(_("This stock count is cancelled."), code="count_cancelled")
+    if count.status == Status.APPROVED:
+        raise ApplicationError(
+            _("This stock count has already been approved."), code="already_approved"
+        )
+    if count.status != Status.COUNTING:
+        raise ApplicationError(
+            _("This stock count has been submitted; reopen it to change the counts."),
+            code="count_submitted",
+        )
+
+
+@transaction.atomic
+def stock_count_record(
+    *, count: StockCount, user, quantities: dict[int, Decimal | None]
+) -> StockCount:
+    """Enter counted quantities by line id (None clears a line). Only while counting."""
+    locked = lock_row(StockCount, count.pk)
+    _refuse_unless_counting(locked)
+    lines = {
+        line.pk: line
+        for line in locked.lines.select_related("product").filter(pk__in=list(quantities))
+    }
+    now = timezone.now()
+    for line_id, value in quantities.items():
+        line = lines.get(line_id)
+        if line is None:
+            raise ApplicationError(
+                _("This line is not on the stock count."), code="line_not_on_count"
+            )
+        if value is None or value == "":
+            quantity = None
+        else:
+            try:
+                quantity = clean_quantity(
+                    value, product=line.product, field="counted_quantity", allow_zero=True
+                )
+            except ApplicationError as exc:
+                exc.extra = {**exc.extra, "line": line.pk}
+                raise
+        if quantity == line.counted_quantity:
+            continue
+        line.counted_quantity = quantity
+        line.counted_at = now if quantity is not None else None
+        line.counted_by = user if quantity is not None else None
+        line.save(update_fields=["counted_quantity", "counted_at", "counted_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def stock_count_submit(*, count: StockCount, user) -> StockCount:
+    """Hand a fully counted sheet to a manager for approval."""
+    locked = lock_row(StockCount, count.pk)
+    _refuse_unless_counting(locked)
+    if locked.lines.filter(counted_quantity__isnull=True).exists():
+        raise ApplicationError(
+            _("Enter a counted quantity on every line before submitting."), code="uncounted_lines"
+        )
+    locked.status = Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = user
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def stock_count_reopen(*, count: StockCount, user) -> StockCount:
+    """Send a submitted sheet back to counting (e.g. to recount a line with a large variance)."""
+    locked = lock_row(StockCount, count.pk)
+    if locked.status != Status.SUBMITTED:
+        raise ApplicationError(
+            _("Only a submitted stock count can be reopened."), code="not_submitted"
+        )
+    locked.status = Status.COUNTING
+    locked.submitted_at = None
+    locked.submitted_by = None
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def stock_count_approve(
+    *, count: StockCount, user, occurred_at: datetime | None = None
+) -> StockCount:
+    """Post each line's variance (counted − current on hand) as a count movement."""
+    locked = lock_row(StockCount, count.pk)
+    if locked.status == Status.APPROVED:
+        raise ApplicationError(
+            _("This stock count has already been approved."), code="already_approved"
+        )
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(
+            _("A cancelled stock count cannot be approved."), code="count_cancelled"
+        )
+    if locked.status != Status.SUBMITTED:
+        raise ApplicationError(
+            _("Submit the stock count before approving it."), code="not_submitted"
+        )
+    lines = list(locked.lines.select_related("product", "location", "lot").order_by("pk"))
+    # Lock in the inventory's global order so the on hand read below cannot move under us.
+    lock_products({line.product_id for line in lines})
+    keys: list[StockKey] = [(line.product_id, line.location_id, line.lot_id) for line in lines]
+    levels = lock_stock_levels(organization_id=locked.organization_id, keys=keys)
+    reason = f"Count {locked.number}"
+    occurred_at = occurred_at or timezone.now()
+    for line, key in zip(lines, keys, strict=True):
+        level = levels.get(key)
+        current = level.on_hand if level is not None else ZERO
+        variance = line.counted_quantity - current
+        line.posted_variance = variance
+        if variance != 0:
+            try:
+                line.adjustment = stock_adjust(
+                    organization=locked.organization_id,
+                    product=line.product,
+                    location=line.location,
+                    lot=line.lot,
+                    quantity_delta=variance,
+                    kind=MovementKind.COUNT,
+                    reason=reason,
+                    reference=locked.number,
+                    user=user,
+                    occurred_at=occurred_at,
+                )
+            except ApplicationError as exc:
+                exc.extra = {**exc.extra, "line": line.pk}
+                raise
+        line.save(update_fields=["posted_variance", "adjustment", "updated_at"])
+    locked.status = Status.APPROVED
+    locked.approved_at = occurred_at
+    locked.approved_by = user
+    locked.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def stock_count_cancel(*, count: StockCount, user) -> StockCount:
+    """Abandon a count that is not yet approved; nothing is posted."""
+    locked = lock_row(StockCount, count.pk)
+    if locked.status == Status.CANCELLED:
+        raise ApplicationError(
+            _("This stock count is already cancelled."), code="already_cancelled"
+        )
+    if locked.status == Status.APPROVED:
+        raise ApplicationError(
+            _("An approved stock count cannot be cancelled."), code="already_approved"
+        )
+    locked.status = Status.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = user
+    locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    return locked

@@ -1,0 +1,34 @@
+"""Order tasks: take primary keys, reload, act once."""
+
+from celery import shared_task
+
+from django.db import OperationalError
+from django.db.models import Prefetch
+
+from .emails import send_purchase_order
+from .models import PurchaseOrder, PurchaseOrderLine
+from .services import purchase_order_mark_emailed
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, ConnectionError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_purchase_order_email(order_id: int) -> bool:
+    """Email a sent purchase order to its supplier. Safe to run twice: once recorded as
+    emailed it is not sent again."""
+    order = (
+        PurchaseOrder.unscoped.select_related("organization", "supplier", "sent_by")
+        .prefetch_related(
+            Prefetch("lines", PurchaseOrderLine.unscoped.select_related("product").order_by("pk"))
+        )
+        .filter(pk=order_id, emailed_at__isnull=True)
+        .first()
+    )
+    if order is None or not order.supplier.email:
+        return False
+    email = send_purchase_order(order)
+    purchase_order_mark_emailed(order=order, email=email)
+    return True
