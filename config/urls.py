@@ -18,6 +18,7 @@ urlpatterns = [
     path("catalog/", include("stockroom.catalog.urls")),
     path("inventory/", include("stockroom.inventory.urls")),
     path("orders/", include("stockroom.orders.urls")),
+    path("imports/", include("stockroom.imports.urls")),
     path("notifications/", include("stockroom.alerts.urls")),
     path("", include("stockroom.reports.urls")),
 ]

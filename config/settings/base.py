@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stockroom.catalog",
     "stockroom.inventory",
     "stockroom.orders",
+    "stockroom.imports",
     "stockroom.alerts",
     "stockroom.reports",
     "stockroom.realtime",

@@ -3,6 +3,7 @@
 from django.dispatch import receiver
 
 from stockroom.alerts.signals import notifications_created
+from stockroom.imports.signals import job_progress
 from stockroom.inventory.signals import stock_changed
 
 from .broadcast import publish
@@ -42,3 +43,30 @@ def push_notifications(sender, *, notifications, **kwargs) -> None:
                 "link": notification.link,
             },
         )
+
+
+@receiver(job_progress, dispatch_uid="realtime_import_job_progress")
+def push_job_progress(
+    sender,
+    *,
+    organization_id: int,
+    user_id: int | None,
+    job_id: int,
+    status: str,
+    processed: int,
+    total: int,
+    **kwargs,
+) -> None:
+    """Import progress goes to the job owner's sockets only."""
+    if user_id is None:
+        return
+    publish(
+        member_group(organization_id, user_id),
+        {
+            "type": "job.progress",
+            "job_id": job_id,
+            "status": status,
+            "processed": processed,
+            "total": total,
+        },
+    )

@@ -1,0 +1,163 @@
+"""Reads of import/export jobs and the rows an export writes, scoped to an organization."""
+
+from collections.abc import Iterator
+from datetime import UTC, date
+
+from django.db.models import QuerySet
+
+from stockroom.catalog.models import Category
+from stockroom.catalog.selectors import product_list
+from stockroom.inventory.selectors import movement_history, stock_levels
+
+from .models import ExportJob, ExportKind, ImportJob
+
+ITERATOR_CHUNK = 2000
+
+# The import's columns, so an exported file can be edited and imported again.
+PRODUCT_EXPORT_HEADER = [
+    "sku",
+    "name",
+    "category",
+    "unit",
+    "cost_price",
+    "sale_price",
+    "reorder_point",
+    "reorder_quantity",
+    "barcode",
+    "description",
+    "is_lot_tracked",
+    "active",
+]
+STOCK_LEVEL_EXPORT_HEADER = [
+    "sku",
+    "name",
+    "warehouse",
+    "location",
+    "lot_number",
+    "expiry_date",
+    "on_hand",
+    "reserved",
+    "available",
+]
+MOVEMENT_EXPORT_HEADER = [
+    "occurred_at_utc",
+    "kind",
+    "sku",
+    "name",
+    "quantity",
+    "from_location",
+    "to_location",
+    "lot_number",
+    "unit_cost",
+    "reference",
+    "reason",
+    "user",
+]
+
+
+def _organization_id(organization) -> int:
+    return getattr(organization, "pk", organization)
+
+
+def import_job_list(*, organization) -> QuerySet[ImportJob]:
+    return ImportJob.unscoped.filter(organization_id=_organization_id(organization)).select_related(
+        "created_by"
+    )
+
+
+def export_job_list(*, organization) -> QuerySet[ExportJob]:
+    return ExportJob.unscoped.filter(organization_id=_organization_id(organization)).select_related(
+        "created_by"
+    )
+
+
+def category_paths(*, organization) -> dict[int, str]:
+    """Every category's full path ("Tools/Hand tools") by pk, from one query."""
+    rows = {
+        pk: (parent_id, name)
+        for pk, parent_id, name in Category.unscoped.filter(
+            organization_id=_organization_id(organization)
+        ).values_list("pk", "parent_id", "name")
+    }
+    paths: dict[int, str] = {}
+
+    def path(pk: int, depth: int = 0) -> str:
+        if pk in paths:
+            return paths[pk]
+        parent_id, name = rows[pk]
+        if parent_id is None or parent_id not in rows or depth > 50:
+            paths[pk] = name
+        else:
+            paths[pk] = f"{path(parent_id, depth + 1)}/{name}"
+        return paths[pk]
+
+    for pk in rows:
+        path(pk)
+    return paths
+
+
+def _product_rows(organization) -> Iterator[list]:
+    paths = category_paths(organization=organization)
+    products = product_list(organization=organization).select_related(None)
+    for product in products.iterator(chunk_size=ITERATOR_CHUNK):
+        yield [
+            product.sku,
+            product.name,
+            paths.get(product.category_id, ""),
+            product.unit,
+            product.cost_price,
+            product.sale_price,
+            product.reorder_point,
+            product.reorder_quantity,
+            product.barcode,
+            product.description,
+            "true" if product.is_lot_tracked else "false",
+            "true" if product.is_active else "false",
+        ]
+
+
+def _stock_level_rows(organization) -> Iterator[list]:
+    for level in stock_levels(organization=organization).iterator(chunk_size=ITERATOR_CHUNK):
+        yield [
+            level.product.sku,
+            level.product.name,
+            level.location.warehouse.code,
+            level.location.code,
+            level.lot.lot_number if level.lot_id else "",
+            level.lot.expiry_date if level.lot_id and level.lot.expiry_date else "",
+            level.on_hand,
+            level.reserved,
+            level.on_hand - level.reserved,
+        ]
+
+
+def _movement_rows(organization, date_from: date | None, date_to: date | None) -> Iterator[list]:
+    movements = movement_history(
+        organization=organization, date_from=date_from, date_to=date_to
+    ).order_by("occurred_at", "id")
+    for movement in movements.iterator(chunk_size=ITERATOR_CHUNK):
+        yield [
+            movement.occurred_at.astimezone(UTC).replace(tzinfo=None, microsecond=0),
+            movement.kind,
+            movement.product.sku,
+            movement.product.name,
+            movement.quantity,
+            str(movement.from_location) if movement.from_location_id else "",
+            str(movement.to_location) if movement.to_location_id else "",
+            movement.lot.lot_number if movement.lot_id else "",
+            movement.unit_cost,
+            movement.reference,
+            movement.reason,
+            movement.user.email if movement.user_id else "",
+        ]
+
+
+def export_rows(
+    *, organization, kind: str, date_from: date | None = None, date_to: date | None = None
+) -> tuple[list[str], Iterator[list]]:
+    """The header and the rows of an export of the organization's data."""
+    if kind == ExportKind.PRODUCTS:
+        return list(PRODUCT_EXPORT_HEADER), _product_rows(organization)
+    if kind == ExportKind.STOCK_LEVELS:
+        return list(STOCK_LEVEL_EXPORT_HEADER), _stock_level_rows(organization)
+    return list(MOVEMENT_EXPORT_HEADER), _movement_rows(organization, date_from, date_to)

@@ -1,0 +1,83 @@
+import csv
+import io
+
+import factory
+from openpyxl import Workbook
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from stockroom.accounts.tests.factories import OrganizationFactory, UserFactory
+from stockroom.imports.models import ExportJob, FileFormat, ImportJob, ImportKind
+
+PRODUCT_HEADER = [
+    "sku",
+    "name",
+    "category",
+    "unit",
+    "cost_price",
+    "sale_price",
+    "reorder_point",
+    "reorder_quantity",
+    "barcode",
+    "description",
+    "is_lot_tracked",
+    "active",
+]
+STOCK_HEADER = [
+    "sku",
+    "warehouse",
+    "location",
+    "quantity",
+    "unit_cost",
+    "lot_number",
+    "expiry_date",
+]
+
+
+def csv_bytes(rows: list[list], *, bom: bool = False, encoding: str = "utf-8") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    data = buffer.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(content: bytes, name: str = "products.csv") -> SimpleUploadedFile:
+    content_type = "text/csv" if name.endswith(".csv") else "application/octet-stream"
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A stored job, not yet run; `content` is the file's bytes."""
+
+    class Meta:
+        model = ImportJob
+        exclude = ["content"]
+
+    organization = factory.SubFactory(OrganizationFactory)
+    created_by = factory.SubFactory(UserFactory)
+    kind = ImportKind.PRODUCTS
+    format = FileFormat.CSV
+    original_filename = factory.LazyAttribute(lambda job: f"{job.kind}.{job.format}")
+    content = factory.LazyFunction(lambda: csv_bytes([PRODUCT_HEADER]))
+    file = factory.LazyAttribute(lambda job: ContentFile(job.content, name=job.original_filename))
+
+
+class ExportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExportJob
+
+    organization = factory.SubFactory(OrganizationFactory)
+    created_by = factory.SubFactory(UserFactory)
+    kind = "products"
+    format = FileFormat.CSV
