@@ -33,7 +33,7 @@ def catalog(organization, bin_a, stock):
     bolt = product("BOLT", reorder_point=D("10"), reorder_quantity=D("50"))
     nut = product("NUT", reorder_point=D("20"), reorder_quantity=D("5"))
     flour = product("FLOUR", UnitOfMeasure.KILOGRAM, reorder_point=D("5"), reorder_quantity=D("0"))
-    orphan = product("ORPHAN", reorder_point=D("3"), reorder_quantity=D("7"))
+    product("ORPHAN", reorder_point=D("3"), reorder_quantity=D("7"))
     plenty = product("PLENTY", reorder_point=D("1"), reorder_quantity=D("1"))
     link = lambda p, s, days, price: ProductSupplierFactory(  # noqa: E731
         organization=organization, product=p, supplier=s, lead_time_days=days,

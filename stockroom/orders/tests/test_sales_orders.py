@@ -229,7 +229,7 @@ def test_refusals(order_for, product, bin_a, stock, user, customer, setup, actio
 def test_shipping_a_cancelled_order_says_so(order_for, product, user):
     order = order_for((product, "1"))
     services.sales_order_cancel(order=order, user=user)
-    with pytest.raises(ApplicationError, match="^A cancelled sales order cannot be shipped.$"):
+    with pytest.raises(ApplicationError, match=r"^A cancelled sales order cannot be shipped\.$"):
         services.sales_order_ship(order=order, user=user)
 
 
