@@ -53,11 +53,8 @@ class ImportForm(forms.Form):
             )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s. Split it or save it as .xlsx.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(MAX_UPLOAD_BYTES),
-                },
+                _("The file is larger than %(limit)s. Split it, or save it as .xlsx (smaller).")
+                % {"limit": filesizeformat(MAX_UPLOAD_BYTES)},
                 code="too_large",
             )
         head = upload.read(4096)

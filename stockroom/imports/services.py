@@ -161,7 +161,7 @@ def _report_progress(job: ImportJob, processed: int, *, persist: bool) -> None:
     job.processed_rows = processed
     if persist:
         # Its own autocommit statement: only called outside the data transaction.
-        ImportJob.unscoped.filter(pk=job.pk).update(
+        ImportJob.unscoped.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             processed_rows=processed, phase=job.phase, updated_at=timezone.now()
         )
     job_progress.send(

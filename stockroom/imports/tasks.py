@@ -6,31 +6,48 @@ message back when a worker dies mid-job; the next run starts over (the dead run 
 until the job's attempts run out, when it is marked failed.
 """
 
-from celery import shared_task
+import logging
+from collections.abc import Callable
+
+from celery import Task, shared_task
 
 from django.db import OperationalError
 
 from . import services
 
+logger = logging.getLogger(__name__)
+
 JOB_TASK = {
+    "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
     # The services stop a job after MAX_ATTEMPTS runs, before Celery gives up on it.
     "max_retries": services.MAX_ATTEMPTS + 2,
 }
 
 
+def _run_with_retries(task: Task, run: Callable, job_id: int):
+    """Retry transient database errors (locks, deadlocks, a lost connection) with backoff on a
+    worker. Inline (eager, no broker) nothing would redeliver the task, so it retries at once;
+    each run counts an attempt, so the job fails after MAX_ATTEMPTS and the loop ends."""
+    for _attempt in range(services.MAX_ATTEMPTS + 1):
+        try:
+            return run(job_id=job_id)
+        except OperationalError as exc:
+            if not task.request.is_eager:
+                countdown = min(120, 5 * 2**task.request.retries)
+                raise task.retry(exc=exc, countdown=countdown) from exc
+            logger.warning("job %s hit a database error, retrying inline: %s", job_id, exc)
+    return run(job_id=job_id)
+
+
 @shared_task(**JOB_TASK)
-def run_import_job(job_id: int) -> str | None:
-    job = services.import_job_run(job_id=job_id)
+def run_import_job(self, job_id: int) -> str | None:
+    job = _run_with_retries(self, services.import_job_run, job_id)
     return job.status if job else None
 
 
 @shared_task(**JOB_TASK)
-def run_export_job(job_id: int) -> str | None:
-    job = services.export_job_run(job_id=job_id)
+def run_export_job(self, job_id: int) -> str | None:
+    job = _run_with_retries(self, services.export_job_run, job_id)
     return job.status if job else None
