@@ -145,6 +145,18 @@ class PurchaseOrder(TenantModel):
         total = sum((line.total for line in self.lines.all()), start=ZERO)
         return total.quantize(Decimal("0.01"))
 
+    @property
+    def history_events(self) -> list[tuple]:
+        """(label, when, who) of each transition, for the page's history."""
+        emailed = _("Emailed to %(email)s") % {"email": self.emailed_to}
+        return [
+            (_("Created"), self.created_at, self.created_by),
+            (_("Sent"), self.sent_at, self.sent_by),
+            (emailed, self.emailed_at, None),
+            (_("Received in full"), self.received_at, None),
+            (_("Cancelled"), self.cancelled_at, self.cancelled_by),
+        ]
+
 
 class PurchaseOrderLine(TenantModel):
     order = models.ForeignKey(
@@ -312,6 +324,15 @@ class SalesOrder(TenantModel):
     @property
     def backordered_quantity(self) -> Decimal:
         return sum((line.backordered_quantity for line in self.lines.all()), start=ZERO)
+
+    @property
+    def history_events(self) -> list[tuple]:
+        return [
+            (_("Created"), self.created_at, self.created_by),
+            (_("Confirmed"), self.confirmed_at, self.confirmed_by),
+            (_("Shipped"), self.shipped_at, self.shipped_by),
+            (_("Cancelled"), self.cancelled_at, self.cancelled_by),
+        ]
 
 
 class SalesOrderLine(TenantModel):
@@ -488,6 +509,15 @@ class StockCount(TenantModel):
     @property
     def scope_label(self) -> str:
         return str(self.location) if self.location_id else str(self.warehouse)
+
+    @property
+    def history_events(self) -> list[tuple]:
+        return [
+            (_("Created"), self.created_at, self.created_by),
+            (_("Submitted"), self.submitted_at, self.submitted_by),
+            (_("Approved"), self.approved_at, self.approved_by),
+            (_("Cancelled"), self.cancelled_at, self.cancelled_by),
+        ]
 
 
 class StockCountLine(TenantModel):

@@ -1,0 +1,244 @@
+"""Forms of the order pages. They validate input for the user; the services write."""
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from stockroom.catalog.models import Customer, Product, Supplier
+from stockroom.inventory.models import Location, Warehouse
+
+from .models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    SalesOrder,
+    SalesOrderLine,
+    SalesOrderStatus,
+    StockCount,
+    StockCountStatus,
+)
+
+LINES_PREFIX = "lines"
+
+
+class OrderFilterForm(forms.Form):
+    """Search and state filter of the list pages; invalid input just means no filter."""
+
+    status_choices: list = []
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, status_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All states")), *status_choices]
+
+    @property
+    def search(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    @property
+    def state(self) -> str:
+        return self.cleaned_data.get("status", "") if self.is_valid() else ""
+
+
+STATUS_CHOICES = {
+    PurchaseOrder: PurchaseOrderStatus.choices,
+    SalesOrder: SalesOrderStatus.choices,
+    StockCount: StockCountStatus.choices,
+}
+
+
+class _OrganizationForm(forms.ModelForm):
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+
+class PurchaseOrderForm(_OrganizationForm):
+    class Meta:
+        model = PurchaseOrder
+        fields = ["supplier", "expected_date", "notes"]
+        widgets = {
+            "expected_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.for_organization(
+            self.organization
+        ).filter(is_active=True)
+
+
+class SalesOrderForm(_OrganizationForm):
+    class Meta:
+        model = SalesOrder
+        fields = ["customer", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.for_organization(
+            self.organization
+        ).filter(is_active=True)
+
+
+class _LineForm(_OrganizationForm):
+    """One order line. The unique-product check runs in the service (it sees every row)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.for_organization(
+            self.organization
+        ).filter(is_active=True)
+        self.fields["quantity"].widget.attrs.update(inputmode="decimal", min="0", step="any")
+        self.fields["unit_price"].widget.attrs.update(inputmode="decimal", min="0", step="any")
+
+    def validate_unique(self):
+        pass
+
+
+class PurchaseOrderLineForm(_LineForm):
+    class Meta:
+        model = PurchaseOrderLine
+        fields = ["product", "quantity", "unit_price"]
+
+
+class SalesOrderLineForm(_LineForm):
+    class Meta:
+        model = SalesOrderLine
+        fields = ["product", "quantity", "unit_price"]
+
+
+class _LineFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, organization, **kwargs):
+        kwargs.setdefault("prefix", LINES_PREFIX)
+        super().__init__(*args, form_kwargs={"organization": organization}, **kwargs)
+
+    def validate_unique(self):
+        pass  # the service refuses a product twice, naming the row
+
+    @property
+    def kept_forms(self) -> list:
+        """The filled-in forms not marked for deletion, in page order."""
+        return [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+PurchaseOrderLineFormSet = inlineformset_factory(
+    PurchaseOrder,
+    PurchaseOrderLine,
+    form=PurchaseOrderLineForm,
+    formset=_LineFormSet,
+    extra=1,
+    can_delete=True,
+)
+SalesOrderLineFormSet = inlineformset_factory(
+    SalesOrder,
+    SalesOrderLine,
+    form=SalesOrderLineForm,
+    formset=_LineFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+# --- receiving -----------------------------------------------------------------------------------
+
+
+class ReceiveForm(forms.Form):
+    location = forms.ModelChoiceField(label=_("Receive into"), queryset=Location.objects.none())
+    allow_over_receipt = forms.BooleanField(
+        label=_("Accept over-receipt (more than ordered)"), required=False
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = (
+            Location.objects.for_organization(organization)
+            .filter(is_active=True, warehouse__is_active=True)
+            .select_related("warehouse")
+        )
+
+
+class ReceiveLineForm(forms.Form):
+    line_id = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+    )
+    lot_number = forms.CharField(label=_("Lot number"), required=False, max_length=64)
+    expiry_date = forms.DateField(
+        label=_("Expiry date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+ReceiveLineFormSet = forms.formset_factory(ReceiveLineForm, extra=0)
+
+
+# --- sales order confirmation --------------------------------------------------------------------
+
+
+class ConfirmSalesOrderForm(forms.Form):
+    REFUSE, BACKORDER = "refuse", "backorder"
+    on_shortage = forms.ChoiceField(
+        label=_("If a line cannot be reserved in full"),
+        choices=[
+            (REFUSE, _("Do not confirm (reserve nothing)")),
+            (BACKORDER, _("Reserve what is available, backorder the rest")),
+        ],
+        initial=REFUSE,
+        widget=forms.RadioSelect,
+    )
+
+
+# --- stock counts --------------------------------------------------------------------------------
+
+
+class StockCountForm(forms.Form):
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.none())
+    location = forms.ModelChoiceField(
+        label=_("Location"),
+        queryset=Location.objects.none(),
+        required=False,
+        help_text=_("Leave empty to count every location of the warehouse."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = Warehouse.objects.for_organization(organization).filter(
+            is_active=True
+        )
+        self.fields["location"].queryset = (
+            Location.objects.for_organization(organization)
+            .filter(is_active=True)
+            .select_related("warehouse")
+        )
+
+
+class CountLineForm(forms.Form):
+    line_id = forms.IntegerField(widget=forms.HiddenInput)
+    counted_quantity = forms.DecimalField(
+        label=_("Counted"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        widget=forms.NumberInput(
+            attrs={"inputmode": "decimal", "step": "any", "min": "0", "class": "form-control-lg"}
+        ),
+    )
+
+
+CountLineFormSet = forms.formset_factory(CountLineForm, extra=0)
