@@ -1,0 +1,130 @@
+"""Admin for orders and counts: browse, filter, export, cancel through the services.
+
+Documents are read-only here: lines and states change only through the services (the web UI),
+so the admin cannot bypass the state machines or the stock ledger.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from stockroom.accounts.admin_mixins import TenantAdmin, export_as_csv
+from stockroom.accounts.roles import Action
+from stockroom.core.exceptions import ApplicationError
+
+from . import services
+from .models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesOrder,
+    SalesOrderLine,
+    StockCount,
+    StockCountLine,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # The document's admin applies the role policy; the lines follow it.
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class PurchaseOrderLineInline(ReadOnlyInline):
+    model = PurchaseOrderLine
+    fields = ["product", "quantity", "unit_price", "received_quantity"]
+
+
+class SalesOrderLineInline(ReadOnlyInline):
+    model = SalesOrderLine
+    fields = ["product", "quantity", "unit_price", "backordered_quantity", "shipped_quantity"]
+
+
+class StockCountLineInline(ReadOnlyInline):
+    model = StockCountLine
+    fields = [
+        "location",
+        "product",
+        "lot",
+        "expected_quantity",
+        "counted_quantity",
+        "posted_variance",
+    ]
+
+
+class DocumentAdmin(TenantAdmin):
+    """Read-only documents with a "cancel" action that goes through `cancel_service`."""
+
+    manage_action = Action.MANAGE_ORDERS
+    cancel_service = None
+    cancel_keyword = "order"
+    actions = [export_as_csv, "cancel_selected"]
+    search_fields = ["number"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    @admin.action(description=_("Cancel selected"), permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        cancelled, refused = 0, []
+        for document in queryset:
+            try:
+                type(self).cancel_service(**{self.cancel_keyword: document}, user=request.user)
+                cancelled += 1
+            except ApplicationError as exc:
+                refused.append(f"{document.number}: {exc.message}")
+        if cancelled:
+            self.message_user(
+                request, _("%(count)d cancelled.") % {"count": cancelled}, messages.SUCCESS
+            )
+        for refusal in refused:
+            self.message_user(request, refusal, messages.ERROR)
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(DocumentAdmin):
+    list_display = ["number", "supplier", "status", "expected_date", "sent_at", "created_at"]
+    list_filter = ["status", "organization"]
+    search_fields = ["number", "supplier__name"]
+    list_select_related = ["supplier", "organization"]
+    inlines = [PurchaseOrderLineInline]
+    cancel_service = services.purchase_order_cancel
+
+
+@admin.register(SalesOrder)
+class SalesOrderAdmin(DocumentAdmin):
+    list_display = ["number", "customer", "status", "confirmed_at", "shipped_at", "created_at"]
+    list_filter = ["status", "organization"]
+    search_fields = ["number", "customer__name"]
+    list_select_related = ["customer", "organization"]
+    inlines = [SalesOrderLineInline]
+    cancel_service = services.sales_order_cancel
+
+
+@admin.register(StockCount)
+class StockCountAdmin(DocumentAdmin):
+    manage_action = Action.APPROVE_COUNTS
+    list_display = ["number", "warehouse", "location", "status", "approved_at", "created_at"]
+    list_filter = ["status", "organization"]
+    search_fields = ["number", "warehouse__code", "location__code"]
+    list_select_related = ["warehouse", "location__warehouse", "organization"]
+    inlines = [StockCountLineInline]
+    cancel_service = services.stock_count_cancel
+    cancel_keyword = "count"

@@ -1,0 +1,89 @@
+from decimal import Decimal
+
+import pytest
+
+from django.urls import reverse
+
+from stockroom.accounts.tests.factories import MembershipFactory, UserFactory
+from stockroom.orders import services
+from stockroom.orders.models import PurchaseOrder, PurchaseOrderStatus
+from stockroom.orders.services import LineInput
+
+D = Decimal
+
+
+@pytest.fixture
+def staff_client(client, manager, member_client):
+    manager.user.is_staff = True
+    manager.user.save()
+    return member_client(manager)
+
+
+@pytest.fixture
+def orders(organization, user, supplier, product):
+    line = [LineInput(product=product, quantity=D("2"), unit_price=D("1.5000"))]
+    draft = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier, lines=line
+    )
+    received = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier, lines=line
+    )
+    return draft, received
+
+
+def test_changelist_filters_and_change_view(staff_client, orders):
+    url = reverse("admin:orders_purchaseorder_changelist")
+    response = staff_client.get(url, {"status__exact": "draft"})
+    assert response.status_code == 200
+    assert [o.number for o in response.context["cl"].result_list] == ["PO-00002", "PO-00001"]
+    change = staff_client.get(reverse("admin:orders_purchaseorder_change", args=[orders[0].pk]))
+    assert change.status_code == 200
+    assert "BOLT" in change.content.decode()
+
+
+def test_cancel_action_goes_through_the_service(staff_client, orders, user, bin_a):
+    draft, received = orders
+    services.purchase_order_send(order=received, user=user)
+    services.purchase_order_receive(
+        order=received,
+        user=user,
+        location=bin_a,
+        receipts=[services.ReceiptInput(line=received.lines.get(), quantity=D("2"))],
+    )
+    response = staff_client.post(
+        reverse("admin:orders_purchaseorder_changelist"),
+        {"action": "cancel_selected", "_selected_action": [draft.pk, received.pk]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "1 cancelled." in body
+    assert "PO-00002: A purchase order received in full cannot be cancelled." in body
+    assert PurchaseOrder.objects.get(pk=draft.pk).status == PurchaseOrderStatus.CANCELLED
+    assert PurchaseOrder.objects.get(pk=draft.pk).cancelled_by == staff_client_user(response)
+
+
+def staff_client_user(response):
+    return response.wsgi_request.user
+
+
+def test_export_csv(staff_client, orders):
+    response = staff_client.post(
+        reverse("admin:orders_purchaseorder_changelist"),
+        {"action": "export_as_csv", "_selected_action": [orders[0].pk]},
+    )
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "number,supplier,status,expected_date,sent_at,created_at"
+    assert lines[1].startswith("PO-00001,Acme,draft,,,")
+
+
+def test_viewer_staff_cannot_cancel(client, organization, member_client, orders):
+    viewer = MembershipFactory(
+        organization=organization, role="viewer", user=UserFactory(is_staff=True)
+    )
+    client = member_client(viewer)
+    response = client.post(
+        reverse("admin:orders_purchaseorder_changelist"),
+        {"action": "cancel_selected", "_selected_action": [orders[0].pk]},
+    )
+    assert response.status_code == 200  # the action is not offered: nothing happens
+    assert PurchaseOrder.objects.get(pk=orders[0].pk).status == PurchaseOrderStatus.DRAFT
