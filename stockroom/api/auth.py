@@ -14,6 +14,7 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenViewBase
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,14 @@ from stockroom.accounts.selectors import memberships_for_user
 from .tenancy import ORGANIZATION_CLAIM
 
 
+class AccountLocked(exceptions.Throttled):
+    default_detail = _("Too many failed sign-ins. Try again later.")
+    default_code = "account_locked"
+
+    def __init__(self):
+        super().__init__(wait=settings.AXES_COOLOFF_TIME.total_seconds())
+
+
 class CredentialsSerializer(serializers.Serializer):
     email = serializers.EmailField(write_only=True, max_length=254)
     password = serializers.CharField(
@@ -30,11 +39,16 @@ class CredentialsSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        request = self.context["request"]
+        request = self.context["request"]._request
         # `username` is the credential name django-axes watches for lockouts.
         user = authenticate(
-            request._request, username=attrs["email"].strip().lower(), password=attrs["password"]
+            request, username=attrs["email"].strip().lower(), password=attrs["password"]
         )
+        if getattr(request, "axes_locked_out", False):
+            # django-axes refused (or just locked) the account. Its middleware would swap our
+            # response for the HTML lockout page; the API answers in its own JSON shape instead.
+            request.axes_locked_out = False
+            raise AccountLocked()
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(
                 _("No active account matches this email and password."), code="invalid_credentials"

@@ -30,11 +30,9 @@ class StockroomAutoSchema(AutoSchema):
         return parameters
 
     def _error_codes(self) -> list[str]:
-        codes = ["400"] if self.method in ("POST", "PUT", "PATCH") else []
-        if self.get_auth():
-            codes += ["401", "403"]
-        if "{" in self.path or self.method in ("PUT", "PATCH", "DELETE"):
-            codes.append("404")
+        # 400 covers bad filters and pages as well as bad bodies; 401/403 include the token
+        # endpoints' refusals and the X-Organization check; 404 includes unknown pages.
+        codes = ["400", "401", "403", "404"]
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
         codes.append("429")

@@ -15,6 +15,7 @@ from stockroom.core.tenancy import organization_scope
 
 ORGANIZATION_HEADER = "X-Organization"
 ORGANIZATION_CLAIM = "org"
+MAX_ID = 2**63 - 1  # the largest primary key a database can hold; larger ids name nobody
 
 
 class OrganizationForbidden(exceptions.PermissionDenied):
@@ -36,7 +37,7 @@ def requested_organization_id(request) -> int | None:
         raise OrganizationForbidden(
             _("The X-Organization header must be an organization id.")
         ) from None
-    if value <= 0:
+    if not 0 < value <= MAX_ID:
         raise OrganizationForbidden()
     return value
 

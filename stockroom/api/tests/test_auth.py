@@ -208,3 +208,20 @@ def test_auth_endpoints_are_throttled(api_client, owner, settings):
     assert codes == [401, 401, 429]
     assert last.json()["error"]["code"] == "throttled"
     assert "Retry-After" in last
+
+
+def test_lockout_after_repeated_failures_is_json(api_client, owner, settings):
+    body = {"email": owner.user.email, "password": "wrong"}
+
+    codes = [
+        api_client.post(OBTAIN, body, format="json").status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1)
+    ]
+    locked = api_client.post(
+        OBTAIN, {"email": owner.user.email, "password": TEST_PASSWORD}, format="json"
+    )
+
+    assert codes[-1] == 429
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/json"
+    assert locked.json()["error"]["code"] == "account_locked"

@@ -20,7 +20,7 @@ from stockroom.api.errors import NON_FIELD
 from stockroom.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key, run_once
 from stockroom.api.pagination import LedgerCursorPagination
 from stockroom.api.permissions import HasOrganizationRole
-from stockroom.api.tenancy import ActiveOrganizationMixin
+from stockroom.api.tenancy import MAX_ID, ActiveOrganizationMixin
 from stockroom.api.viewsets import (
     CrudTenantViewSet,
     ReadOnlyTenantViewSet,
@@ -276,7 +276,7 @@ class ProductViewSet(CrudTenantViewSet):
         ids = set()
         for item in items:
             value = item.get("id")
-            if isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
                 ids.add(value)
         if not ids:
             return {}

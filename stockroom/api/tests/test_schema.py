@@ -1,0 +1,148 @@
+"""The OpenAPI schema: valid without warnings, complete, served with self-hosted viewers; and a
+bounded schemathesis run over every operation against the in-process WSGI app."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from django.core.management import call_command
+
+from stockroom.api.v1.urls import router
+from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
+from stockroom.inventory.tests.factories import LocationFactory
+
+from .conftest import access_token_for
+
+
+@pytest.fixture(scope="module")
+def openapi(django_db_blocker):
+    from drf_spectacular.generators import SchemaGenerator
+
+    with django_db_blocker.unblock():
+        return SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    # --fail-on-warn turns any generator warning or error into a failure.
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
+
+    assert (tmp_path / "schema.yml").read_text().startswith("openapi: 3.0.3")
+
+
+def test_schema_documents_every_route(openapi):
+    documented = set(openapi["paths"])
+
+    for prefix, _viewset, _basename in router.registry:
+        assert f"/api/v1/{prefix}/" in documented
+        assert f"/api/v1/{prefix}/{{id}}/" in documented
+    assert {
+        "/api/v1/auth/token/",
+        "/api/v1/auth/token/refresh/",
+        "/api/v1/auth/token/verify/",
+        "/api/v1/auth/logout/",
+        "/api/v1/auth/drf-token/",
+        "/api/v1/products/bulk/",
+        "/api/v1/members/{id}/role/",
+    } <= documented
+
+
+def test_schema_documents_auth_header_and_error_shape(openapi):
+    products = openapi["paths"]["/api/v1/products/"]["get"]
+
+    assert set(openapi["components"]["securitySchemes"]) == {"jwtAuth", "tokenAuth", "cookieAuth"}
+    assert "X-Organization" in {p["name"] for p in products["parameters"]}
+    assert products["responses"]["403"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert set(openapi["components"]["schemas"]["ErrorBody"]["properties"]) == {
+        "code",
+        "message",
+        "fields",
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "asset"),
+    [
+        pytest.param("/api/docs/", "drf_spectacular_sidecar/swagger-ui-dist", id="swagger"),
+        pytest.param("/api/redoc/", "drf_spectacular_sidecar/redoc", id="redoc"),
+    ],
+)
+def test_docs_are_served_with_self_hosted_assets(client, url, asset):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert asset in response.content.decode()
+
+
+def test_schema_is_public_json(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Stockroom API"
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/v1/nothing-here/")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+# --- schemathesis ----------------------------------------------------------------------------
+
+
+def _load_schema():
+    from config.wsgi import application
+
+    # Loading asks the in-process app for /api/schema/, which reads no database rows.
+    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+schema = _load_schema()
+
+
+@pytest.fixture
+def unthrottled(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(("anon", "user", "auth", "bulk"), "100000/min"),
+    }
+
+
+@pytest.fixture
+def seeded_owner(owner):
+    organization = owner.organization
+    CategoryFactory(organization=organization)
+    ProductFactory.create_batch(2, organization=organization)
+    LocationFactory.create_batch(2, organization=organization)
+    return owner
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=6,  # per operation: the whole run stays under two minutes
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
+def test_api_conforms_to_its_schema(case, seeded_owner, unthrottled):
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {access_token_for(seeded_owner)}"},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )
