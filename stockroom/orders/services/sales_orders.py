@@ -278,6 +278,16 @@ def _open_reservations(order: SalesOrder) -> list[SalesOrderReservation]:
     )
 
 
+def _lock_reserved_levels(order: SalesOrder, reservations: list[SalesOrderReservation]) -> None:
+    """Lock every stock row the reservations touch at once, in primary-key order. Releasing them
+    one by one in line order would let two orders with the same products in a different order
+    each hold a row the other waits for."""
+    lock_stock_levels(
+        organization_id=order.organization_id,
+        keys=[(r.line.product_id, r.location_id, r.lot_id) for r in reservations],
+    )
+
+
 @transaction.atomic
 def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = None) -> SalesOrder:
     """Pick and ship a confirmed order: each reservation is released and the same quantity is
@@ -303,6 +313,7 @@ def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = 
     reservations = _open_reservations(locked)
     # Products first, as every stock service does, so shipping cannot deadlock with an issue.
     lock_products({reservation.line.product_id for reservation in reservations})
+    _lock_reserved_levels(locked, reservations)
     occurred_at = occurred_at or timezone.now()
     for reservation in reservations:
         line = reservation.line
@@ -350,7 +361,9 @@ def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
             _("A shipped sales order cannot be cancelled."), code="already_shipped"
         )
     now = timezone.now()
-    for reservation in _open_reservations(locked):
+    reservations = _open_reservations(locked)
+    _lock_reserved_levels(locked, reservations)
+    for reservation in reservations:
         stock_release(
             organization=locked.organization_id,
             product=reservation.line.product,
