@@ -295,3 +295,33 @@ def test_header_only_file(organization, run_import):
 
     assert job.status == JobStatus.FAILED
     assert job.error_report[0]["message"] == "The file has a header but no rows."
+
+
+def test_existing_sku_matches_whatever_its_case(organization, run_import):
+    product = ProductFactory(organization=organization, sku="lower-1", name="Old")
+
+    job = run_import(csv_bytes([["sku", "name"], ["LOWER-1", "New"]]))
+
+    assert (job.status, job.created_count, job.updated_count) == (JobStatus.SUCCEEDED, 0, 1)
+    product.refresh_from_db()
+    assert (product.sku, product.name) == ("lower-1", "New")
+    assert Product.objects.for_organization(organization).count() == 1
+
+
+def test_unit_of_a_product_with_stock_history_cannot_change(organization, run_import):
+    from stockroom.inventory.tests.factories import StockLevelFactory
+
+    level = StockLevelFactory(organization=organization, product__sku="STOCKED")
+
+    job = run_import(csv_bytes([["sku", "name", "unit"], ["STOCKED", "Stocked", "kg"]]))
+
+    assert job.status == JobStatus.FAILED
+    assert job.error_report == [
+        {
+            "row": 2,
+            "field": "unit",
+            "message": "The unit and lot tracking of STOCKED cannot change: it has stock history.",
+        }
+    ]
+    level.product.refresh_from_db()
+    assert level.product.unit == "each"

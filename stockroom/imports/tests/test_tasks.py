@@ -145,7 +145,7 @@ def test_write_phase_skips_a_job_another_run_finished(organization, job):
     # Another worker committed while this one was validating: the locked job row is the gate.
     services.import_job_run(job_id=job.pk)
     job.refresh_from_db()
-    stale_plan = services._ProductPlan(rows=[{"sku": "X"}], existing={}, categories={})
+    stale_plan = services._ProductPlan(rows=[{"sku": "X"}], existing_skus={}, categories={})
 
     with mock.patch.object(services, "_write_products") as write:
         services._write(job, stale_plan)
