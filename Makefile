@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format migrate seed worker beat e2e bench assets check-deploy clean lock \
-	collectstatic backup restore owner audit
+	collectstatic backup restore owner audit scaleout
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ owner: $(VENV)/.base-installed  ## create the first owner: EMAIL=... ORG=... (pa
 audit: $(VENV)/.dev-installed  ## supply chain: pip-audit on the locks, bandit on the code
 	$(BIN)/pip-audit --strict --require-hashes -r requirements/base.lock
 	$(BIN)/bandit -q -c pyproject.toml -r stockroom config -ll
+
+scaleout: $(VENV)/.dev-installed assets  ## prove the production layout: nginx, 2 web, worker, PostgreSQL, Redis
+	$(PY) deploy/scaleout_check.py
 
 lock:  ## re-resolve the pinned lock files from pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml

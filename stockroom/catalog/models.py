@@ -41,7 +41,7 @@ class Category(TenantModel):
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="children",
