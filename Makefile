@@ -6,6 +6,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -40,7 +41,7 @@ run: $(VENV)/.base-installed assets  ## set up, load the demo organization and s
 
 test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL/Redis too when their URLs are set)
 	$(MANAGE) vendor_assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed  ## ruff lint and format check
 	$(BIN)/ruff check .

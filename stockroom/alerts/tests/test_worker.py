@@ -27,8 +27,9 @@ def worker_queue():
     """Start a worker on a private queue, pointed at the test database; stop it afterwards."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,

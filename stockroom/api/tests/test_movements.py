@@ -228,3 +228,13 @@ def test_ledger_pages_by_cursor(owner_client, product, bin_a):
     assert len(first["results"]) == 2
     assert len(second["results"]) == 1
     assert second["next"] is None
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["0648-04-16T03:38:12-23:54", "2026-01-01T00:00:00+23:59", "0001-01-01T00:00:00+01:00"],
+    ids=["far-negative-offset", "far-positive-offset", "before-year-one-in-utc"],
+)
+def test_extreme_datetime_filters_are_not_server_errors(owner_client, moment):
+    response = owner_client.get("/api/v1/movements/", {"occurred_before": moment})
+    assert response.status_code in (200, 400)

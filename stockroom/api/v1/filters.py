@@ -1,7 +1,12 @@
 """FilterSets of API v1. Foreign keys filter by id (NumberFilter), never by a choice queryset
 of all rows, so a filter cannot reveal or cost a query over another organization's data."""
 
+from datetime import UTC
+
 import django_filters as filters
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from stockroom.accounts.models import Invitation, Membership
 from stockroom.catalog.models import Category, Customer, Product, Supplier
@@ -93,13 +98,27 @@ class StockLevelFilter(filters.FilterSet):
         fields = ["product", "location", "warehouse", "lot"]
 
 
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    """ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59: compare in UTC instead."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:
+                raise ValidationError(
+                    {self.field_name: [_("Enter a date and time between years 1 and 9999.")]}
+                ) from None
+        return super().filter(qs, value)
+
+
 class StockMovementFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=MovementKind.choices)
     product = filters.NumberFilter(field_name="product_id")
     lot = filters.NumberFilter(field_name="lot_id")
     location = filters.NumberFilter(method="filter_location")
-    occurred_after = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
+    occurred_after = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
 
     class Meta:
         model = StockMovement
