@@ -30,6 +30,10 @@ WANTED_FILES: dict[str, dict[str, str]] = {
         "font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
     },
     "htmx.org": {"dist/htmx.min.js": "htmx/htmx.min.js"},
+    "chart.js": {
+        "dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+        "dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
+    },
 }
 
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
