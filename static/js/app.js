@@ -34,6 +34,13 @@
     badge.classList.remove("d-none");
   });
 
+  // <select data-autosubmit> submits its form on change (the language switcher).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-autosubmit]")) {
+      event.target.form.submit();
+    }
+  });
+
   // Confirm destructive actions without inline handlers: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var message = event.target.dataset && event.target.dataset.confirm;

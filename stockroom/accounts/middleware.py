@@ -1,5 +1,7 @@
 """Resolves the request's active organization from the session and scopes tenant queries."""
 
+from django.utils import timezone
+
 from stockroom.core.tenancy import organization_scope
 
 from .selectors import active_membership_for
@@ -24,5 +26,11 @@ class ActiveOrganizationMiddleware:
             membership = active_membership_for(request.user, preferred)
         request.membership = membership
         request.organization = membership.organization if membership else None
-        with organization_scope(request.organization.pk if request.organization else None):
-            return self.get_response(request)
+        if request.organization is not None:
+            # Dates and times on pages show in the organization's time zone.
+            timezone.activate(request.organization.time_zone)
+        try:
+            with organization_scope(request.organization.pk if request.organization else None):
+                return self.get_response(request)
+        finally:
+            timezone.deactivate()
