@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
@@ -447,46 +448,55 @@ PurchaseOrderSendView = _transition(
     PurchaseOrder,
     Action.MANAGE_ORDERS,
     services.purchase_order_send,
-    "%(number)s was sent.",
+    gettext_lazy("%(number)s was sent."),
 )
 PurchaseOrderCancelView = _transition(
     PurchaseOrder,
     Action.MANAGE_ORDERS,
     services.purchase_order_cancel,
-    "%(number)s was cancelled.",
+    gettext_lazy("%(number)s was cancelled."),
 )
 SalesOrderShipView = _transition(
-    SalesOrder, Action.SHIP_SALES_ORDERS, services.sales_order_ship, "%(number)s was shipped."
+    SalesOrder,
+    Action.SHIP_SALES_ORDERS,
+    services.sales_order_ship,
+    gettext_lazy("%(number)s was shipped."),
 )
 SalesOrderCancelView = _transition(
     SalesOrder,
     Action.MANAGE_ORDERS,
     services.sales_order_cancel,
-    "%(number)s was cancelled; its reservations were released.",
+    gettext_lazy("%(number)s was cancelled; its reservations were released."),
 )
 SalesOrderReserveBackordersView = _transition(
     SalesOrder,
     Action.MANAGE_ORDERS,
     services.sales_order_reserve_backorders,
-    "Available stock was reserved for the backorders of %(number)s.",
+    gettext_lazy("Available stock was reserved for the backorders of %(number)s."),
 )
 StockCountSubmitView = _transition(
     StockCount,
     Action.ENTER_COUNTS,
     services.stock_count_submit,
-    "%(number)s was submitted for approval.",
+    gettext_lazy("%(number)s was submitted for approval."),
 )
 StockCountReopenView = _transition(
-    StockCount, Action.APPROVE_COUNTS, services.stock_count_reopen, "%(number)s was reopened."
+    StockCount,
+    Action.APPROVE_COUNTS,
+    services.stock_count_reopen,
+    gettext_lazy("%(number)s was reopened."),
 )
 StockCountApproveView = _transition(
     StockCount,
     Action.APPROVE_COUNTS,
     services.stock_count_approve,
-    "%(number)s was approved; the variances were posted.",
+    gettext_lazy("%(number)s was approved; the variances were posted."),
 )
 StockCountCancelView = _transition(
-    StockCount, Action.APPROVE_COUNTS, services.stock_count_cancel, "%(number)s was cancelled."
+    StockCount,
+    Action.APPROVE_COUNTS,
+    services.stock_count_cancel,
+    gettext_lazy("%(number)s was cancelled."),
 )
 
 
@@ -494,7 +504,7 @@ class SalesOrderConfirmView(TransitionView):
     model = SalesOrder
     write_action = Action.MANAGE_ORDERS
     form_class = ConfirmSalesOrderForm
-    success_message = "%(number)s was confirmed; its stock is reserved."
+    success_message = gettext_lazy("%(number)s was confirmed; its stock is reserved.")
 
     def transition(self, form):
         services.sales_order_confirm(
