@@ -2,6 +2,8 @@
 
 Reads package-lock.json (the pin and its sha512 integrity), so no Node.js is needed: a fresh
 machine with only Python gets byte-identical assets, and a tampered download is refused.
+`--dev` also fetches the development-only packages (axe-core for the browser tests) into
+.cache/vendor-dev/, outside the static files, so they are never served or collected.
 """
 
 import base64
@@ -36,6 +38,12 @@ WANTED_FILES: dict[str, dict[str, str]] = {
     },
 }
 
+# devDependencies: used by tests only, never served.
+WANTED_DEV_FILES: dict[str, dict[str, str]] = {
+    "axe-core": {"axe.min.js": "axe-core/axe.min.js"},
+}
+DEV_TARGET = Path(".cache") / "vendor-dev"
+
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
 
 
@@ -56,20 +64,42 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Download even if present.")
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help=f"Also fetch the development-only packages into {DEV_TARGET}/.",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, dev: bool = False, **options):
         base_dir = Path(settings.BASE_DIR)
         lock = json.loads((base_dir / "package-lock.json").read_text())
-        target = base_dir / "static" / "vendor"
-        stamp = target / ".lock-digest"
         lock_digest = hashlib.sha256((base_dir / "package-lock.json").read_bytes()).hexdigest()
-        if not force and stamp.exists() and stamp.read_text() == lock_digest:
-            self.stdout.write("static/vendor is up to date.")
-            return
         registry = os.environ.get("NPM_REGISTRY", DEFAULT_REGISTRY)
+        self._fetch_all(
+            lock, lock_digest, registry, WANTED_FILES, base_dir / "static" / "vendor", force
+        )
+        if dev:
+            self._fetch_all(
+                lock, lock_digest, registry, WANTED_DEV_FILES, base_dir / DEV_TARGET, force
+            )
+
+    def _fetch_all(
+        self,
+        lock: dict,
+        lock_digest: str,
+        registry: str,
+        wanted: dict[str, dict[str, str]],
+        target: Path,
+        force: bool,
+    ) -> None:
+        stamp = target / ".lock-digest"
+        label = target.relative_to(settings.BASE_DIR) if target.is_absolute() else target
+        if not force and stamp.exists() and stamp.read_text() == lock_digest:
+            self.stdout.write(f"{label} is up to date.")
+            return
         if not registry.startswith(("https://", "http://")):
             raise CommandError("NPM_REGISTRY must be an http(s) URL")
-        for name, files in WANTED_FILES.items():
+        for name, files in wanted.items():
             entry = lock["packages"].get(f"node_modules/{name}")
             if entry is None:
                 raise CommandError(f"{name} is not in package-lock.json")
@@ -80,8 +110,10 @@ class Command(BaseCommand):
                 payload = response.read()
             verify_integrity(payload, entry["integrity"])
             self._extract(payload, files, target)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(lock_digest)
-        self.stdout.write(self.style.SUCCESS(f"static assets written to {target}"))
+        kind = "development assets" if wanted is WANTED_DEV_FILES else "static assets"
+        self.stdout.write(self.style.SUCCESS(f"{kind} written to {target}"))
 
     @staticmethod
     def _extract(payload: bytes, files: dict[str, str], target: Path) -> None:
