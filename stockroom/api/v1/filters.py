@@ -34,7 +34,9 @@ class InvitationFilter(filters.FilterSet):
 
 class CategoryFilter(filters.FilterSet):
     parent = filters.NumberFilter(field_name="parent_id")
-    root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Top level only"))
+    root = filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", label=_("Top level only")
+    )
 
     class Meta:
         model = Category
