@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -448,7 +448,7 @@ class ProductStockView(MemberRequiredMixin, TemplateView):
 MOVEMENT_PAGES = (
     (MovementKind.RECEIPT, "inventory:movement_receive", gettext_lazy("Receive")),
     (MovementKind.SHIPMENT, "inventory:movement_issue", gettext_lazy("Issue")),
-    (MovementKind.TRANSFER, "inventory:movement_transfer", gettext_lazy("Transfer")),
+    (MovementKind.TRANSFER, "inventory:movement_transfer", pgettext_lazy("verb", "Transfer")),
     (MovementKind.ADJUSTMENT, "inventory:movement_adjust", gettext_lazy("Adjust")),
 )
 PREFILLED_FIELDS = (
@@ -600,7 +600,7 @@ class TransferView(MovementFormView):
     form_class = TransferForm
     heading = gettext_lazy("Transfer stock")
     explanation = gettext_lazy("Move stock from one location to another.")
-    submit_label = gettext_lazy("Transfer")
+    submit_label = pgettext_lazy("verb", "Transfer")
 
     def get_initial(self):
         initial = super().get_initial()
