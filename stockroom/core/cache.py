@@ -8,9 +8,16 @@ key listing, no stale page after a change the user just made. Old entries expire
 from collections.abc import Callable
 from typing import TypeVar
 
+from prometheus_client import Counter
+
 from django.core.cache import cache
 
 T = TypeVar("T")
+CACHE_LOOKUPS = Counter(
+    "stockroom_cache_lookups_total",
+    "Organization-scoped cache lookups by cached value and result",
+    ["name", "result"],
+)
 DEFAULT_TIMEOUT = 300
 _VERSION_TIMEOUT = 60 * 60 * 24 * 30
 
@@ -54,6 +61,24 @@ def cached_for_organization(
     sentinel = object()
     value = cache.get(key, sentinel)
     if value is sentinel:
+        CACHE_LOOKUPS.labels(name=name, result="miss").inc()
         value = compute()
         cache.set(key, value, timeout)
+    else:
+        CACHE_LOOKUPS.labels(name=name, result="hit").inc()
     return value
+
+
+def cache_hit_ratio() -> dict[str, float]:
+    """Hit ratio per cached value name in this process, from the lookup counters."""
+    totals: dict[str, dict[str, float]] = {}
+    for metric in CACHE_LOOKUPS.collect():
+        for sample in metric.samples:
+            if sample.name.endswith("_total"):
+                entry = totals.setdefault(sample.labels["name"], {"hit": 0.0, "miss": 0.0})
+                entry[sample.labels["result"]] += sample.value
+    return {
+        name: counts["hit"] / (counts["hit"] + counts["miss"])
+        for name, counts in totals.items()
+        if counts["hit"] + counts["miss"]
+    }
