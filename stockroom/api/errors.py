@@ -33,6 +33,25 @@ CONFLICT_CODES = frozenset(
         "warehouse_in_use",
         "location_in_use",
         "location_has_children",
+        # Orders and counts: the document's state refuses the transition.
+        "already_sent",
+        "already_cancelled",
+        "already_confirmed",
+        "already_shipped",
+        "already_approved",
+        "order_cancelled",
+        "order_received",
+        "order_not_editable",
+        "order_not_sent",
+        "not_confirmed",
+        "not_submitted",
+        "count_submitted",
+        "count_cancelled",
+        "empty_order",
+        "backordered",
+        "nothing_backordered",
+        "uncounted_lines",
+        "nothing_to_order",
     }
 )
 STATUS_BY_CODE = {"permission_denied": status.HTTP_403_FORBIDDEN, "not_found": 404}

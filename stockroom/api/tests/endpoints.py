@@ -19,6 +19,7 @@ from stockroom.catalog.tests.factories import (
 )
 from stockroom.inventory import services as inventory_services
 from stockroom.inventory.tests.factories import LocationFactory, LotFactory, WarehouseFactory
+from stockroom.orders import services as order_services
 
 MANAGERS = frozenset({Role.OWNER, Role.MANAGER})
 FLOOR = frozenset({Role.OWNER, Role.MANAGER, Role.CLERK})
@@ -48,6 +49,91 @@ def make_invitation(organization, n: int = 0):
 
 def make_member(organization, n: int = 0):
     return MembershipFactory(organization=organization, role=Role.VIEWER)
+
+
+def make_purchase_order(organization, n: int = 0, *, sent: bool = False):
+    """A purchase order of 10 × one product; `sent` moves it on so it can be received."""
+    order = order_services.purchase_order_create(
+        organization=organization,
+        user=None,
+        supplier=SupplierFactory(organization=organization),
+        lines=[
+            order_services.LineInput(
+                product=ProductFactory(organization=organization),
+                quantity=Decimal(10),
+                unit_price=Decimal("2.50"),
+            )
+        ],
+    )
+    if sent:
+        order = order_services.purchase_order_send(order=order, user=None)
+    return order
+
+
+def make_sales_order(organization, n: int = 0, *, confirmed: bool = False, on_hand: int = 5):
+    """A sales order of 2 × one product with `on_hand` in stock; `confirmed` reserves it."""
+    movement = make_movement(organization, on_hand - 5)
+    order = order_services.sales_order_create(
+        organization=organization,
+        user=None,
+        customer=CustomerFactory(organization=organization),
+        lines=[
+            order_services.LineInput(
+                product=movement.product, quantity=Decimal(2), unit_price=Decimal("4.00")
+            )
+        ],
+    )
+    if confirmed:
+        order = order_services.sales_order_confirm(order=order, user=None, allow_backorder=True)
+    return order
+
+
+def make_stock_count(organization, n: int = 0, *, state: str = "counting"):
+    """A count sheet of one location holding 5 of a product; `state` "counted" enters 4,
+    "submitted" also submits it."""
+    location = make_movement(organization).to_location
+    count = order_services.stock_count_create(
+        organization=organization, user=None, warehouse=location.warehouse, location=location
+    )
+    if state in ("counted", "submitted"):
+        line = count.lines.get()
+        order_services.stock_count_record(count=count, user=None, quantities={line.pk: 4})
+    if state == "submitted":
+        order_services.stock_count_submit(count=count, user=None)
+    return count
+
+
+def purchase_order_body(organization) -> dict:
+    return {
+        "supplier": SupplierFactory(organization=organization).pk,
+        "expected_date": "2030-01-15",
+        "lines": [
+            {
+                "product": ProductFactory(organization=organization).pk,
+                "quantity": "12",
+                "unit_price": "3.25",
+            }
+        ],
+    }
+
+
+def sales_order_body(organization) -> dict:
+    return {
+        "customer": CustomerFactory(organization=organization).pk,
+        "notes": "Deliver to the back door",
+        "lines": [
+            {
+                "product": ProductFactory(organization=organization).pk,
+                "quantity": "2",
+                "unit_price": "9.99",
+            }
+        ],
+    }
+
+
+def stock_count_body(organization) -> dict:
+    location = make_movement(organization).to_location
+    return {"warehouse": location.warehouse_id, "location": location.pk}
 
 
 @dataclass(frozen=True)
@@ -134,5 +220,22 @@ ENDPOINTS = [
         lambda ctx: {"email": "someone@example.com", "role": "viewer"},
     ),
     Endpoint("members", make_member),
+    Endpoint(
+        "purchase-orders",
+        make_purchase_order,
+        MANAGERS,
+        purchase_order_body,
+        {"notes": "Call before delivery"},
+        deletable=False,
+    ),
+    Endpoint(
+        "sales-orders",
+        make_sales_order,
+        MANAGERS,
+        sales_order_body,
+        {"notes": "Gift wrap"},
+        deletable=False,
+    ),
+    Endpoint("stock-counts", make_stock_count, MANAGERS, stock_count_body, deletable=False),
 ]
 ROLES = [Role.OWNER, Role.MANAGER, Role.CLERK, Role.VIEWER]

@@ -6,6 +6,7 @@ from datetime import UTC
 import django_filters as filters
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.accounts.models import Invitation, Membership
@@ -17,6 +18,15 @@ from stockroom.inventory.models import (
     StockLevel,
     StockMovement,
     Warehouse,
+)
+from stockroom.orders.models import (
+    PurchaseOrder,
+    PurchaseOrderStatus,
+    SalesOrder,
+    SalesOrderLine,
+    SalesOrderStatus,
+    StockCount,
+    StockCountStatus,
 )
 
 
@@ -128,3 +138,50 @@ class StockMovementFilter(filters.FilterSet):
 
     def filter_location(self, queryset, name, value):
         return queryset.filter(from_location_id=value) | queryset.filter(to_location_id=value)
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+
+class PurchaseOrderFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=PurchaseOrderStatus.choices)
+    supplier = filters.NumberFilter(field_name="supplier_id")
+    product = filters.NumberFilter(field_name="lines__product_id", distinct=True)
+    expected_before = filters.DateFilter(field_name="expected_date", lookup_expr="lte")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["status", "supplier", "product", "expected_before"]
+
+
+class SalesOrderFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=SalesOrderStatus.choices)
+    customer = filters.NumberFilter(field_name="customer_id")
+    product = filters.NumberFilter(field_name="lines__product_id", distinct=True)
+    backordered = filters.BooleanFilter(method="filter_backordered")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
+
+    class Meta:
+        model = SalesOrder
+        fields = ["status", "customer", "product"]
+
+    def filter_backordered(self, queryset, name, value):
+        with_backorders = Exists(
+            SalesOrderLine.unscoped.filter(order=OuterRef("pk"), backordered_quantity__gt=0)
+        )
+        return queryset.filter(with_backorders if value else ~with_backorders)
+
+
+class StockCountFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=StockCountStatus.choices)
+    warehouse = filters.NumberFilter(field_name="warehouse_id")
+    location = filters.NumberFilter(field_name="location_id")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
+
+    class Meta:
+        model = StockCount
+        fields = ["status", "warehouse", "location"]

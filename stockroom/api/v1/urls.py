@@ -4,7 +4,7 @@ from django.urls import path
 
 from stockroom.api import auth
 
-from . import views
+from . import order_views, views
 
 router = DefaultRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
@@ -19,6 +19,12 @@ router.register("locations", views.LocationViewSet, basename="location")
 router.register("lots", views.LotViewSet, basename="lot")
 router.register("stock-levels", views.StockLevelViewSet, basename="stock-level")
 router.register("movements", views.StockMovementViewSet, basename="movement")
+router.register("purchase-orders", order_views.PurchaseOrderViewSet, basename="purchase-order")
+router.register("sales-orders", order_views.SalesOrderViewSet, basename="sales-order")
+router.register("stock-counts", order_views.StockCountViewSet, basename="stock-count")
+router.register(
+    "reorder-suggestions", order_views.ReorderSuggestionViewSet, basename="reorder-suggestion"
+)
 
 urlpatterns = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token-obtain"),

@@ -1,0 +1,347 @@
+"""Serializers of the order endpoints: purchase orders, sales orders, stock counts, reorder.
+
+They validate the request's shape and the tenant of every id; the state rules (what may happen
+to an order now) are the orders services', reported through the one error shape.
+"""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from django.utils.translation import gettext_lazy as _
+
+from stockroom.catalog.models import Customer, Product, Supplier
+from stockroom.inventory.models import Location, Warehouse
+from stockroom.orders.models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderReceipt,
+    SalesOrder,
+    SalesOrderLine,
+    StockCount,
+)
+
+from .serializers import TenantPrimaryKeyField
+
+MAX_LINES = 500
+QUANTITY = {"max_digits": 14, "decimal_places": 3}
+LOT_NUMBER_LENGTH = 100
+
+
+def _quantity(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(**QUANTITY, **kwargs)
+
+
+def _computed(**kwargs) -> serializers.DecimalField:
+    """A read-only sum or difference of quantities: no digit limit to overflow."""
+    return serializers.DecimalField(max_digits=None, decimal_places=3, read_only=True, **kwargs)
+
+
+def _unique_products(lines: list[dict]) -> list[dict]:
+    seen: set[int] = set()
+    errors: list[dict] = []
+    for line in lines:
+        product = line["product"]
+        errors.append(
+            {"product": [_("Each product may appear only once on an order.")]}
+            if product.pk in seen
+            else {}
+        )
+        seen.add(product.pk)
+    if any(errors):
+        raise serializers.ValidationError(errors)
+    return lines
+
+
+# --- purchase orders -----------------------------------------------------------------------------
+
+
+class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+    product = TenantPrimaryKeyField(Product)
+    product_sku = serializers.CharField(source="product.sku", read_only=True)
+    quantity = _quantity(min_value=Decimal("0.001"))
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=Decimal(0))
+    received_quantity = _quantity(read_only=True)
+    remaining = _quantity(read_only=True)
+
+    class Meta:
+        model = PurchaseOrderLine
+        fields = [
+            "id",
+            "product",
+            "product_sku",
+            "quantity",
+            "unit_price",
+            "received_quantity",
+            "remaining",
+        ]
+        read_only_fields = ["id"]
+
+
+class PurchaseOrderSerializer(serializers.ModelSerializer):
+    """A purchase order with its lines. Lines are replaced as a whole on update (drafts only)."""
+
+    supplier = TenantPrimaryKeyField(Supplier)
+    supplier_name = serializers.CharField(source="supplier.name", read_only=True)
+    lines = PurchaseOrderLineSerializer(many=True, max_length=MAX_LINES)
+    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PurchaseOrder
+        fields = [
+            "id",
+            "number",
+            "status",
+            "supplier",
+            "supplier_name",
+            "expected_date",
+            "notes",
+            "lines",
+            "total",
+            "created_at",
+            "sent_at",
+            "received_at",
+            "cancelled_at",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "created_at",
+            "sent_at",
+            "received_at",
+            "cancelled_at",
+        ]
+        extra_kwargs = {"notes": {"max_length": 5000}}
+
+    def validate_lines(self, lines):
+        return _unique_products(lines)
+
+
+class ReceiptLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, help_text="Id of a line of this order.")
+    quantity = _quantity(min_value=Decimal(0))
+    lot_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LOT_NUMBER_LENGTH
+    )
+    expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PurchaseOrderReceiveSerializer(serializers.Serializer):
+    """What arrived: quantities per line, all into one location."""
+
+    location = TenantPrimaryKeyField(Location)
+    over_receipt = serializers.BooleanField(
+        default=False, help_text="Accept more than is outstanding on a line."
+    )
+    lines = ReceiptLineSerializer(many=True, min_length=1, max_length=MAX_LINES)
+
+    def validate_lines(self, lines):
+        seen: set[int] = set()
+        errors = []
+        for line in lines:
+            duplicate = line["line"] in seen
+            seen.add(line["line"])
+            errors.append({"line": [_("Each line may appear only once.")]} if duplicate else {})
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return lines
+
+
+class PurchaseOrderReceiptSerializer(serializers.ModelSerializer):
+    product = serializers.IntegerField(source="line.product_id", read_only=True)
+    lot_number = serializers.CharField(source="lot.lot_number", read_only=True, default=None)
+
+    class Meta:
+        model = PurchaseOrderReceipt
+        fields = [
+            "id",
+            "line",
+            "product",
+            "quantity",
+            "location",
+            "lot",
+            "lot_number",
+            "over_receipt",
+            "movement",
+            "received_at",
+        ]
+        read_only_fields = fields
+
+
+class PurchaseOrderReceiveResultSerializer(serializers.Serializer):
+    order = PurchaseOrderSerializer()
+    receipts = PurchaseOrderReceiptSerializer(many=True)
+
+
+# --- sales orders --------------------------------------------------------------------------------
+
+
+class SalesOrderLineSerializer(serializers.ModelSerializer):
+    product = TenantPrimaryKeyField(Product)
+    product_sku = serializers.CharField(source="product.sku", read_only=True)
+    quantity = _quantity(min_value=Decimal("0.001"))
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+    backordered_quantity = _quantity(read_only=True)
+    shipped_quantity = _quantity(read_only=True)
+
+    class Meta:
+        model = SalesOrderLine
+        fields = [
+            "id",
+            "product",
+            "product_sku",
+            "quantity",
+            "unit_price",
+            "backordered_quantity",
+            "shipped_quantity",
+        ]
+        read_only_fields = ["id"]
+
+
+class SalesOrderSerializer(serializers.ModelSerializer):
+    """A sales order with its lines. Lines are replaced as a whole on update (drafts only)."""
+
+    customer = TenantPrimaryKeyField(Customer)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    lines = SalesOrderLineSerializer(many=True, max_length=MAX_LINES)
+    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = SalesOrder
+        fields = [
+            "id",
+            "number",
+            "status",
+            "customer",
+            "customer_name",
+            "notes",
+            "lines",
+            "total",
+            "created_at",
+            "confirmed_at",
+            "shipped_at",
+            "cancelled_at",
+        ]
+        read_only_fields = ["number", "status", "created_at", "confirmed_at", "shipped_at"]
+        read_only_fields += ["cancelled_at"]
+        extra_kwargs = {"notes": {"max_length": 5000}}
+
+    def validate_lines(self, lines):
+        return _unique_products(lines)
+
+
+class SalesOrderConfirmSerializer(serializers.Serializer):
+    REFUSE, BACKORDER = "refuse", "backorder"
+
+    on_shortage = serializers.ChoiceField(
+        choices=[
+            (REFUSE, _("Reserve nothing and refuse when a line cannot be covered in full.")),
+            (BACKORDER, _("Reserve what is available and backorder the rest.")),
+        ],
+        default=REFUSE,
+    )
+
+
+# --- stock counts --------------------------------------------------------------------------------
+
+
+class StockCountSerializer(serializers.ModelSerializer):
+    """A count sheet. Create it for a warehouse, or one location of it (`location`)."""
+
+    warehouse = TenantPrimaryKeyField(Warehouse)
+    location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
+    warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
+    location_code = serializers.CharField(source="location.code", read_only=True, default=None)
+    line_count = serializers.IntegerField(read_only=True, default=0)
+    counted_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = StockCount
+        fields = [
+            "id",
+            "number",
+            "status",
+            "warehouse",
+            "warehouse_code",
+            "location",
+            "location_code",
+            "notes",
+            "line_count",
+            "counted_count",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "cancelled_at",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "cancelled_at",
+        ]
+        extra_kwargs = {"notes": {"max_length": 5000}}
+
+
+class StockCountLineSerializer(serializers.Serializer):
+    """A line of the sheet as a manager reviews it: snapshot, count, drift and variance."""
+
+    id = serializers.IntegerField(source="line.pk")
+    product = serializers.IntegerField(source="line.product_id")
+    product_sku = serializers.CharField(source="line.product.sku")
+    location = serializers.IntegerField(source="line.location_id")
+    location_code = serializers.CharField(source="line.location.code")
+    lot = serializers.IntegerField(source="line.lot_id", allow_null=True)
+    lot_number = serializers.CharField(source="line.lot.lot_number", default=None)
+    expected_quantity = _computed(source="line.expected_quantity")
+    counted_quantity = _computed(source="line.counted_quantity", allow_null=True)
+    current_on_hand = _computed(help_text="On hand now.")
+    drift = _computed(help_text="On hand now minus the snapshot taken when the sheet was made.")
+    variance = _computed(
+        allow_null=True, help_text="What approval posts (or posted): counted minus on hand."
+    )
+
+
+class StockCountDetailSerializer(StockCountSerializer):
+    lines = serializers.SerializerMethodField()
+
+    class Meta(StockCountSerializer.Meta):
+        fields = [*StockCountSerializer.Meta.fields, "lines"]
+
+    @extend_schema_field(StockCountLineSerializer(many=True))
+    def get_lines(self, count) -> list:
+        return StockCountLineSerializer(self.context["review"], many=True).data
+
+
+class CountEntrySerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, help_text="Id of a line of this sheet.")
+    counted_quantity = _quantity(
+        min_value=Decimal(0), allow_null=True, help_text="`null` clears the line."
+    )
+
+
+class StockCountEntrySerializer(serializers.Serializer):
+    lines = CountEntrySerializer(many=True, min_length=1, max_length=5000)
+
+
+# --- reorder -------------------------------------------------------------------------------------
+
+
+class ReorderSuggestionSerializer(serializers.Serializer):
+    product = serializers.IntegerField(source="product.pk")
+    product_sku = serializers.CharField(source="product.sku")
+    product_name = serializers.CharField(source="product.name")
+    supplier = serializers.IntegerField(source="supplier.pk", default=None, allow_null=True)
+    supplier_name = serializers.CharField(source="supplier.name", default=None, allow_null=True)
+    reorder_point = _computed(source="product.reorder_point")
+    available = _computed()
+    on_order = _computed()
+    shipped_last_90_days = _computed()
+    lead_time_days = serializers.IntegerField()
+    suggested_quantity = _computed()
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4)
+    can_order = serializers.BooleanField(
+        help_text="Has a preferred supplier, a quantity to order and nothing on order yet."
+    )
