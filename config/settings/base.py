@@ -325,6 +325,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "stockroom.accounts.roles.Role.choices",
         "UnitEnum": "stockroom.catalog.models.UnitOfMeasure.choices",
+        "PurchaseOrderStatusEnum": "stockroom.orders.models.PurchaseOrderStatus.choices",
+        "SalesOrderStatusEnum": "stockroom.orders.models.SalesOrderStatus.choices",
+        "StockCountStatusEnum": "stockroom.orders.models.StockCountStatus.choices",
     },
 }
 SIMPLE_JWT = {
