@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from stockroom.accounts.views import LanguageSwitchView
 from stockroom.core import health
 
 admin.site.site_header = "Stockroom administration"
@@ -14,7 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("accounts/", include("stockroom.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, wrapped to also save a signed-in user's choice.
+    path("i18n/setlang/", LanguageSwitchView.as_view(), name="set_language"),
     path("catalog/", include("stockroom.catalog.urls")),
     path("inventory/", include("stockroom.inventory.urls")),
     path("orders/", include("stockroom.orders.urls")),

@@ -1,6 +1,7 @@
 """Resolves the request's active organization from the session and scopes tenant queries."""
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from stockroom.core.tenancy import organization_scope
 
@@ -34,3 +35,46 @@ class ActiveOrganizationMiddleware:
                 return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """A signed-in user sees the language saved on their account, on every device.
+
+    Runs after LocaleMiddleware (which reads the cookie or Accept-Language for everyone) and
+    after AuthenticationMiddleware. The switcher and the profile page save `User.language`;
+    the cookie is kept equal to it, so after logging out the login page stays in that language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self._user_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # After a log-in (request.user changed during the view) the next page follows the user.
+        language = self._user_language(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+    @staticmethod
+    def _user_language(request) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        try:
+            return translation.get_supported_language_variant(user.language)
+        except LookupError:
+            return None

@@ -33,8 +33,10 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def user_create(*, email: str, password: str, full_name: str = "") -> User:
-    """Create a login after validating the password against the configured validators."""
+def user_create(*, email: str, password: str, full_name: str = "", language: str = "") -> User:
+    """Create a login after validating the password against the configured validators.
+
+    `language` is the one the person signed up in; empty keeps the model's default."""
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ApplicationError(
@@ -45,7 +47,8 @@ def user_create(*, email: str, password: str, full_name: str = "") -> User:
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
-    return User.objects.create_user(email=email, password=password, full_name=full_name)
+    extra = {"language": language} if language else {}
+    return User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
 
 
 @transaction.atomic
@@ -60,10 +63,10 @@ def organization_create(*, name: str, owner: User) -> Membership:
 
 @transaction.atomic
 def organization_signup(
-    *, email: str, password: str, organization_name: str, full_name: str = ""
+    *, email: str, password: str, organization_name: str, full_name: str = "", language: str = ""
 ) -> Membership:
     """Sign-up: a new user, a new organization, and the user as its owner."""
-    user = user_create(email=email, password=password, full_name=full_name)
+    user = user_create(email=email, password=password, full_name=full_name, language=language)
     membership = organization_create(name=organization_name, owner=user)
     transaction.on_commit(
         lambda: user_signed_up.send(
@@ -200,11 +203,13 @@ def invitation_accept(*, raw_token: str, user: User) -> Membership:
 
 @transaction.atomic
 def invitation_accept_with_signup(
-    *, raw_token: str, password: str, full_name: str = ""
+    *, raw_token: str, password: str, full_name: str = "", language: str = ""
 ) -> Membership:
     """Create the invited person's account and accept the invitation in one step."""
     invitation = _lock_usable_invitation(raw_token)
-    user = user_create(email=invitation.email, password=password, full_name=full_name)
+    user = user_create(
+        email=invitation.email, password=password, full_name=full_name, language=language
+    )
     return invitation_accept(raw_token=raw_token, user=user)
 
 
@@ -250,6 +255,16 @@ def membership_remove(*, actor: Membership, membership: Membership) -> None:
 
 
 @transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the interface language the user chose (the navigation's switcher)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Choose a valid language."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 def user_update_profile(*, user: User, full_name: str, language: str) -> User:
     user.full_name = full_name.strip()
     user.language = language

@@ -1,5 +1,6 @@
 """Account pages: sign-up, invitations, members, profile, organization settings and switching."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -13,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, UpdateView, View
+from django.views.i18n import set_language
 
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.views import ServiceFormMixin
@@ -59,6 +61,7 @@ class SignupView(ServiceFormMixin, FormView):
             password=data["password"],
             full_name=data["full_name"],
             organization_name=data["organization_name"],
+            language=self.request.LANGUAGE_CODE,
         )
         login(self.request, membership.user, backend=MODEL_BACKEND)
         _activate(self.request, membership)
@@ -105,6 +108,21 @@ class OrganizationSwitchView(LoginRequiredMixin, View):
         ):
             next_url = reverse("reports:dashboard")
         return HttpResponseRedirect(next_url)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LanguageSwitchView(View):
+    """The navigation's language switcher: Django's set_language (cookie, safe `next`), and a
+    signed-in user's choice is saved so it follows them to their next log-in."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        response = set_language(request)
+        language = request.POST.get("language", "")
+        if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+            services.user_set_language(user=request.user, language=language)
+        return response
 
 
 class ProfileView(LoginRequiredMixin, ServiceFormMixin, UpdateView):
@@ -202,6 +220,7 @@ class InvitationAcceptView(FormView):
                 raw_token=token,
                 password=form.cleaned_data["password"],
                 full_name=form.cleaned_data["full_name"],
+                language=request.LANGUAGE_CODE,
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
