@@ -2,6 +2,8 @@
 
 from itertools import groupby
 
+from simple_history.admin import SimpleHistoryAdmin
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,7 +16,7 @@ from .services import product_deactivate_many
 
 
 @admin.register(Category)
-class CategoryAdmin(TenantAdmin):
+class CategoryAdmin(SimpleHistoryAdmin, TenantAdmin):
     list_display = ["name", "parent", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["name", "description"]
@@ -64,7 +66,7 @@ def deactivate_products(modeladmin, request, queryset):
 
 
 @admin.register(Product)
-class ProductAdmin(_InlineOrganizationMixin, TenantAdmin):
+class ProductAdmin(SimpleHistoryAdmin, _InlineOrganizationMixin, TenantAdmin):
     list_display = [
         "sku",
         "name",
@@ -88,7 +90,7 @@ class ProductAdmin(_InlineOrganizationMixin, TenantAdmin):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(_InlineOrganizationMixin, TenantAdmin):
+class SupplierAdmin(SimpleHistoryAdmin, _InlineOrganizationMixin, TenantAdmin):
     list_display = ["name", "contact_name", "email", "phone", "is_active", "organization"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "contact_name", "email", "tax_id"]
@@ -97,7 +99,7 @@ class SupplierAdmin(_InlineOrganizationMixin, TenantAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(TenantAdmin):
+class CustomerAdmin(SimpleHistoryAdmin, TenantAdmin):
     list_display = ["name", "contact_name", "email", "phone", "is_active", "organization"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "contact_name", "email"]
@@ -105,7 +107,7 @@ class CustomerAdmin(TenantAdmin):
 
 
 @admin.register(ProductSupplier)
-class ProductSupplierAdmin(TenantAdmin):
+class ProductSupplierAdmin(SimpleHistoryAdmin, TenantAdmin):
     list_display = [
         "product",
         "supplier",

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from simple_history.models import HistoricalRecords
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -48,6 +50,8 @@ class Category(TenantModel):
         verbose_name=_("parent category"),
     )
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("category")
@@ -142,6 +146,8 @@ class Product(TenantModel):
     is_lot_tracked = models.BooleanField(_("tracked by lot"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
@@ -198,6 +204,8 @@ class Supplier(TenantModel):
     is_active = models.BooleanField(_("active"), default=True)
     products = models.ManyToManyField(Product, through="ProductSupplier", related_name="suppliers")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
@@ -231,6 +239,8 @@ class ProductSupplier(TenantModel):
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=7)
     is_preferred = models.BooleanField(_("preferred"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("product supplier")
         verbose_name_plural = _("product suppliers")
@@ -262,6 +272,8 @@ class Customer(TenantModel):
     shipping_address = models.TextField(_("shipping address"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("customer")

@@ -1,5 +1,7 @@
 """Admin for places, lots and (read-only) stock. The ledger is never edited here."""
 
+from simple_history.admin import SimpleHistoryAdmin
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,7 @@ class LocationInline(admin.TabularInline):
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(TenantAdmin):
+class WarehouseAdmin(SimpleHistoryAdmin, TenantAdmin):
     manage_action = Action.MANAGE_WAREHOUSES
     list_display = ["code", "name", "organization", "is_active", "created_at"]
     list_filter = ["is_active", "organization"]
@@ -37,7 +39,7 @@ class WarehouseAdmin(TenantAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(TenantAdmin):
+class LocationAdmin(SimpleHistoryAdmin, TenantAdmin):
     manage_action = Action.MANAGE_WAREHOUSES
     list_display = ["__str__", "name", "warehouse", "parent", "is_active", "organization"]
     list_filter = ["is_active", "warehouse__organization", "warehouse"]

@@ -8,6 +8,8 @@ PROTECT would refuse that too, because the collector does not look at what else 
 
 from decimal import Decimal
 
+from simple_history.models import HistoricalRecords
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,6 +38,8 @@ class Warehouse(TenantModel):
 
     objects = TenantManager.from_queryset(ActiveQuerySet)()
     unscoped = models.Manager.from_queryset(ActiveQuerySet)()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("warehouse")
@@ -77,6 +81,8 @@ class Location(TenantModel):
 
     objects = TenantManager.from_queryset(ActiveQuerySet)()
     unscoped = models.Manager.from_queryset(ActiveQuerySet)()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("location")

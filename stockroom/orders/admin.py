@@ -4,6 +4,8 @@ Documents are read-only here: lines and states change only through the services 
 so the admin cannot bypass the state machines or the stock ledger.
 """
 
+from simple_history.admin import SimpleHistoryAdmin
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +64,7 @@ class StockCountLineInline(ReadOnlyInline):
     ]
 
 
-class DocumentAdmin(TenantAdmin):
+class DocumentAdmin(SimpleHistoryAdmin, TenantAdmin):
     """Read-only documents with a "cancel" action that goes through `cancel_service`."""
 
     manage_action = Action.MANAGE_ORDERS

@@ -6,6 +6,8 @@ inventory services, and every change of state through `orders.services`.
 
 from decimal import Decimal
 
+from simple_history.models import HistoricalRecords
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -96,6 +98,8 @@ class PurchaseOrder(TenantModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = _actor_field(_("cancelled by"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("purchase order")
         verbose_name_plural = _("purchase orders")
@@ -173,6 +177,8 @@ class PurchaseOrderLine(TenantModel):
         _("unit price"), max_digits=MONEY_DIGITS, decimal_places=COST_PLACES
     )
     received_quantity = _quantity_field(_("received"), default=ZERO, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("purchase order line")
@@ -274,6 +280,8 @@ class SalesOrder(TenantModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = _actor_field(_("cancelled by"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("sales order")
         verbose_name_plural = _("sales orders")
@@ -352,6 +360,8 @@ class SalesOrderLine(TenantModel):
     # What could not be reserved when the order was confirmed with backorders allowed.
     backordered_quantity = _quantity_field(_("backordered"), default=ZERO, editable=False)
     shipped_quantity = _quantity_field(_("shipped"), default=ZERO, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sales order line")
@@ -476,6 +486,8 @@ class StockCount(TenantModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = _actor_field(_("cancelled by"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("stock count")
         verbose_name_plural = _("stock counts")
@@ -555,6 +567,8 @@ class StockCountLine(TenantModel):
         related_name="count_line",
         verbose_name=_("count movement"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("stock count line")
