@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stockroom.alerts.tasks.fan_out_daily_alerts",
         "schedule": crontab(hour=6, minute=0),
     },
+    "purge-idempotency-records": {
+        "task": "stockroom.api.tasks.purge_idempotency_records",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -196,6 +200,8 @@ AXES_RESET_ON_SUCCESS = True
 # The login form posts the email in a field named "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# JSON in the API's error shape under /api/, the template above everywhere else.
+AXES_LOCKOUT_CALLABLE = "stockroom.api.lockout.lockout_response"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True

@@ -14,7 +14,6 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenViewBase
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 
@@ -22,14 +21,6 @@ from stockroom.accounts.models import User
 from stockroom.accounts.selectors import memberships_for_user
 
 from .tenancy import ORGANIZATION_CLAIM
-
-
-class AccountLocked(exceptions.Throttled):
-    default_detail = _("Too many failed sign-ins. Try again later.")
-    default_code = "account_locked"
-
-    def __init__(self):
-        super().__init__(wait=settings.AXES_COOLOFF_TIME.total_seconds())
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -40,15 +31,12 @@ class CredentialsSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         request = self.context["request"]._request
-        # `username` is the credential name django-axes watches for lockouts.
+        # `username` is the credential name django-axes watches for lockouts. When it refuses
+        # (or just locked) the account, its middleware answers with AXES_LOCKOUT_CALLABLE:
+        # a JSON 429 for API paths (stockroom.api.lockout).
         user = authenticate(
             request, username=attrs["email"].strip().lower(), password=attrs["password"]
         )
-        if getattr(request, "axes_locked_out", False):
-            # django-axes refused (or just locked) the account. Its middleware would swap our
-            # response for the HTML lockout page; the API answers in its own JSON shape instead.
-            request.axes_locked_out = False
-            raise AccountLocked()
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(
                 _("No active account matches this email and password."), code="invalid_credentials"

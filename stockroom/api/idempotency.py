@@ -8,11 +8,13 @@ own write, and replays the winner's response.
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stockroom.core.exceptions import ApplicationError
@@ -22,6 +24,9 @@ from .models import IdempotencyRecord
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 100
+# How long a key protects a retry. Older records are purged daily (api.tasks) and ignored, so a
+# key may be reused for a new request once this has passed.
+RECORD_LIFETIME = timedelta(hours=24)
 
 
 def idempotency_key(request) -> str | None:
@@ -63,6 +68,8 @@ def run_once(request, key: str | None, run: Callable[[], Response]) -> Response:
     records = IdempotencyRecord.objects.filter(
         organization=request.organization, user=request.user, key=key
     )
+    # An expired record of this key would block the new one on the unique constraint.
+    records.filter(created_at__lt=timezone.now() - RECORD_LIFETIME).delete()
     if (record := records.first()) is not None:
         return _replay(record, fingerprint)
     try:
@@ -83,3 +90,10 @@ def run_once(request, key: str | None, run: Callable[[], Response]) -> Response:
             raise
         return _replay(record, fingerprint)
     return response
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    """Delete the records older than RECORD_LIFETIME; returns how many went."""
+    cutoff = (now or timezone.now()) - RECORD_LIFETIME
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
