@@ -69,7 +69,7 @@ def test_dashboard_query_count_is_constant(
             unit_cost=Decimal("1"),
         )
     member_client(clerk)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("reports:dashboard"))
     assert len(response.context["movements"]) == 10
 
