@@ -132,7 +132,6 @@ def test_dashboard_stock_value_series_is_the_ledger_at_each_day_end(costed):
 
 
 def test_valuation_page_at_a_date(client, costed, manager, member_client):
-    organization, _product = costed
     member_client(manager)
     response = client.get(
         reverse("reports:report", args=["valuation"]), {"as_of": at(6).date().isoformat()}
