@@ -12,7 +12,6 @@ BEGIN IMMEDIATE, so writers serialize.
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from stockroom.catalog.models import Product
@@ -46,33 +45,27 @@ def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
 
 
 def ensure_stock_levels(*, organization_id: int, keys: Iterable[StockKey]) -> None:
-    """Create the missing zero rows for `keys`, safe against another transaction doing the same.
+    """Create the missing zero rows for `keys` in one INSERT … ON CONFLICT DO NOTHING.
 
-    Rows are inserted in key order, each in a savepoint: if a concurrent transaction inserted the
-    same row first, its unique constraint fires, the savepoint rolls back and the row is used.
+    Rows that exist already, or that a concurrent transaction inserts first, are left alone (the
+    insert then waits for that transaction and skips the row), so no savepoint is needed. Rows go
+    in key order, the same order in every transaction.
     """
     wanted = sorted(set(keys), key=_sort_key)
     if not wanted:
         return
-    existing = set(
-        StockLevel.unscoped.filter(_key_filter(wanted)).values_list(
-            "product_id", "location_id", "lot_id"
-        )
+    StockLevel.unscoped.bulk_create(
+        [
+            StockLevel(
+                organization_id=organization_id,
+                product_id=product_id,
+                location_id=location_id,
+                lot_id=lot_id,
+            )
+            for product_id, location_id, lot_id in wanted
+        ],
+        ignore_conflicts=True,
     )
-    for product_id, location_id, lot_id in wanted:
-        if (product_id, location_id, lot_id) in existing:
-            continue
-        try:
-            with transaction.atomic():
-                StockLevel.unscoped.create(
-                    organization_id=organization_id,
-                    product_id=product_id,
-                    location_id=location_id,
-                    lot_id=lot_id,
-                )
-        except IntegrityError:
-            # Created by a concurrent transaction since the read above: lock that one instead.
-            pass
 
 
 def lock_stock_levels(
