@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format migrate seed worker beat e2e bench assets check-deploy clean lock \
-	collectstatic backup restore owner audit scaleout
+	collectstatic backup restore owner audit scaleout messages compile-messages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -89,6 +89,15 @@ audit: $(VENV)/.dev-installed  ## supply chain: pip-audit on the locks, bandit o
 
 scaleout: $(VENV)/.dev-installed assets  ## prove the production layout: nginx, 2 web, worker, PostgreSQL, Redis
 	$(PY) deploy/scaleout_check.py
+
+# The compiled catalogs are committed: `make run` needs no gettext tools.
+messages: $(VENV)/.dev-installed  ## extract strings into locale/es/LC_MESSAGES/django.po (needs gettext), compile
+	$(MANAGE) makemessages -l es --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static \
+		--ignore=staticfiles --ignore=bench --ignore=deploy --ignore=e2e --ignore=media
+	$(MANAGE) compile_translations
+
+compile-messages: $(VENV)/.dev-installed  ## compile the .po catalogs into the committed .mo files (polib)
+	$(MANAGE) compile_translations
 
 lock:  ## re-resolve the pinned lock files from pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml
