@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from stockroom.accounts.views import LanguageSwitchView
 from stockroom.core import health
 
-admin.site.site_header = "Stockroom administration"
-admin.site.site_title = "Stockroom admin"
+admin.site.site_header = gettext_lazy("Stockroom administration")
+admin.site.site_title = gettext_lazy("Stockroom admin")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
