@@ -8,9 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+E2E_CHROMIUM ?= /usr/bin/chromium
+E2E_ARGS ?=
+COVERAGE_ARGS := --cov=stockroom --cov-report=term:skip-covered --cov-report=xml:artifacts/coverage.xml
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate seed worker beat e2e bench assets check-deploy clean lock \
+.PHONY: help run test coverage e2e-browser lint format migrate seed worker beat e2e bench assets check-deploy clean lock \
 	collectstatic backup restore owner audit scaleout messages compile-messages
 
 help:  ## list the targets
@@ -42,6 +45,25 @@ run: $(VENV)/.base-installed assets  ## set up, load the demo organization and s
 test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL/Redis too when their URLs are set)
 	$(MANAGE) vendor_assets
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+coverage: $(VENV)/.dev-installed  ## the test suite measuring line coverage of the stockroom package
+	$(MAKE) --no-print-directory test PYTEST_ARGS="$(COVERAGE_ARGS) $(PYTEST_ARGS)"
+
+e2e-browser:
+	@if [ ! -x "$(E2E_CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make e2e needs Debian's chromium at $(E2E_CHROMIUM): run 'sudo apt-get install chromium'" \
+	      "(or set E2E_CHROMIUM to a chromium binary)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+e2e: $(VENV)/.dev-installed assets e2e-browser  ## browser tests: the app as a real process, headless chromium
+	$(MANAGE) vendor_assets --dev
+	$(BIN)/pytest -c e2e/pytest.ini e2e $(E2E_ARGS)
 
 lint: $(VENV)/.dev-installed  ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -231,12 +231,20 @@ def remove_workdir(server: Server) -> None:
     shutil.rmtree(server.workdir, ignore_errors=True)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
     # Serve until interrupted; tests reuse it with E2E_REUSE_WORKDIR=<the printed directory>.
+    signal.signal(signal.SIGTERM, _interrupt)
     running = start_server()
     print(f"{running.url}  E2E_REUSE_WORKDIR={running.workdir}", flush=True)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
     finally:
         running.stop()
         remove_workdir(running)

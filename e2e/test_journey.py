@@ -53,6 +53,18 @@ def choose(select: Locator, text: str) -> None:
     select.select_option(value=value)
 
 
+def pick_product(row: Locator, sku: str) -> None:
+    """Choose a product in an order line: the type-ahead picker (search, then the option), or a
+    plain <select> where the picker is not used."""
+    picker = row.locator("[data-product-picker]")
+    if not picker.count():
+        choose(row.locator("select").first, sku)
+        return
+    picker.get_by_role("combobox").fill(sku)
+    picker.get_by_role("option", name=re.compile(re.escape(sku))).first.click()
+    expect(picker.locator("[data-picker-value]")).not_to_have_value("")
+
+
 def save(page: Page) -> None:
     page.locator("main").get_by_role("button", name="Save").click()
 
@@ -187,7 +199,7 @@ def test_new_company_journey(server: Server, new_context: Callable[..., BrowserC
     # --- buy: purchase order with one line, sent, received into the location --------------------
     owner.goto("/orders/purchase-orders/new/")
     choose(field(owner, "Supplier"), "Anvil Supply Co")
-    choose(owner.locator("#id_lines-0-product"), sku)
+    pick_product(owner.locator("tr.order-line").first, sku)
     owner.locator("#id_lines-0-quantity").fill("10")
     owner.locator("#id_lines-0-unit_price").fill("4.00")
     save(owner)
@@ -208,7 +220,7 @@ def test_new_company_journey(server: Server, new_context: Callable[..., BrowserC
     # --- sell: sales order confirmed (reserves) and shipped -------------------------------------
     owner.goto("/orders/sales-orders/new/")
     choose(field(owner, "Customer"), "Bob's Builders")
-    choose(owner.locator("#id_lines-0-product"), sku)
+    pick_product(owner.locator("tr.order-line").first, sku)
     owner.locator("#id_lines-0-quantity").fill("3")
     owner.locator("#id_lines-0-unit_price").fill("9.00")
     save(owner)
