@@ -112,6 +112,9 @@ audit: $(VENV)/.dev-installed  ## supply chain: pip-audit on the locks, bandit o
 scaleout: $(VENV)/.dev-installed assets  ## prove the production layout: nginx, 2 web, worker, PostgreSQL, Redis
 	$(PY) deploy/scaleout_check.py
 
+bench: $(VENV)/.dev-installed assets  ## load benchmarks on PostgreSQL + Redis (BENCH_ARGS=...): BENCHMARKS.md
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 # The compiled catalogs are committed: `make run` needs no gettext tools.
 messages: $(VENV)/.dev-installed  ## extract strings into locale/es/LC_MESSAGES/django.po (needs gettext), compile
 	$(MANAGE) makemessages -l es --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static \

@@ -1,0 +1,1 @@
+"""Load benchmarks (`make bench`, see BENCHMARKS.md) and one-off timing scripts."""
