@@ -141,6 +141,19 @@ def product_list(
     return _ordered(queryset, ordering, PRODUCT_ORDERINGS, "sku")
 
 
+PRODUCT_SEARCH_LIMIT = 20
+
+
+def product_search(
+    *, organization: Organization, search: str, limit: int = PRODUCT_SEARCH_LIMIT
+) -> list[Product]:
+    """At most `limit` active products whose SKU, name or barcode contains `search`, by SKU:
+    what a product picker offers (one query; nothing for blank text)."""
+    if not search.strip():
+        return []
+    return list(product_list(organization=organization, search=search, active=True)[:limit])
+
+
 def product_detail(*, organization: Organization, pk: int) -> Product:
     """One product with its category and supplier links (preferred first); DoesNotExist if it
     is not the organization's."""

@@ -18,6 +18,7 @@ def _crud(prefix: str, model: str, list_view, detail, create, update, delete) ->
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="catalog:product_list"), name="index"),
+    path("products/search/", views.ProductSearchView.as_view(), name="product_search"),
     *_crud(
         "products",
         "product",

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView, View
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    DetailView,
+    ListView,
+    TemplateView,
+    UpdateView,
+    View,
+)
 
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
@@ -275,6 +283,18 @@ class ProductDetailView(SelectorDetailView):
 
     def select(self, pk):
         return selectors.product_detail(organization=self.request.organization, pk=pk)
+
+
+class ProductSearchView(MemberRequiredMixin, TemplateView):
+    """htmx: the options of a product picker (stockroom.catalog.widgets.ProductPicker), the
+    organization's active products matching `q`, at most PRODUCT_SEARCH_LIMIT of them."""
+
+    template_name = "catalog/partials/product_options.html"
+
+    def get_context_data(self, **kwargs):
+        search = self.request.GET.get("q", "").strip()[:100]
+        products = selectors.product_search(organization=self.request.organization, search=search)
+        return super().get_context_data(search=search, products=products, **kwargs)
 
 
 class ProductCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):

@@ -18,6 +18,7 @@ from stockroom.catalog.models import (
     QUANTITY_PLACES,
     Product,
 )
+from stockroom.catalog.widgets import ProductPicker
 
 from .models import Location, Lot, MovementKind, Warehouse
 
@@ -164,7 +165,9 @@ class MovementForm(forms.Form):
     kind: str = ""
     uses_lot_choice = True
 
-    product = forms.ModelChoiceField(queryset=Product.objects.none(), label=_("Product"))
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.none(), label=_("Product"), widget=ProductPicker
+    )
     quantity = forms.DecimalField(
         label=_("Quantity"),
         max_digits=QUANTITY_DIGITS,
@@ -203,6 +206,7 @@ class MovementForm(forms.Form):
             if name in self.fields:
                 self.fields[name].queryset = _active_locations(organization)
         self.product = _chosen(self, "product")
+        self.fields["product"].widget.selected = self.product
         if self.uses_lot_choice:
             self.fields["lot"] = LotChoiceField(queryset=Lot.objects.none(), label=_("Lot"))
         self.add_lot_fields()

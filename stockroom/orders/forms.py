@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import Customer, Product, Supplier
+from stockroom.catalog.widgets import ProductPicker
 from stockroom.inventory.models import Location, Warehouse
 
 from .models import (
@@ -92,6 +93,9 @@ class _LineForm(_OrganizationForm):
         self.fields["product"].queryset = Product.objects.for_organization(
             self.organization
         ).filter(is_active=True)
+        if self.instance.product_id:
+            # The formset loads lines with their product: the picker's label costs no query.
+            self.fields["product"].widget.selected = self.instance.product
         self.fields["quantity"].widget.attrs.update(inputmode="decimal", min="0", step="any")
         self.fields["unit_price"].widget.attrs.update(inputmode="decimal", min="0", step="any")
 
@@ -103,18 +107,26 @@ class PurchaseOrderLineForm(_LineForm):
     class Meta:
         model = PurchaseOrderLine
         fields = ["product", "quantity", "unit_price"]
+        widgets = {"product": ProductPicker}
 
 
 class SalesOrderLineForm(_LineForm):
     class Meta:
         model = SalesOrderLine
         fields = ["product", "quantity", "unit_price"]
+        widgets = {"product": ProductPicker}
 
 
 class _LineFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, organization, **kwargs):
         kwargs.setdefault("prefix", LINES_PREFIX)
         super().__init__(*args, form_kwargs={"organization": organization}, **kwargs)
+
+    def get_queryset(self):
+        # The lines with their products (the pickers label them); cached, as Django's own is.
+        if not hasattr(self, "_lines_with_products"):
+            self._lines_with_products = super().get_queryset().select_related("product")
+        return self._lines_with_products
 
     def validate_unique(self):
         pass  # the service refuses a product twice, naming the row
