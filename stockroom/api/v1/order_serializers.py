@@ -150,7 +150,9 @@ class PurchaseOrderReceiveSerializer(serializers.Serializer):
 
 class PurchaseOrderReceiptSerializer(serializers.ModelSerializer):
     product = serializers.IntegerField(source="line.product_id", read_only=True)
-    lot_number = serializers.CharField(source="lot.lot_number", read_only=True, default=None)
+    lot_number = serializers.CharField(
+        source="lot.lot_number", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = PurchaseOrderReceipt
@@ -252,7 +254,9 @@ class StockCountSerializer(serializers.ModelSerializer):
     warehouse = TenantPrimaryKeyField(Warehouse)
     location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
-    location_code = serializers.CharField(source="location.code", read_only=True, default=None)
+    location_code = serializers.CharField(
+        source="location.code", read_only=True, default=None, allow_null=True
+    )
     line_count = serializers.IntegerField(read_only=True, default=0)
     counted_count = serializers.IntegerField(read_only=True, default=0)
 
@@ -294,7 +298,7 @@ class StockCountLineSerializer(serializers.Serializer):
     location = serializers.IntegerField(source="line.location_id")
     location_code = serializers.CharField(source="line.location.code")
     lot = serializers.IntegerField(source="line.lot_id", allow_null=True)
-    lot_number = serializers.CharField(source="line.lot.lot_number", default=None)
+    lot_number = serializers.CharField(source="line.lot.lot_number", default=None, allow_null=True)
     expected_quantity = _computed(source="line.expected_quantity")
     counted_quantity = _computed(source="line.counted_quantity", allow_null=True)
     current_on_hand = _computed(help_text="On hand now.")

@@ -83,7 +83,9 @@ class MembershipRoleSerializer(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    invited_by = serializers.EmailField(
+        source="invited_by.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Invitation
@@ -263,7 +265,9 @@ class StockLevelSerializer(serializers.ModelSerializer):
     product_sku = serializers.CharField(source="product.sku", read_only=True)
     location_code = serializers.CharField(source="location.code", read_only=True)
     warehouse = serializers.IntegerField(source="location.warehouse_id", read_only=True)
-    lot_number = serializers.CharField(source="lot.lot_number", read_only=True, default=None)
+    lot_number = serializers.CharField(
+        source="lot.lot_number", read_only=True, default=None, allow_null=True
+    )
     available = serializers.DecimalField(max_digits=20, decimal_places=3, read_only=True)
 
     class Meta:
@@ -286,8 +290,12 @@ class StockLevelSerializer(serializers.ModelSerializer):
 
 class StockMovementSerializer(serializers.ModelSerializer):
     product_sku = serializers.CharField(source="product.sku", read_only=True)
-    lot_number = serializers.CharField(source="lot.lot_number", read_only=True, default=None)
-    user = serializers.EmailField(source="user.email", read_only=True, default=None)
+    lot_number = serializers.CharField(
+        source="lot.lot_number", read_only=True, default=None, allow_null=True
+    )
+    user = serializers.EmailField(
+        source="user.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = StockMovement
