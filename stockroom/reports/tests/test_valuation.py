@@ -139,3 +139,24 @@ def test_valuation_page_at_a_date(client, costed, manager, member_client):
     assert response.status_code == 200
     assert [row["sku"] for row in response.context["table"]] == ["P"]  # Q came in on day 3
     assert response.context["total"] == Decimal("26.00")
+
+
+def test_a_movement_today_updates_today_without_replaying_finished_days(
+    costed, django_capture_on_commit_callbacks
+):
+    from stockroom.inventory import services as stock
+
+    organization, product = costed
+    first = dashboard_charts(organization)["stock_value"]["values"]
+    level = product.stock_levels.first()
+    with django_capture_on_commit_callbacks(execute=True):  # bumps the cache version
+        stock.stock_receive(
+            organization=organization,
+            product=product,
+            location=level.location,
+            quantity=Decimal("1"),
+            unit_cost=Decimal("4"),
+        )
+    second = dashboard_charts(organization)["stock_value"]["values"]
+    assert second[:-1] == first[:-1]
+    assert Decimal(second[-1]) == Decimal(first[-1]) + Decimal("4.00")
