@@ -97,15 +97,19 @@ class Server:
         return path.read_text(errors="replace")[-size:] if path.exists() else ""
 
     def stop(self) -> None:
-        for _name, process, log in reversed(self.processes):
+        for name, process, log in reversed(self.processes):
+            started = time.monotonic()
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                # The tests are over, nothing is in flight: the worker may stop cold (its warm
+                # shutdown took the whole 15 s here); uvicorn stops promptly on SIGTERM.
+                process.send_signal(signal.SIGQUIT if name == "worker" else signal.SIGTERM)
                 try:
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(timeout=5)
             log.close()
+            print(f"[e2e] stopped {name} in {time.monotonic() - started:.1f}s", file=sys.stderr)
         self.processes.clear()
         if self.pg_database:
             _pg_execute(
