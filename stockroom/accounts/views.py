@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, UpdateView, View
 from django.views.i18n import set_language
 
+from stockroom.core import ratelimit
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.views import ServiceFormMixin
 
@@ -71,10 +72,31 @@ class SignupView(ServiceFormMixin, FormView):
         return membership
 
 
+def _too_many_requests(request, template: str, context: dict):
+    response = render(request, template, {**context, "rate_limited": True}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 class LoginView(auth_views.LoginView):
+    """Log-in; besides django-axes' lockout per account and address, each address may try
+    LOGIN_RATE_LIMIT times a minute, whichever account it names."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        allowed = ratelimit.hit(
+            "login",
+            ratelimit.client_ip(request),
+            limit=settings.LOGIN_RATE_LIMIT,
+            window_seconds=60,
+        )
+        if not allowed:
+            messages.error(request, _("Too many attempts from your network. Wait a minute."))
+            return _too_many_requests(request, self.template_name, {"form": self.get_form()})
+        return super().post(request, *args, **kwargs)
 
 
 class NoOrganizationView(LoginRequiredMixin, ServiceFormMixin, FormView):
@@ -153,12 +175,27 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Password reset by email, rate limited per address and per email so it can't be used to
+    flood someone's inbox or to probe accounts."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset_body.txt"
     html_email_template_name = "accounts/email/password_reset_body.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_name": "Stockroom"}
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "").strip().lower()
+        limit = settings.PASSWORD_RESET_RATE_LIMIT
+        per_address = ratelimit.hit(
+            "password-reset-ip", ratelimit.client_ip(request), limit=limit, window_seconds=3600
+        )
+        per_email = ratelimit.hit("password-reset-email", email, limit=limit, window_seconds=3600)
+        if not (per_address and per_email):
+            messages.error(request, _("Too many reset requests. Try again in an hour."))
+            return _too_many_requests(request, self.template_name, {"form": self.get_form()})
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
