@@ -99,9 +99,10 @@ async def run_scenario(
     loop = asyncio.get_running_loop()
     tally = Tally()
     start = loop.time()
-    window_start = start + warmup
-    deadline = window_start + duration
-    last_done = window_start
+    # Until every client has warmed up, the window lies in the future: nothing is counted.
+    window_start = deadline = last_done = float("inf")
+    warmed = 0
+    ready = asyncio.Event()
     cpu_start = time.process_time()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -148,32 +149,50 @@ async def run_scenario(
             return Reply(status, data)
 
         async def client(index: int) -> None:
+            nonlocal window_start, deadline, last_done, warmed
             rng = random.Random(seed * 1000 + index)
+            # Warm-up: every client completes one step (cold caches, e.g. a dashboard recomputed
+            # after the writes, may take longer than the timed warm-up), then the warm-up time
+            # runs out; the window opens only then, for everyone at once.
+            await one_step(rng, record=False)
+            warmed += 1
+            if warmed == clients:
+                window_start = max(start + warmup, loop.time())
+                deadline = window_start + duration
+                last_done = window_start
+                ready.set()
+            await ready.wait()
+            while loop.time() < window_start:
+                await one_step(rng, record=False)
             while loop.time() < deadline and tally.steps < max_steps:
-                began = loop.time()
-                steps = scenario.steps(rng, fixtures)
-                try:
-                    call = next(steps)
-                    while True:
-                        reply = await perform(call)
-                        call = steps.send(reply)
-                except StopIteration:
-                    pass
-                if began >= window_start:
-                    tally.steps += 1
-                    tally.step_latencies.append(loop.time() - began)
+                await one_step(rng, record=True)
+
+        async def one_step(rng: random.Random, *, record: bool) -> None:
+            began = loop.time()
+            steps = scenario.steps(rng, fixtures)
+            try:
+                call = next(steps)
+                while True:
+                    reply = await perform(call)
+                    call = steps.send(reply)
+            except StopIteration:
+                pass
+            if record and began >= window_start:
+                tally.steps += 1
+                tally.step_latencies.append(loop.time() - began)
 
         tasks = [asyncio.create_task(client(index)) for index in range(clients)]
         try:
             await asyncio.wait_for(
-                asyncio.gather(*tasks), timeout=warmup + duration + GRACE_SECONDS
+                asyncio.gather(*tasks),
+                timeout=warmup + duration + GRACE_SECONDS + 2 * REQUEST_TIMEOUT,
             )
         except TimeoutError:
             for task in tasks:
                 task.cancel()
             tally.error("scenario exceeded its time bound; clients cancelled")
 
-    window = max(last_done - window_start, 1e-9)
+    window = max(last_done - window_start, 1e-9) if window_start != float("inf") else 1e-9
     requests = tally.ok + tally.refused
     result = {
         "scenario": scenario.name,

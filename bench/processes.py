@@ -120,6 +120,10 @@ def production_environment(*, database_url: str, redis_url: str, workers: int) -
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        # Two bench databases on one Redis (a small and a full run) hold the same organization
+        # ids: keys carry the database name so they never read each other's cached figures.
+        "CACHE_KEY_PREFIX": f"bench-{urlsplit(database_url).path.lstrip('/')}",
+        "CHANNELS_PREFIX": f"bench-{urlsplit(database_url).path.lstrip('/')}",
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
         "WEB_CONCURRENCY": str(workers),
         "GUNICORN_MAX_REQUESTS": "0",
