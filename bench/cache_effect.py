@@ -1,7 +1,7 @@
 """Measure what the organization cache buys on the cached pages: latency cold vs warm, and the
 hit ratio of a realistic mix (a stock movement after every N page views).
 
-    .venv/bin/python bench/cache_effect.py [--organization-slug demo-trading] [--views 60] [--every 10]
+    .venv/bin/python bench/cache_effect.py [--organization-slug S] [--views 60] [--every 10]
 
 Runs in-process with Django's test client against the configured database (DATABASE_URL /
 REDIS_URL are honoured), logged in as the organization's first owner. Posts real receipts through
