@@ -144,6 +144,7 @@ def invitation_create(
             to=email,
             template="invitation",
             context={"invitation": invitation, "accept_url": accept_url, "inviter": actor.user},
+            language=actor.user.language,
         )
     )
     return invitation

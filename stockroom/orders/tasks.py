@@ -4,6 +4,7 @@ from celery import shared_task
 
 from django.db import OperationalError
 from django.db.models import Prefetch
+from django.utils import translation
 
 from .emails import send_purchase_order
 from .models import PurchaseOrder, PurchaseOrderLine
@@ -29,6 +30,8 @@ def send_purchase_order_email(order_id: int) -> bool:
     )
     if order is None or not order.supplier.email:
         return False
-    email = send_purchase_order(order)
+    # In the language of whoever sent it: a worker has no request to take a language from.
+    with translation.override(order.sent_by.language if order.sent_by else None):
+        email = send_purchase_order(order)
     purchase_order_mark_emailed(order=order, email=email)
     return True

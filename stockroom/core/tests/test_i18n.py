@@ -668,3 +668,35 @@ def test_numbers_use_the_languages_notation(spanish_world, member_client):
 
     assert "2,50" in spanish
     assert "2.50" in english
+
+
+# --- emails ------------------------------------------------------------------------------------
+
+
+def test_invitation_email_is_in_the_inviters_language(
+    spanish_world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from stockroom.accounts import services as account_services
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        account_services.invitation_create(
+            actor=spanish_world["membership"], email="nuevo@example.com", role=Role.CLERK
+        )
+
+    assert mailoutbox[-1].subject == "Lo invitaron a unirse a Ferretería Andina en Stockroom"
+
+
+def test_purchase_order_email_is_in_the_senders_language(spanish_world, mailoutbox):
+    from stockroom.orders.tasks import send_purchase_order_email
+
+    order = spanish_world["purchase_order"]
+    order.supplier.email = "ventas@norte.example.com"
+    order.supplier.save(update_fields=["email"])
+    type(order).unscoped.filter(pk=order.pk).update(emailed_at=None)
+    mailoutbox.clear()
+
+    with translation.override("en"):
+        assert send_purchase_order_email(order.pk) is True
+
+    number = order.number
+    assert mailoutbox[-1].subject == f"Orden de compra {number} de Ferretería Andina"
