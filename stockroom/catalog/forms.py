@@ -24,7 +24,7 @@ def _tree_choices(
 ) -> list:
     """Choices that show the category tree by indentation (one query unless `tree` is given)."""
     if tree is None:
-        tree = selectors.category_tree(organization=organization)
+        tree = selectors.category_tree(organization=organization, with_counts=False)
     return [("", "---------")] + [
         (category.pk, f"{'— ' * depth}{category.name}")
         for category, depth in tree
@@ -305,7 +305,9 @@ class ProductFilterForm(_ActiveFilterMixin, _ListFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Kept so the list can find a category's descendants without loading the tree again.
-        self.category_tree = selectors.category_tree(organization=self.organization)
+        self.category_tree = selectors.category_tree(
+            organization=self.organization, with_counts=False
+        )
         choices = _tree_choices(self.organization, tree=self.category_tree)
         choices[0] = ("", _("All categories"))
         self.fields["category"].choices = choices

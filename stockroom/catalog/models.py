@@ -180,6 +180,15 @@ class Product(TenantModel):
         indexes = [
             models.Index(fields=["organization", "name"], name="catalog_prod_org_name_idx"),
             models.Index(fields=["organization", "is_active"], name="catalog_prod_org_active_idx"),
+            # The product list's default filter (active) with its sorts, read in index order.
+            models.Index(
+                fields=["organization", "is_active", "sku", "id"],
+                name="catalog_prod_org_act_sku_idx",
+            ),
+            models.Index(
+                fields=["organization", "is_active", "name", "id"],
+                name="catalog_prod_org_act_name_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,15 +26,17 @@ def _category_pk(category: Category | int | None) -> int | None:
     return getattr(category, "pk", category)
 
 
-def category_tree(*, organization: Organization) -> list[tuple[Category, int]]:
+def category_tree(
+    *, organization: Organization, with_counts: bool = True
+) -> list[tuple[Category, int]]:
     """Every category as (category, depth) in tree order, siblings by name, in one query.
 
-    Each category carries `product_count` (its own products, not its subcategories')."""
-    categories = (
-        Category.objects.for_organization(organization)
-        .annotate(product_count=Count("products"))
-        .order_by("name", "pk")
-    )
+    Each category carries `product_count` (its own products, not its subcategories') unless
+    `with_counts` is false: a filter menu needs no counts, and they cost a pass over every
+    product of the organization."""
+    categories = Category.objects.for_organization(organization).order_by("name", "pk")
+    if with_counts:
+        categories = categories.annotate(product_count=Count("products"))
     children: dict[int | None, list[Category]] = defaultdict(list)
     for category in categories:
         children[category.parent_id].append(category)

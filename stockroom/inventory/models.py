@@ -213,6 +213,13 @@ class StockLevel(TenantModel):
         indexes = [
             models.Index(fields=["organization", "product"], name="inventory_sl_org_product_idx"),
             models.Index(fields=["organization", "location"], name="inventory_sl_org_location_idx"),
+            # "Products in stock" per location and warehouse: an index-only scan of the
+            # stocked rows instead of every row of the organization.
+            models.Index(
+                fields=["location", "product"],
+                condition=Q(on_hand__gt=0),
+                name="inventory_sl_stocked_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,14 +3,16 @@
 Every list selector runs a constant number of queries however many rows it returns.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product
+from stockroom.core.cache import cached_for_organization
 
 from .models import ZERO, Location, StockLevel, StockMovement, Warehouse
 
@@ -40,6 +42,9 @@ def stock_levels(
     queryset = (
         StockLevel.unscoped.filter(organization_id=_organization_id(organization))
         .filter(Q(on_hand__gt=0) | Q(reserved__gt=0))
+        # Redundant but not for the planner: it lets the rows come in SKU order from the
+        # (organization, sku) index instead of sorting every product of the organization.
+        .filter(product__organization_id=_organization_id(organization))
         .select_related("product", "location__warehouse", "lot")
     )
     if product is not None:
@@ -62,6 +67,23 @@ def stock_levels(
     )
 
 
+def warehouse_stocked_product_counts(*, organization) -> dict[int, int]:
+    """Warehouse id → how many distinct products it holds stock of. One grouped query over
+    the stocked rows (a partial index), cached until the organization's stock next moves."""
+    organization_id = _organization_id(organization)
+
+    def count() -> dict[int, int]:
+        rows = (
+            StockLevel.unscoped.filter(organization_id=organization_id, on_hand__gt=0)
+            .values("location__warehouse_id")
+            .annotate(products=Count("product_id", distinct=True))
+            .order_by()
+        )
+        return {row["location__warehouse_id"]: row["products"] for row in rows}
+
+    return cached_for_organization(organization_id, "warehouse-stocked-products", count)
+
+
 def product_stock_by_location(*, organization, product: Product) -> QuerySet[StockLevel]:
     """The product's non-zero rows, one per location and lot, lots by expiry."""
     return (
@@ -79,6 +101,11 @@ def product_totals(*, organization, product: Product) -> dict[str, Decimal]:
     ).aggregate(on_hand=_quantity(Sum("on_hand")), reserved=_quantity(Sum("reserved")))
     totals["available"] = totals["on_hand"] - totals["reserved"]
     return totals
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight at the start of `day` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def movement_history(
@@ -105,16 +132,18 @@ def movement_history(
         )
     if kind:
         queryset = queryset.filter(kind=kind)
+    # A date is a day in the current time zone, compared as a range of instants (not as
+    # occurred_at::date) so that the (organization, occurred_at) index serves it.
     if date_from is not None:
         if isinstance(date_from, datetime):
             queryset = queryset.filter(occurred_at__gte=date_from)
         else:
-            queryset = queryset.filter(occurred_at__date__gte=date_from)
+            queryset = queryset.filter(occurred_at__gte=_day_start(date_from))
     if date_to is not None:
         if isinstance(date_to, datetime):
             queryset = queryset.filter(occurred_at__lte=date_to)
         else:
-            queryset = queryset.filter(occurred_at__date__lte=date_to)
+            queryset = queryset.filter(occurred_at__lt=_day_start(date_to + timedelta(days=1)))
     return queryset.order_by("-occurred_at", "-id")
 
 

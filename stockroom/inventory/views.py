@@ -4,11 +4,14 @@ movement forms. Reads go through the selectors, writes through the services."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -44,6 +47,7 @@ from .models import Location, MovementKind, StockLevel, Warehouse
 
 ZERO = Decimal("0")
 RECENT_MOVEMENTS = 20
+LOCATION_LEVELS_SHOWN = 50
 PAGE_SIZE = 25
 
 
@@ -68,11 +72,33 @@ class HtmxPartialMixin:
         return response
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: COUNT(*) over a million-row ledger costs more than the
+    page itself. Past the cap the page says "more than" and offers pages up to the cap; the
+    filters narrow a list that long better than paging does."""
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.COUNT_CAP
+
+    @cached_property
+    def num_pages(self) -> int:
+        pages = super().num_pages
+        return min(pages, -(-self.COUNT_CAP // self.per_page)) if self.capped else pages
+
+
 class FilteredListView(MemberRequiredMixin, HtmxPartialMixin, ListView):
     """A paginated list whose filters come from a form bound to the query string."""
 
     filter_form_class = None
     paginate_by = PAGE_SIZE
+    paginator_class = CappedCountPaginator
 
     def get_filter_form(self):
         if not hasattr(self, "_filter_form"):
@@ -135,6 +161,19 @@ class PlaceDeleteMixin(ServiceFormMixin):
 # --- Warehouses -----------------------------------------------------------------------------
 
 
+def _stocked_products(location) -> Coalesce:
+    """How many products have stock at `location` (an OuterRef): a subquery evaluated for the
+    rows of the page only, where a joined COUNT(DISTINCT) grouped every stock row first."""
+    stocked = (
+        StockLevel.unscoped.filter(on_hand__gt=0, location=location)
+        .order_by()
+        .values("location")
+        .annotate(products=Count("product_id", distinct=True))
+        .values("products")
+    )
+    return Coalesce(Subquery(stocked), 0)
+
+
 class WarehouseListView(FilteredListView):
     template_name = "inventory/warehouse_list.html"
     partial_template_name = "inventory/partials/warehouse_table.html"
@@ -144,16 +183,18 @@ class WarehouseListView(FilteredListView):
     def get_queryset(self):
         form, filters = self.get_filter_form(), self.filters
         queryset = Warehouse.objects.for_organization(self.request.organization).annotate(
-            location_count=Count("locations", distinct=True),
-            product_count=Count(
-                "locations__stock_levels__product",
-                filter=Q(locations__stock_levels__on_hand__gt=0),
-                distinct=True,
-            ),
+            location_count=Count("locations", distinct=True)
         )
         if search := filters.get("q"):
             queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
         return queryset.order_by(*form.ordering())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = selectors.warehouse_stocked_product_counts(organization=self.request.organization)
+        for warehouse in context["warehouses"]:
+            warehouse.product_count = counts.get(warehouse.pk, 0)
+        return context
 
 
 class WarehouseDetailView(TenantObjectMixin, DetailView):
@@ -261,11 +302,7 @@ class LocationListView(FilteredListView):
         queryset = (
             Location.objects.for_organization(self.request.organization)
             .select_related("warehouse", "parent")
-            .annotate(
-                product_count=Count(
-                    "stock_levels__product", filter=Q(stock_levels__on_hand__gt=0), distinct=True
-                )
-            )
+            .annotate(product_count=_stocked_products(OuterRef("pk")))
         )
         if warehouse := filters.get("warehouse"):
             queryset = queryset.filter(warehouse=warehouse)
@@ -300,8 +337,19 @@ class LocationDetailView(TenantObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         location, organization = self.object, self.request.organization
         membership = self.request.membership
+        # A bin may hold thousands of products: show the first rows, link to the full list.
+        levels = list(
+            selectors.stock_levels(organization=organization, location=location)[
+                : LOCATION_LEVELS_SHOWN + 1
+            ]
+        )
         return super().get_context_data(
-            levels=selectors.stock_levels(organization=organization, location=location),
+            levels=levels[:LOCATION_LEVELS_SHOWN],
+            more_levels_url=(
+                reverse("inventory:stock_levels") + "?" + urlencode({"location": location.pk})
+                if len(levels) > LOCATION_LEVELS_SHOWN
+                else ""
+            ),
             children=self.children,
             movements=selectors.movement_history(organization=organization, location=location)[
                 :RECENT_MOVEMENTS
