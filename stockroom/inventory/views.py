@@ -4,7 +4,7 @@ movement forms. Reads go through the selectors, writes through the services."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -91,6 +91,15 @@ class CappedCountPaginator(Paginator):
     def num_pages(self) -> int:
         pages = super().num_pages
         return min(pages, -(-self.COUNT_CAP // self.per_page)) if self.capped else pages
+
+    def validate_number(self, number):
+        # A page that exists but lies past the cap (an old link) shows the last page offered.
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if self.capped and int(number) > self.num_pages:
+                return self.num_pages
+            raise
 
 
 class FilteredListView(MemberRequiredMixin, HtmxPartialMixin, ListView):
