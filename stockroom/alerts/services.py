@@ -4,13 +4,14 @@ Every service here is idempotent: the dedupe key of a notification is unique per
 a task that runs twice (a retry, a redelivery after a worker died) raises nothing new.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization, User
@@ -30,20 +31,25 @@ def _notify(
     recipients: list[User],
     kind: str,
     dedupe_key: str,
-    title: str,
-    message: str,
+    title: Callable[[], str],
+    message: Callable[[], str],
     link: str = "",
 ) -> list[Notification]:
-    """Create the notification for each recipient who doesn't have it yet; return the new ones."""
+    """Create the notification for each recipient who doesn't have it yet; return the new ones.
+
+    `title` and `message` are called in each recipient's language: the text is stored (and
+    emailed) as that person reads it."""
     created = []
     for recipient in recipients:
+        with translation.override(recipient.language):
+            text = {"title": title(), "message": message()}
         try:
             with transaction.atomic():
                 notification, is_new = Notification.objects.get_or_create(
                     organization_id=organization_id,
                     recipient=recipient,
                     dedupe_key=dedupe_key,
-                    defaults={"kind": kind, "title": title, "message": message, "link": link},
+                    defaults={"kind": kind, **text, "link": link},
                 )
         except IntegrityError:  # a concurrent run created it first
             continue
@@ -96,9 +102,11 @@ def notify_low_stock(
         recipients=selectors.alert_recipients(organization_id=organization_id),
         kind=NotificationKind.LOW_STOCK,
         dedupe_key=f"low_stock:{product.pk}:{today.isoformat()}",
-        title=_("Low stock: %(sku)s %(name)s") % {"sku": product.sku, "name": product.name},
-        message=_("Available %(available)s, reorder point %(point)s.")
-        % {"available": totals["available"], "point": product.reorder_point},
+        title=lambda: _("Low stock: %(sku)s %(name)s") % {"sku": product.sku, "name": product.name},
+        message=lambda: (
+            _("Available %(available)s, reorder point %(point)s.")
+            % {"available": totals["available"], "point": product.reorder_point}
+        ),
         link=reverse("catalog:product_detail", kwargs={"pk": product.pk}),
     )
     _email_and_publish(created)
@@ -122,9 +130,15 @@ def notify_expiring_lots(
             recipients=recipients,
             kind=NotificationKind.EXPIRING_LOT,
             dedupe_key=f"expiring_lot:{lot.pk}:{lot.expiry_date.isoformat()}",
-            title=_("Lot %(lot)s of %(sku)s expires on %(date)s")
-            % {"lot": lot.lot_number, "sku": lot.product.sku, "date": lot.expiry_date.isoformat()},
-            message=_("%(quantity)s on hand.") % {"quantity": lot.on_hand_total},
+            title=lambda lot=lot: (
+                _("Lot %(lot)s of %(sku)s expires on %(date)s")
+                % {
+                    "lot": lot.lot_number,
+                    "sku": lot.product.sku,
+                    "date": lot.expiry_date.isoformat(),
+                }
+            ),
+            message=lambda lot=lot: _("%(quantity)s on hand.") % {"quantity": lot.on_hand_total},
             link=reverse("catalog:product_detail", kwargs={"pk": lot.product_id}),
         )
     _email_and_publish(created)
@@ -147,27 +161,33 @@ def send_daily_digest(*, organization_id: int, today: date | None = None) -> lis
     moved = selectors.movements_since(
         organization_id=organization_id, since=timezone.now() - timedelta(days=1)
     )
-    lines = [
-        _("Stock value: %(value)s %(currency)s")
-        % {
-            "value": inventory_valuation(organization=organization),
-            "currency": organization.currency,
-        },
-        _("Stock movements in the last 24 hours: %(count)s") % {"count": moved},
-        _("Products at or below their reorder point: %(count)s") % {"count": len(low)},
-        *[f"  - {p.sku} {p.name}: {p.available_total}" for p in low],
-        _("Lots expiring within %(days)s days: %(count)s")
-        % {"days": EXPIRY_WARNING_DAYS, "count": len(expiring)},
-        *[f"  - {lot.product.sku} {lot.lot_number}: {lot.expiry_date}" for lot in expiring],
-    ]
+    value = inventory_valuation(organization=organization)
+
+    def digest() -> str:
+        return "\n".join(str(line) for line in digest_lines())
+
+    def digest_lines() -> list[str]:
+        return [
+            _("Stock value: %(value)s %(currency)s")
+            % {"value": value, "currency": organization.currency},
+            _("Stock movements in the last 24 hours: %(count)s") % {"count": moved},
+            _("Products at or below their reorder point: %(count)s") % {"count": len(low)},
+            *[f"  - {p.sku} {p.name}: {p.available_total}" for p in low],
+            _("Lots expiring within %(days)s days: %(count)s")
+            % {"days": EXPIRY_WARNING_DAYS, "count": len(expiring)},
+            *[f"  - {lot.product.sku} {lot.lot_number}: {lot.expiry_date}" for lot in expiring],
+        ]
+
     created = _notify(
         organization_id=organization_id,
         recipients=selectors.alert_recipients(organization_id=organization_id),
         kind=NotificationKind.DAILY_DIGEST,
         dedupe_key=f"digest:{today.isoformat()}",
-        title=_("Stockroom daily digest for %(name)s, %(date)s")
-        % {"name": organization.name, "date": today.isoformat()},
-        message="\n".join(str(line) for line in lines),
+        title=lambda: (
+            _("Stockroom daily digest for %(name)s, %(date)s")
+            % {"name": organization.name, "date": today.isoformat()}
+        ),
+        message=digest,
         link=reverse("reports:dashboard"),
     )
     _email_and_publish(created)

@@ -700,3 +700,24 @@ def test_purchase_order_email_is_in_the_senders_language(spanish_world, mailoutb
 
     number = order.number
     assert mailoutbox[-1].subject == f"Orden de compra {number} de Ferretería Andina"
+
+
+def test_alerts_are_written_in_each_recipients_language(spanish_world):
+    from stockroom.alerts import services as alert_services
+
+    organization = spanish_world["membership"].organization
+    english_owner = MembershipFactory(organization=organization, role=Role.OWNER)
+    product = spanish_world["product"]
+    product.reorder_point = Decimal("100")
+    product.save(update_fields=["reorder_point"])
+
+    with translation.override("en"):
+        created = alert_services.notify_low_stock(
+            organization_id=organization.pk, product_id=product.pk
+        )
+
+    titles = {notification.recipient_id: notification.title for notification in created}
+    assert titles == {
+        spanish_world["user"].pk: "Existencias bajas: TOR-M8 Tornillo hexagonal",
+        english_owner.user_id: "Low stock: TOR-M8 Tornillo hexagonal",
+    }
