@@ -10,7 +10,8 @@ PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 E2E_CHROMIUM ?= /usr/bin/chromium
 E2E_ARGS ?=
-COVERAGE_ARGS := --cov=stockroom --cov-report=term:skip-covered --cov-report=xml:artifacts/coverage.xml
+COVERAGE_ARGS := --cov=stockroom --cov-report=term:skip-covered --cov-report=xml:artifacts/coverage.xml \
+	--cov-fail-under=90
 
 .DEFAULT_GOAL := help
 .PHONY: help run test coverage e2e-browser lint format migrate seed worker beat e2e bench assets check-deploy clean lock \
