@@ -72,6 +72,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument("--profile", default="slowest", help="scenario name, slowest or none")
     parser.add_argument("--profile-requests", type=int, default=300)
+    parser.add_argument(
+        "--profile-cold", action="store_true", help="clear the bench cache before each request"
+    )
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--label", default="", help="free text stored with the results")
     parser.add_argument("--keep-workdir", action="store_true")
@@ -311,6 +314,7 @@ def main() -> int:
         results["scenarios"][name]["queries"] = figures
 
     profile = pick_profile(options.profile, results["scenarios"])
+    cold = options.profile_cold
     if profile:
         log(f"profiling {profile} in-process ({options.profile_requests} requests)")
         results["profile"] = in_process(
@@ -319,7 +323,8 @@ def main() -> int:
                 "--fixtures", str(fixtures_path),
                 "--scenario", profile,
                 "--requests", str(options.profile_requests),
-                "--out", str(RESULTS / f"profile-{profile}"),
+                "--out", str(RESULTS / f"profile-{profile}" + ("-cold" if cold else "")),
+                *(["--cold"] if cold else []),
             ],
             env,
         )  # fmt: skip
