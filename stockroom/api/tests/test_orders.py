@@ -642,12 +642,13 @@ def test_cancelled_documents_refuse_every_transition(
     owner_client, organization, resource, make, actions
 ):
     document = make(organization)
+    line = document.lines.get().pk  # a real line: the refusal is about the state, not the body
     bodies = {
         "receive": {
             "location": LocationFactory(organization=organization).pk,
-            "lines": [{"line": 1, "quantity": "1"}],
+            "lines": [{"line": line, "quantity": "1"}],
         },
-        "counts": {"lines": [{"line": 1, "counted_quantity": "1"}]},
+        "counts": {"lines": [{"line": line, "counted_quantity": "1"}]},
     }
 
     codes = {

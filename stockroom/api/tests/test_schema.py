@@ -187,7 +187,7 @@ def seeded_owner(owner):
     CategoryFactory(organization=organization)
     ProductFactory.create_batch(2, organization=organization)
     LocationFactory.create_batch(2, organization=organization)
-    # Documents in several states, so the transitions meet real rows (ids 1 and 2).
+    # Documents in several states, so generated ids can meet real rows (on a fresh SQLite DB).
     make_purchase_order(organization)
     make_purchase_order(organization, sent=True)
     make_sales_order(organization)
