@@ -283,7 +283,7 @@ def pgbench(database: Database, *, scale: int, clients: int, duration: int, init
     """TPC-B-like (pgbench's built-in script) on its own database of the same server."""
     binary = shutil.which("pgbench")
     if binary is None:
-        raise RuntimeError("pgbench is not installed (Debian: it ships with the postgresql-NN server package)")
+        raise RuntimeError("pgbench is not installed (Debian: it ships with postgresql-NN)")
     env = {**os.environ, **database.connection_environment()}
     connection = database.connection_arguments()
     if init:
