@@ -57,6 +57,9 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
         self.fields["role"].choices = [(role, labels[role]) for role in allowed_roles]
+        # Most invitations are for floor staff: never preselect the most powerful role.
+        if Role.CLERK in allowed_roles:
+            self.fields["role"].initial = Role.CLERK
 
 
 class MemberRoleForm(forms.Form):

@@ -218,3 +218,9 @@ def test_profile_update(client, clerk, member_client):
     assert response.status_code == 302
     clerk.user.refresh_from_db()
     assert (clerk.user.full_name, clerk.user.language) == ("Clara C.", "es")
+
+
+def test_invite_form_preselects_clerk_not_owner(client, owner, member_client):
+    member_client(owner)
+    form = client.get(reverse("accounts:members")).context["invite_form"]
+    assert form["role"].value() == Role.CLERK
