@@ -197,6 +197,9 @@ def seeded_owner(owner):
     return owner
 
 
+# The sweep is the slowest test (minutes): CI runs it once, against PostgreSQL, the production
+# engine (it found a PostgreSQL-only 500 there); the embedded run skips it.
+@pytest.mark.postgres
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=6,  # per operation: the whole run stays under two minutes
