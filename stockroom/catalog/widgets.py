@@ -11,7 +11,6 @@ id: another organization's or an inactive product is an invalid choice.
 from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 SEARCH_SUFFIX = "_search"
 
@@ -69,9 +68,8 @@ class ProductPicker(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         # The project's template engine (templates/), not the form renderer's own.
-        return mark_safe(  # noqa: S308 - a template rendered with autoescaping
-            render_to_string(self.template_name, self.get_context(name, value, attrs))
-        )
+        # render_to_string returns the autoescaped template output, already a SafeString.
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
