@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -65,6 +65,76 @@ def stock_levels(
     return queryset.order_by(
         "product__sku", "location__warehouse__code", "location__code", "lot_id"
     )
+
+
+def warehouse_list(*, organization, search: str = "", ordering: list[str]) -> QuerySet[Warehouse]:
+    """The organization's warehouses with their location counts, searched by code or name."""
+    queryset = Warehouse.objects.for_organization(organization).annotate(
+        location_count=Count("locations", distinct=True)
+    )
+    if search:
+        queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    return queryset.order_by(*ordering)
+
+
+def warehouse_locations(*, organization, warehouse: Warehouse) -> QuerySet[Location]:
+    """A warehouse's locations with their stocked-product count and on-hand sum (one query)."""
+    return (
+        Location.objects.for_organization(organization)
+        .filter(warehouse=warehouse)
+        .annotate(
+            product_count=Count(
+                "stock_levels__product", filter=Q(stock_levels__on_hand__gt=0), distinct=True
+            ),
+            on_hand=Sum("stock_levels__on_hand"),
+        )
+        .order_by("code")
+    )
+
+
+def warehouse_stock_totals(*, organization, warehouse: Warehouse) -> dict:
+    """On hand, reserved and stocked products over every location of a warehouse."""
+    return (
+        StockLevel.objects.for_organization(organization)
+        .filter(location__warehouse=warehouse)
+        .aggregate(
+            total_on_hand=Sum("on_hand"),
+            total_reserved=Sum("reserved"),
+            products=Count("product", filter=Q(on_hand__gt=0), distinct=True),
+        )
+    )
+
+
+def _stocked_products(location) -> Coalesce:
+    """How many products have stock at `location` (an OuterRef): a subquery evaluated for the
+    rows of the page only, where a joined COUNT(DISTINCT) grouped every stock row first."""
+    stocked = (
+        StockLevel.unscoped.filter(on_hand__gt=0, location=location)
+        .order_by()
+        .values("location")
+        .annotate(products=Count("product_id", distinct=True))
+        .values("products")
+    )
+    return Coalesce(Subquery(stocked), 0)
+
+
+def location_list(
+    *, organization, warehouse=None, search: str = "", ordering: list[str]
+) -> QuerySet[Location]:
+    """Locations with their warehouse, parent and stocked-product count; filtered and sorted."""
+    queryset = (
+        Location.objects.for_organization(organization)
+        .select_related("warehouse", "parent")
+        .annotate(product_count=_stocked_products(OuterRef("pk")))
+    )
+    if warehouse:
+        queryset = queryset.filter(warehouse=warehouse)
+    if search:
+        queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    ordering = list(ordering)
+    if ordering[0].lstrip("-") == "warehouse__code":
+        ordering.insert(1, "code")
+    return queryset.order_by(*ordering)
 
 
 def warehouse_stocked_product_counts(*, organization) -> dict[int, int]:

@@ -5,8 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -43,7 +42,7 @@ from .forms import (
     WarehouseFilterForm,
     WarehouseForm,
 )
-from .models import Location, MovementKind, StockLevel, Warehouse
+from .models import Location, MovementKind, Warehouse
 
 ZERO = Decimal("0")
 RECENT_MOVEMENTS = 20
@@ -170,19 +169,6 @@ class PlaceDeleteMixin(ServiceFormMixin):
 # --- Warehouses -----------------------------------------------------------------------------
 
 
-def _stocked_products(location) -> Coalesce:
-    """How many products have stock at `location` (an OuterRef): a subquery evaluated for the
-    rows of the page only, where a joined COUNT(DISTINCT) grouped every stock row first."""
-    stocked = (
-        StockLevel.unscoped.filter(on_hand__gt=0, location=location)
-        .order_by()
-        .values("location")
-        .annotate(products=Count("product_id", distinct=True))
-        .values("products")
-    )
-    return Coalesce(Subquery(stocked), 0)
-
-
 class WarehouseListView(FilteredListView):
     template_name = "inventory/warehouse_list.html"
     partial_template_name = "inventory/partials/warehouse_table.html"
@@ -191,12 +177,11 @@ class WarehouseListView(FilteredListView):
 
     def get_queryset(self):
         form, filters = self.get_filter_form(), self.filters
-        queryset = Warehouse.objects.for_organization(self.request.organization).annotate(
-            location_count=Count("locations", distinct=True)
+        return selectors.warehouse_list(
+            organization=self.request.organization,
+            search=filters.get("q") or "",
+            ordering=form.ordering(),
         )
-        if search := filters.get("q"):
-            queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
-        return queryset.order_by(*form.ordering())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -213,25 +198,11 @@ class WarehouseDetailView(TenantObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         warehouse = self.object
-        locations = (
-            Location.objects.for_organization(self.request.organization)
-            .filter(warehouse=warehouse)
-            .annotate(
-                product_count=Count(
-                    "stock_levels__product", filter=Q(stock_levels__on_hand__gt=0), distinct=True
-                ),
-                on_hand=Sum("stock_levels__on_hand"),
-            )
-            .order_by("code")
+        locations = selectors.warehouse_locations(
+            organization=self.request.organization, warehouse=warehouse
         )
-        totals = (
-            StockLevel.objects.for_organization(self.request.organization)
-            .filter(location__warehouse=warehouse)
-            .aggregate(
-                total_on_hand=Sum("on_hand"),
-                total_reserved=Sum("reserved"),
-                products=Count("product", filter=Q(on_hand__gt=0), distinct=True),
-            )
+        totals = selectors.warehouse_stock_totals(
+            organization=self.request.organization, warehouse=warehouse
         )
         on_hand = totals["total_on_hand"] or ZERO
         reserved = totals["total_reserved"] or ZERO
@@ -308,19 +279,12 @@ class LocationListView(FilteredListView):
 
     def get_queryset(self):
         form, filters = self.get_filter_form(), self.filters
-        queryset = (
-            Location.objects.for_organization(self.request.organization)
-            .select_related("warehouse", "parent")
-            .annotate(product_count=_stocked_products(OuterRef("pk")))
+        return selectors.location_list(
+            organization=self.request.organization,
+            warehouse=filters.get("warehouse"),
+            search=filters.get("q") or "",
+            ordering=form.ordering(),
         )
-        if warehouse := filters.get("warehouse"):
-            queryset = queryset.filter(warehouse=warehouse)
-        if search := filters.get("q"):
-            queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
-        ordering = form.ordering()
-        if ordering[0].lstrip("-") == "warehouse__code":
-            ordering.insert(1, "code")
-        return queryset.order_by(*ordering)
 
 
 class LocationDetailView(TenantObjectMixin, DetailView):
