@@ -1,16 +1,24 @@
 """Filter forms of the reports, the label sheets and the scan page. All read GET data."""
 
 from django import forms
+from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import Category, Product
+from stockroom.catalog.widgets import ProductPicker
 from stockroom.inventory.models import MovementKind, Warehouse
 
 from .selectors.reports import ValuationGrouping
 
+MAX_PRODUCT_LABELS = 500
+
 
 class OrganizationFilterForm(forms.Form):
-    """Choices come from the active organization only."""
+    """Choices come from the active organization only.
+
+    Product fields use the type-ahead picker (or hidden ids): an organization may hold
+    100,000 products, and none of these forms renders them as options."""
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -18,8 +26,6 @@ class OrganizationFilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = field.queryset.model.unscoped.filter(organization=organization)
-        if "product" in self.fields:
-            self.fields["product"].queryset = self.fields["product"].queryset.order_by("sku")
 
     def filters(self) -> dict:
         """The cleaned filters, or the defaults when the form is invalid."""
@@ -68,7 +74,8 @@ class MovementFilterForm(OrganizationFilterForm):
         label=_("Product"),
         queryset=Product.unscoped.none(),
         required=False,
-        empty_label=_("All products"),
+        widget=ProductPicker,
+        help_text=_("Leave empty for all products."),
     )
 
     def clean(self):
@@ -123,15 +130,64 @@ class LotExpiryFilterForm(OrganizationFilterForm):
 
 
 class ProductLabelForm(OrganizationFilterForm):
+    """Products by SKU (typed, pasted or scanned, one per line or separated by commas or
+    spaces), or by id in `products` (the "Print label" link of a product page)."""
+
+    skus = forms.CharField(
+        label=_("SKUs"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("One SKU per line, or separated by commas."),
+    )
     products = forms.ModelMultipleChoiceField(
-        label=_("Products"), queryset=Product.unscoped.none(), required=True
+        queryset=Product.unscoped.none(), required=False, widget=forms.MultipleHiddenInput
     )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, organization=organization, **kwargs)
         self.fields["products"].queryset = Product.unscoped.filter(
             organization=organization, is_active=True
-        ).order_by("sku")
+        )
+
+    def clean_skus(self) -> list[str]:
+        separators = self.cleaned_data["skus"].replace(",", " ").replace(";", " ")
+        skus = list(dict.fromkeys(sku.upper() for sku in separators.split()))
+        if not skus:
+            return []
+        found = set(self._by_sku(skus).values_list("sku_upper", flat=True))
+        unknown = [sku for sku in skus if sku not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No active product has the SKU %(skus)s.") % {"skus": ", ".join(unknown[:20])}
+            )
+        return skus
+
+    def _by_sku(self, upper_skus: list[str]):
+        # SKUs are unique per organization whatever their case (catalog forms check iexact).
+        return (
+            self.fields["products"]
+            .queryset.annotate(sku_upper=Upper("sku"))
+            .filter(sku_upper__in=upper_skus)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        ids = [product.pk for product in cleaned.get("products") or []]
+        chosen = self.fields["products"].queryset.filter(
+            Q(pk__in=ids) | Q(pk__in=self._by_sku(cleaned.get("skus") or []).values("pk"))
+        )
+        count = chosen.count()
+        if count == 0:
+            raise forms.ValidationError(_("Enter at least one SKU."))
+        if count > MAX_PRODUCT_LABELS:
+            raise forms.ValidationError(
+                _("At most %(limit)s labels per sheet.") % {"limit": MAX_PRODUCT_LABELS}
+            )
+        cleaned["products"] = chosen
+        return cleaned
 
 
 class LocationLabelForm(OrganizationFilterForm):
@@ -139,13 +195,18 @@ class LocationLabelForm(OrganizationFilterForm):
 
 
 class LotLabelForm(OrganizationFilterForm):
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.unscoped.none())
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Product.unscoped.none(),
+        widget=ProductPicker,
+        error_messages={"invalid_choice": _("Choose a lot-tracked product.")},
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, organization=organization, **kwargs)
         self.fields["product"].queryset = Product.unscoped.filter(
             organization=organization, is_lot_tracked=True
-        ).order_by("sku")
+        )
 
 
 class ScanForm(forms.Form):
