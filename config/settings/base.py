@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stockroom.api.tasks.purge_idempotency_records",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Hourly: each organization's day ends at its own midnight; only those are snapshotted.
+    "stock-value-snapshots": {
+        "task": "stockroom.reports.tasks.snapshot_stock_values_for_all_organizations",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@
     try { return JSON.parse(element.textContent); } catch (error) { return null; }
   }
 
+  // A day without a stock-value snapshot comes as null: keep it null, a gap in the line, not 0.
   function numbers(values) {
-    return values.map(function (value) { return Number(value); });
+    return values.map(function (value) { return value === null ? null : Number(value); });
   }
 
   function draw(canvasId, type, series, extra) {

@@ -1,10 +1,18 @@
-"""Organization-scoped, versioned cache keys.
+"""Organization-scoped, versioned cache keys, computed by one worker at a time.
 
 Every key carries the organization and its current cache version. A stock movement bumps the
 version (after commit), which orphans every cached aggregate of that organization at once: no
 key listing, no stale page after a change the user just made. Old entries expire on their own.
+
+A bump makes every web worker miss the same keys at once. So that one computes while the others
+don't repeat the work (a stampede that once kept the dashboard of a large organization from
+answering at all), a miss first takes a short lock key with `cache.add` (atomic in Redis and in
+the local memory cache). The others wait for its result; past a short wait they serve the value
+computed for the previous version, if there is one, rather than queueing behind it.
 """
 
+import time
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -20,6 +28,16 @@ CACHE_LOOKUPS = Counter(
 )
 DEFAULT_TIMEOUT = 300
 _VERSION_TIMEOUT = 60 * 60 * 24 * 30
+# Longer than any value we cache takes to compute; frees the lock of a worker that died.
+LOCK_TIMEOUT = 120
+# A waiting worker polls this often for the computing worker's result.
+WAIT_STEP = 0.05
+# After this long waiting, a worker serves the previous version's value if one is cached.
+STALE_AFTER = 1.0
+# After this long, a worker stops waiting for a computation that seems stuck and computes.
+WAIT_TIMEOUT = 15.0
+# The previous version's value stays available this long for waiting workers.
+_LATEST_TIMEOUT = 60 * 60 * 24
 
 
 def _version_key(organization_id: int) -> str:
@@ -43,10 +61,35 @@ def bump_organization_cache(organization_id: int) -> None:
         cache.set(key, 2, _VERSION_TIMEOUT)
 
 
+def _suffix(parts: tuple[object, ...]) -> str:
+    return ":".join(str(part) for part in parts)
+
+
 def organization_cache_key(organization_id: int, name: str, *parts: object) -> str:
     version = organization_cache_version(organization_id)
-    suffix = ":".join(str(part) for part in parts)
-    return f"org:{int(organization_id)}:v{version}:{name}:{suffix}"
+    return f"org:{int(organization_id)}:v{version}:{name}:{_suffix(parts)}"
+
+
+def _latest_key(organization_id: int, name: str, parts: tuple[object, ...]) -> str:
+    """The last value computed for this name, whatever the version: the fallback while the
+    current version's value is being computed."""
+    return f"org:{int(organization_id)}:latest:{name}:{_suffix(parts)}"
+
+
+def _compute_and_store(
+    key: str, latest_key: str, compute: Callable[[], T], timeout: int, lock: tuple[str, str] | None
+) -> T:
+    try:
+        value = compute()
+        cache.set(key, value, timeout)
+        cache.set(latest_key, value, _LATEST_TIMEOUT)
+    finally:
+        if lock is not None:
+            lock_key, token = lock
+            # Only our own lock: if it expired and another worker took it, leave theirs.
+            if cache.get(lock_key) == token:
+                cache.delete(lock_key)
+    return value
 
 
 def cached_for_organization(
@@ -56,27 +99,65 @@ def cached_for_organization(
     *parts: object,
     timeout: int = DEFAULT_TIMEOUT,
 ) -> T:
-    """The cached value of `compute()` for this organization and version, computing on a miss."""
+    """The cached value of `compute()` for this organization and version, computing on a miss.
+
+    On a miss only the worker that takes the lock computes; the others return its value once
+    it is stored, or after `STALE_AFTER` seconds the previous version's value if cached.
+    """
     key = organization_cache_key(organization_id, name, *parts)
     sentinel = object()
     value = cache.get(key, sentinel)
-    if value is sentinel:
-        CACHE_LOOKUPS.labels(name=name, result="miss").inc()
-        value = compute()
-        cache.set(key, value, timeout)
-    else:
+    if value is not sentinel:
         CACHE_LOOKUPS.labels(name=name, result="hit").inc()
-    return value
+        return value
+
+    latest_key = _latest_key(organization_id, name, parts)
+    lock_key = f"{key}:computing"
+    token = uuid.uuid4().hex
+    started = time.monotonic()
+    stale_checked = False
+    while True:
+        if cache.add(lock_key, token, LOCK_TIMEOUT):
+            # The previous holder may have stored the value and let go since we last looked.
+            value = cache.get(key, sentinel)
+            if value is not sentinel:
+                cache.delete(lock_key)
+                CACHE_LOOKUPS.labels(name=name, result="shared").inc()
+                return value
+            CACHE_LOOKUPS.labels(name=name, result="miss").inc()
+            return _compute_and_store(key, latest_key, compute, timeout, (lock_key, token))
+        waited = time.monotonic() - started
+        if waited >= STALE_AFTER and not stale_checked:
+            stale_checked = True
+            value = cache.get(latest_key, sentinel)
+            if value is not sentinel:
+                CACHE_LOOKUPS.labels(name=name, result="stale").inc()
+                return value
+        if waited >= WAIT_TIMEOUT:
+            break
+        time.sleep(WAIT_STEP)
+        value = cache.get(key, sentinel)
+        if value is not sentinel:
+            CACHE_LOOKUPS.labels(name=name, result="shared").inc()
+            return value
+    # The lock holder is taking far longer than any computation should: answer anyway.
+    CACHE_LOOKUPS.labels(name=name, result="miss").inc()
+    return _compute_and_store(key, latest_key, compute, timeout, None)
 
 
 def cache_hit_ratio() -> dict[str, float]:
-    """Hit ratio per cached value name in this process, from the lookup counters."""
+    """Hit ratio per cached value name in this process, from the lookup counters.
+
+    A lookup that got another worker's result or the previous version's value counts as a
+    hit: it computed nothing.
+    """
     totals: dict[str, dict[str, float]] = {}
     for metric in CACHE_LOOKUPS.collect():
         for sample in metric.samples:
             if sample.name.endswith("_total"):
                 entry = totals.setdefault(sample.labels["name"], {"hit": 0.0, "miss": 0.0})
-                entry[sample.labels["result"]] += sample.value
+                result = "miss" if sample.labels["result"] == "miss" else "hit"
+                entry[result] += sample.value
     return {
         name: counts["hit"] / (counts["hit"] + counts["miss"])
         for name, counts in totals.items()

@@ -1,7 +1,16 @@
+import threading
+import time
+
+import pytest
+
+from django.core.cache import cache
+
+from stockroom.core import cache as core_cache
 from stockroom.core.cache import (
     bump_organization_cache,
     cache_hit_ratio,
     cached_for_organization,
+    organization_cache_key,
     organization_cache_version,
 )
 
@@ -27,3 +36,106 @@ def test_cache_lookups_are_counted(organization):
     for _ in range(4):
         cached_for_organization(organization.pk, "ratio-probe", lambda: 1)
     assert cache_hit_ratio()["ratio-probe"] == 0.75
+
+
+ORGANIZATION_ID = 4242  # cache keys need no organization row
+
+
+def test_concurrent_misses_compute_once_and_all_get_the_value():
+    workers = 8
+    calls = []
+    barrier = threading.Barrier(workers)
+    results = [None] * workers
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.3)  # long enough for every other thread to miss meanwhile
+        return {"value": 42}
+
+    def request(index):
+        barrier.wait()
+        results[index] = cached_for_organization(ORGANIZATION_ID, "stampede", compute)
+
+    threads = [threading.Thread(target=request, args=(index,)) for index in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(calls) == 1
+    assert results == [{"value": 42}] * workers
+
+
+def test_while_one_worker_computes_the_others_serve_the_previous_version(monkeypatch):
+    monkeypatch.setattr(core_cache, "STALE_AFTER", 0.1)
+    assert cached_for_organization(ORGANIZATION_ID, "figures", lambda: "before") == "before"
+    bump_organization_cache(ORGANIZATION_ID)
+    computing, release = threading.Event(), threading.Event()
+
+    def slow_compute():
+        computing.set()
+        release.wait(5)
+        return "after"
+
+    holder = threading.Thread(
+        target=cached_for_organization, args=(ORGANIZATION_ID, "figures", slow_compute)
+    )
+    holder.start()
+    assert computing.wait(5)
+
+    def must_not_run():
+        raise AssertionError("a second worker computed the same value")
+
+    assert cached_for_organization(ORGANIZATION_ID, "figures", must_not_run) == "before"
+    release.set()
+    holder.join()
+    assert cached_for_organization(ORGANIZATION_ID, "figures", must_not_run) == "after"
+
+
+def test_without_a_previous_value_the_others_wait_for_the_result():
+    computing, release = threading.Event(), threading.Event()
+
+    def slow_compute():
+        computing.set()
+        release.wait(5)
+        return "fresh"
+
+    holder = threading.Thread(
+        target=cached_for_organization, args=(ORGANIZATION_ID, "cold", slow_compute)
+    )
+    holder.start()
+    assert computing.wait(5)
+    threading.Timer(0.2, release.set).start()  # past STALE_AFTER would be fine too: no stale
+
+    assert cached_for_organization(ORGANIZATION_ID, "cold", lambda: "second") == "fresh"
+    holder.join()
+
+
+def test_a_failed_computation_frees_the_lock():
+    def broken():
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        cached_for_organization(ORGANIZATION_ID, "fragile", broken)
+    # The next request computes at once instead of waiting for a lock nobody holds.
+    started = time.monotonic()
+    assert cached_for_organization(ORGANIZATION_ID, "fragile", lambda: "ok") == "ok"
+    assert time.monotonic() - started < core_cache.STALE_AFTER
+
+
+def test_a_stuck_computation_is_not_waited_for_forever(monkeypatch):
+    monkeypatch.setattr(core_cache, "WAIT_TIMEOUT", 0.2)
+    assert cache.add(
+        organization_cache_key(ORGANIZATION_ID, "stuck") + ":computing", "dead", 60
+    )  # a worker that died holding the lock
+    assert cached_for_organization(ORGANIZATION_ID, "stuck", lambda: "computed") == "computed"
+
+
+def test_shared_and_stale_answers_count_as_hits(monkeypatch):
+    monkeypatch.setattr(core_cache, "STALE_AFTER", 0.0)
+    cached_for_organization(ORGANIZATION_ID, "ratio-stale", lambda: 1)  # miss
+    bump_organization_cache(ORGANIZATION_ID)
+    lock = organization_cache_key(ORGANIZATION_ID, "ratio-stale") + ":computing"
+    cache.add(lock, "other worker", 60)
+    assert cached_for_organization(ORGANIZATION_ID, "ratio-stale", lambda: 2) == 1  # stale
+    assert cache_hit_ratio()["ratio-stale"] == 0.5

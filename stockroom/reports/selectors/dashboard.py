@@ -1,9 +1,10 @@
 """Reads behind the dashboard. Aggregates are cached per organization and version: a stock
-movement bumps the version, so the next request recomputes them."""
+movement or an order changing state bumps the version, so the next request recomputes them (one
+worker at a time, see core/cache.py). Nothing here replays the ledger: past days' stock values
+are the snapshots the reports services write daily."""
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -20,14 +21,14 @@ from stockroom.orders.models import (
     SalesOrderStatus,
 )
 
-from .ledger import stock_values_at
+from ..models import StockValueSnapshot
 from .reports import end_of_day, organization_today
 
 RECENT_ACTIVITY_SIZE = 10
 CHART_DAYS = 30
+FINISHED_DAYS = CHART_DAYS - 1  # the chart's days before today, valued from daily snapshots
 EXPIRY_WINDOW_DAYS = 30
 TOP_MOVERS_SIZE = 10
-CLOSED_DAYS_TIMEOUT = 60 * 60 * 26  # past the end of the day in any time zone
 OPEN_PURCHASE_ORDER_STATUSES = (
     PurchaseOrderStatus.DRAFT,
     PurchaseOrderStatus.SENT,
@@ -85,10 +86,10 @@ def _order_and_lot_counts(organization: Organization) -> dict:
 
 
 def organization_overview(organization: Organization) -> dict:
-    """Headline figures of the dashboard. Cached; a stock movement invalidates them.
+    """Headline figures of the dashboard. Cached; a stock movement or an order created, changing
+    state or deleted invalidates them (see receivers.py).
 
-    Open orders are those not yet received / shipped or cancelled (drafts included). Order
-    states change without a stock movement, so these counts may lag up to the cache timeout.
+    Open orders are those not yet received / shipped or cancelled (drafts included).
     """
     return cached_for_organization(
         organization.pk,
@@ -106,20 +107,18 @@ def _chart_days(organization: Organization) -> list:
     return [today - timedelta(days=offset) for offset in range(CHART_DAYS - 1, -1, -1)]
 
 
-def _closed_days_values(organization: Organization, days: list) -> list[str]:
-    """Stock value at the end of each finished day, replayed from the ledger once per day.
+def _closed_days_values(organization: Organization, days: list) -> list[str | None]:
+    """Stock value at the end of each finished day, from the daily snapshots: one query.
 
-    Movements post now, so they don't change finished days: this part is keyed by the date (and
-    the organization), not by the cache version that every movement bumps. Only a movement
-    back-dated into the window would be missed until the next day.
+    A day without a snapshot yet (the beat task has not run, or a movement was dated into it)
+    is None, a gap in the chart; replaying the ledger here would cost seconds per request.
     """
-    key = f"org:{organization.pk}:stock-value-history:{organization.time_zone}:{days[-1]}"
-    values = cache.get(key)
-    if values is None:
-        moments = [end_of_day(organization, day) for day in days[:-1]]
-        values = [str(v) for v in stock_values_at(organization=organization, moments=moments)]
-        cache.set(key, values, CLOSED_DAYS_TIMEOUT)
-    return values
+    values = dict(
+        StockValueSnapshot.unscoped.filter(
+            organization_id=organization.pk, day__gte=days[0], day__lte=days[-1]
+        ).values_list("day", "value")
+    )
+    return [str(values[day]) if day in values else None for day in days]
 
 
 def _stock_value_series(organization: Organization) -> dict:
@@ -127,7 +126,7 @@ def _stock_value_series(organization: Organization) -> dict:
     # Today's value is the current valuation (on hand × moving average cost), which the cached
     # overview holds already.
     values = [
-        *_closed_days_values(organization, days),
+        *_closed_days_values(organization, days[:-1]),
         str(organization_overview(organization)["stock_value"]),
     ]
     return {"labels": [day.isoformat() for day in days], "values": values}
@@ -172,8 +171,9 @@ def _top_movers(organization: Organization) -> dict:
 def dashboard_charts(organization: Organization) -> dict:
     """The chart series of the dashboard (JSON-ready). Cached; a stock movement invalidates them.
 
-    Stock value per finished day is rebuilt from the ledger in one streamed query (see
-    ledger.py) once per day; today's is the current valuation.
+    Stock value per finished day comes from the daily snapshots (None where a day has none);
+    today's is the current valuation. The key holds the organization's date, so the series
+    moves on at its midnight rather than when the cache entry expires.
     """
     return cached_for_organization(
         organization.pk,
@@ -184,6 +184,7 @@ def dashboard_charts(organization: Organization) -> dict:
             "top_movers": _top_movers(organization),
         },
         organization.time_zone,
+        organization_today(organization),
     )
 
 

@@ -17,7 +17,7 @@ A movement posted later with a back-dated `occurred_at` is replayed where its da
 the average it yields can differ from the one the service computed at posting time.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -70,33 +70,25 @@ def _movements(organization_id: int, until: datetime, product_ids: Iterable[int]
     )
 
 
-def stock_states_at(
-    *, organization, moments: list[datetime], product_ids: Iterable[int] | None = None
-) -> dict[int, list[StockState]]:
-    """Per product, its quantity and average cost just before each moment (sorted ascending).
+def _replay(
+    organization_id: int, moments: list[datetime], product_ids: Iterable[int] | None
+) -> Iterator[tuple[int, list[StockState]]]:
+    """Per product (one at a time, as the stream ends it), its state just before each moment.
 
-    Products without any movement before the last moment are left out.
+    Yielding product by product keeps memory to one product's snapshots: a whole organization's
+    (100k products × 29 days) would otherwise sit in a dict while it is summed.
     """
-    if not moments:
-        return {}
-    moments = sorted(moments)
-    states: dict[int, list[StockState]] = {}
     current_product = None
     quantity = average = ZERO
     snapshots: list[StockState] = []
     index = 0
-
-    def close() -> None:
-        while len(snapshots) < len(moments):
-            snapshots.append(StockState(quantity, average))
-        states[current_product] = snapshots
-
     for product_id, occurred_at, moved, unit_cost, to_location_id in _movements(
-        _organization_id(organization), moments[-1], product_ids
+        organization_id, moments[-1], product_ids
     ):
         if product_id != current_product:
             if current_product is not None:
-                close()
+                snapshots.extend([StockState(quantity, average)] * (len(moments) - len(snapshots)))
+                yield current_product, snapshots
             current_product, quantity, average, snapshots, index = product_id, ZERO, ZERO, [], 0
         while index < len(moments) and occurred_at >= moments[index]:
             snapshots.append(StockState(quantity, average))
@@ -108,14 +100,33 @@ def stock_states_at(
         else:
             quantity -= moved
     if current_product is not None:
-        close()
-    return states
+        snapshots.extend([StockState(quantity, average)] * (len(moments) - len(snapshots)))
+        yield current_product, snapshots
+
+
+def stock_states_at(
+    *, organization, moments: list[datetime], product_ids: Iterable[int] | None = None
+) -> dict[int, list[StockState]]:
+    """Per product, its quantity and average cost just before each moment (sorted ascending).
+
+    Products without any movement before the last moment are left out.
+    """
+    if not moments:
+        return {}
+    return dict(_replay(_organization_id(organization), sorted(moments), product_ids))
 
 
 def stock_values_at(*, organization, moments: list[datetime]) -> list[Decimal]:
-    """The organization's stock value (Σ quantity × average cost) at each moment, to the cent."""
+    """The organization's stock value (Σ quantity × average cost) at each moment, to the cent.
+
+    `moments` must be in ascending order; one streamed pass over the ledger serves them all.
+    """
+    if not moments:
+        return []
+    if list(moments) != sorted(moments):
+        raise ValueError("moments must be in ascending order")
     totals = [ZERO] * len(moments)
-    for snapshots in stock_states_at(organization=organization, moments=moments).values():
+    for _product_id, snapshots in _replay(_organization_id(organization), moments, None):
         for position, state in enumerate(snapshots):
             totals[position] += state.value
     return [total.quantize(CENT, rounding=ROUND_HALF_UP) for total in totals]

@@ -73,3 +73,45 @@ def stocked_org(organization):
         "milk": milk,
         "category": category,
     }
+
+
+@pytest.fixture
+def costed(organization):
+    """Receipts at 2.00, 3.50 and 1.00 on different days, an issue and a transfer in between."""
+    north = LocationFactory(organization=organization, warehouse__code="N", code="N1")
+    south_house = WarehouseFactory(organization=organization, code="S")
+    south = LocationFactory(organization=organization, warehouse=south_house, code="S1")
+    product = ProductFactory(organization=organization, sku="P")
+    other = ProductFactory(organization=organization, sku="Q")
+
+    def receive(days_ago, quantity, cost, location=north, item=product):
+        stock.stock_receive(
+            organization=organization,
+            product=item,
+            location=location,
+            quantity=Decimal(quantity),
+            unit_cost=Decimal(cost),
+            occurred_at=at(days_ago),
+        )
+
+    receive(10, "10", "2.00")
+    stock.stock_issue(
+        organization=organization,
+        product=product,
+        location=north,
+        quantity=Decimal("4"),
+        occurred_at=at(8),
+    )
+    receive(6, "4", "3.50")
+    stock.stock_transfer(
+        organization=organization,
+        product=product,
+        from_location=north,
+        to_location=south,
+        quantity=Decimal("2"),
+        occurred_at=at(4),
+    )
+    receive(2, "5", "1.00")
+    receive(3, "3", "0.3333", location=south, item=other)
+    product.refresh_from_db()
+    return organization, product

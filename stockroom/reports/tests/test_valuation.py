@@ -6,57 +6,14 @@ import pytest
 
 from django.urls import reverse
 
-from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory import services as stock
 from stockroom.inventory.selectors import inventory_valuation
-from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 from stockroom.reports.selectors.dashboard import dashboard_charts
 from stockroom.reports.selectors.ledger import moving_average
 from stockroom.reports.selectors.reports import inventory_valuation_at, organization_today
+from stockroom.reports.services import stock_value_snapshots_backfill
 
 from .conftest import at
-
-
-@pytest.fixture
-def costed(organization):
-    """Receipts at 2.00, 3.50 and 1.00 on different days, an issue and a transfer in between."""
-    north = LocationFactory(organization=organization, warehouse__code="N", code="N1")
-    south_house = WarehouseFactory(organization=organization, code="S")
-    south = LocationFactory(organization=organization, warehouse=south_house, code="S1")
-    product = ProductFactory(organization=organization, sku="P")
-    other = ProductFactory(organization=organization, sku="Q")
-
-    def receive(days_ago, quantity, cost, location=north, item=product):
-        stock.stock_receive(
-            organization=organization,
-            product=item,
-            location=location,
-            quantity=Decimal(quantity),
-            unit_cost=Decimal(cost),
-            occurred_at=at(days_ago),
-        )
-
-    receive(10, "10", "2.00")
-    stock.stock_issue(
-        organization=organization,
-        product=product,
-        location=north,
-        quantity=Decimal("4"),
-        occurred_at=at(8),
-    )
-    receive(6, "4", "3.50")
-    stock.stock_transfer(
-        organization=organization,
-        product=product,
-        from_location=north,
-        to_location=south,
-        quantity=Decimal("2"),
-        occurred_at=at(4),
-    )
-    receive(2, "5", "1.00")
-    receive(3, "3", "0.3333", location=south, item=other)
-    product.refresh_from_db()
-    return organization, product
 
 
 @pytest.mark.parametrize(
@@ -122,6 +79,7 @@ def test_moving_average_rule_matches_the_service():
 
 def test_dashboard_stock_value_series_is_the_ledger_at_each_day_end(costed):
     organization, _product = costed
+    stock_value_snapshots_backfill(organization=organization)
     series = dashboard_charts(organization)["stock_value"]
     values = dict(zip(series["labels"], series["values"], strict=True))
     assert values[at(11).date().isoformat()] == "0.00"
@@ -144,10 +102,11 @@ def test_valuation_page_at_a_date(client, costed, manager, member_client):
 def test_a_movement_today_updates_today_without_replaying_finished_days(
     costed, django_capture_on_commit_callbacks
 ):
-    from stockroom.inventory import services as stock
 
     organization, product = costed
+    stock_value_snapshots_backfill(organization=organization)
     first = dashboard_charts(organization)["stock_value"]["values"]
+    assert None not in first
     level = product.stock_levels.first()
     with django_capture_on_commit_callbacks(execute=True):  # bumps the cache version
         stock.stock_receive(

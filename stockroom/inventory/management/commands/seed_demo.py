@@ -27,6 +27,7 @@ from stockroom.catalog.models import (
 )
 from stockroom.inventory import services
 from stockroom.inventory.models import Location, MovementKind, StockLevel, StockMovement, Warehouse
+from stockroom.reports.services import stock_value_snapshots_backfill
 
 DEMO_ORGANIZATION = "Demo Trading Co."
 DEMO_SLUG = "demo-trading"
@@ -189,6 +190,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 demo_products = self._demo_products(organization, categories, suppliers)
                 self._demo_stock(organization, demo_products, bins, clerk)
+
+        # The dashboard charts read daily snapshots and never replay the ledger themselves: value
+        # the seeded history now (one pass over the ledger), as the hourly beat task would.
+        snapshots = stock_value_snapshots_backfill(organization=organization)
+        self.stdout.write(f"stock value snapshots {len(snapshots)}")
 
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ with:")

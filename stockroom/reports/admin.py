@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from stockroom.accounts.admin_mixins import ReadOnlyTenantAdmin
+from stockroom.accounts.roles import Action
+
+from .models import StockValueSnapshot
+
+
+@admin.register(StockValueSnapshot)
+class StockValueSnapshotAdmin(ReadOnlyTenantAdmin):
+    """Derived from the ledger by the snapshot task: viewable and exportable, never edited."""
+
+    manage_action = Action.VIEW_REPORTS
+    list_display = ["day", "value", "organization", "created_at"]
+    list_filter = ["day"]
+    list_select_related = ["organization"]
+    date_hierarchy = "day"
