@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import Customer, Product, Supplier
 from stockroom.catalog.widgets import ProductPicker
-from stockroom.inventory.models import Location, Warehouse
+from stockroom.inventory.models import Location, Lot, Warehouse
 
 from .models import (
     PurchaseOrder,
@@ -254,3 +254,58 @@ class CountLineForm(forms.Form):
 
 
 CountLineFormSet = forms.formset_factory(CountLineForm, extra=0)
+
+
+class CountFoundItemForm(forms.Form):
+    """Stock found on the shelf that the count sheet does not list."""
+
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.none(), widget=ProductPicker
+    )
+    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none())
+    lot = forms.CharField(
+        label=_("Lot number"),
+        required=False,
+        max_length=64,
+        help_text=_("Only for lot-tracked products: an existing lot of the product."),
+    )
+    counted_quantity = forms.DecimalField(
+        label=_("Counted"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+    )
+
+    def __init__(self, *args, count: StockCount, **kwargs):
+        super().__init__(*args, **kwargs)
+        organization_id = count.organization_id
+        self.fields["product"].queryset = Product.objects.for_organization(organization_id).filter(
+            is_active=True
+        )
+        locations = Location.objects.for_organization(organization_id).filter(
+            warehouse_id=count.warehouse_id, is_active=True
+        )
+        if count.location_id is not None:
+            locations = locations.filter(pk=count.location_id)
+            self.fields["location"].initial = count.location_id
+        self.fields["location"].queryset = locations.select_related("warehouse").order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        product, lot_number = cleaned.get("product"), cleaned.get("lot", "").strip()
+        cleaned["lot"] = None
+        if product is not None and lot_number:
+            lot = (
+                Lot.objects.for_organization(product.organization_id)
+                .filter(product=product, lot_number__iexact=lot_number)
+                .first()
+            )
+            if lot is None:
+                self.add_error(
+                    "lot",
+                    _("%(product)s has no lot %(lot)s.")
+                    % {"product": product.sku, "lot": lot_number},
+                )
+            cleaned["lot"] = lot
+        return cleaned

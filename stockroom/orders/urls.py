@@ -96,6 +96,11 @@ urlpatterns = [
     path("counts/<int:pk>/", views.StockCountDetailView.as_view(), name="stock_count_detail"),
     path("counts/<int:pk>/enter/", views.StockCountEnterView.as_view(), name="stock_count_enter"),
     path(
+        "counts/<int:pk>/add-line/",
+        views.StockCountAddLineView.as_view(),
+        name="stock_count_add_line",
+    ),
+    path(
         "counts/<int:pk>/submit/", views.StockCountSubmitView.as_view(), name="stock_count_submit"
     ),
     path(

@@ -19,6 +19,7 @@ from .forms import (
     LINES_PREFIX,
     STATUS_CHOICES,
     ConfirmSalesOrderForm,
+    CountFoundItemForm,
     CountLineFormSet,
     OrderFilterForm,
     PurchaseOrderForm,
@@ -732,6 +733,53 @@ class StockCountEnterView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredM
             messages.success(self.request, _("The count was submitted for approval."))
         else:
             messages.success(self.request, _("Counts saved."))
+        return super().redirect_after(form)
+
+
+class StockCountAddLineView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredMixin, FormView):
+    """Add stock found while counting that the sheet does not list."""
+
+    model = StockCount
+    detail_selector = selectors.stock_count_detail
+    read_action = Action.ENTER_COUNTS
+    write_action = Action.ENTER_COUNTS
+    form_class = CountFoundItemForm
+    template_name = "orders/stock_count_add_line.html"
+
+    def get(self, request, *args, **kwargs):
+        return self._closed() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._closed() or super().post(request, *args, **kwargs)
+
+    def _closed(self):
+        """Loads the count; a redirect when counting is over (the service would refuse)."""
+        self.object = self.get_object()
+        if self.object.status == StockCountStatus.COUNTING:
+            return None
+        messages.error(self.request, _("Counting is closed for this sheet."))
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "count": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(count=self.object, **kwargs)
+
+    def perform(self, form):
+        line = services.stock_count_add_line(
+            count=self.object, user=self.request.user, **form.cleaned_data
+        )
+        return line.count
+
+    def get_success_url(self):
+        return reverse("orders:stock_count_enter", kwargs={"pk": self.object.pk})
+
+    def redirect_after(self, form):
+        messages.success(
+            self.request,
+            _("%(sku)s was added to the count.") % {"sku": form.cleaned_data["product"].sku},
+        )
         return super().redirect_after(form)
 
 

@@ -21,6 +21,7 @@ from .sales_orders import (
     sales_order_update,
 )
 from .stock_counts import (
+    stock_count_add_line,
     stock_count_approve,
     stock_count_cancel,
     stock_count_create,
@@ -46,6 +47,7 @@ __all__ = [
     "sales_order_reserve_backorders",
     "sales_order_ship",
     "sales_order_update",
+    "stock_count_add_line",
     "stock_count_approve",
     "stock_count_cancel",
     "stock_count_create",

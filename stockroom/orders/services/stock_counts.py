@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stockroom.catalog.models import Product
 from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
-from stockroom.inventory.models import ZERO, Location, MovementKind, StockLevel, Warehouse
+from stockroom.inventory.models import ZERO, Location, Lot, MovementKind, StockLevel, Warehouse
 from stockroom.inventory.services import stock_adjust
 
 from ..models import StockCount, StockCountLine, StockCountStatus
@@ -126,6 +127,88 @@ def stock_count_record(
         line.counted_by = user if quantity is not None else None
         line.save(update_fields=["counted_quantity", "counted_at", "counted_by", "updated_at"])
     return locked
+
+
+def _check_found_item(
+    count: StockCount, product: Product, location: Location, lot: Lot | None
+) -> None:
+    organization_id = count.organization_id
+    if product is None or product.organization_id != organization_id or not product.is_active:
+        raise ApplicationError(
+            _("Choose an active product of this organization."), field="product", code="bad_product"
+        )
+    if location is None or location.organization_id != organization_id:
+        raise ApplicationError(
+            _("Choose a location of this organization."), field="location", code="bad_location"
+        )
+    outside_sheet = (
+        location.pk != count.location_id
+        if count.location_id is not None
+        else location.warehouse_id != count.warehouse_id
+    )
+    if outside_sheet:
+        raise ApplicationError(
+            _("This location is not part of the count (%(scope)s).") % {"scope": count.scope_label},
+            field="location",
+            code="outside_count",
+        )
+    if product.is_lot_tracked and lot is None:
+        raise ApplicationError(
+            _("This product is lot-tracked: give the lot number."), field="lot", code="lot_required"
+        )
+    if not product.is_lot_tracked and lot is not None:
+        raise ApplicationError(
+            _("This product is not lot-tracked."), field="lot", code="lot_not_tracked"
+        )
+    if lot is not None and lot.product_id != product.pk:
+        raise ApplicationError(
+            _("This lot belongs to another product."), field="lot", code="lot_of_other_product"
+        )
+
+
+@transaction.atomic
+def stock_count_add_line(
+    *,
+    count: StockCount,
+    user,
+    product: Product,
+    location: Location,
+    lot: Lot | None = None,
+    counted_quantity,
+) -> StockCountLine:
+    """Stock found while counting that the sheet does not list (misplaced, never received):
+    a new line whose expected quantity is what the books hold there now (usually nothing).
+    Approval posts its variance like any other line's, so found stock enters the ledger as a
+    count gain at the product's average cost."""
+    locked = lock_row(StockCount, count.pk)
+    _refuse_unless_counting(locked)
+    _check_found_item(locked, product, location, lot)
+    quantity = clean_quantity(
+        counted_quantity, product=product, field="counted_quantity", allow_zero=True
+    )
+    if locked.lines.filter(product=product, location=location, lot=lot).exists():
+        raise ApplicationError(
+            _("%(product)s is already on the count at %(location)s.")
+            % {"product": product.sku, "location": location.code},
+            field="product",
+            code="line_exists",
+        )
+    expected = (
+        StockLevel.unscoped.filter(product=product, location=location, lot=lot)
+        .values_list("on_hand", flat=True)
+        .first()
+    )
+    return StockCountLine.unscoped.create(
+        organization_id=locked.organization_id,
+        count=locked,
+        product=product,
+        location=location,
+        lot=lot,
+        expected_quantity=expected if expected is not None else ZERO,
+        counted_quantity=quantity,
+        counted_at=timezone.now(),
+        counted_by=user,
+    )
 
 
 @transaction.atomic

@@ -235,3 +235,140 @@ def test_cancel_posts_nothing(organization, user, warehouse, bin_a, counted_stoc
     count.refresh_from_db()
     assert (count.status, count.cancelled_by) == (StockCountStatus.CANCELLED, user)
     assert StockMovement.objects.filter(kind=MovementKind.COUNT).count() == 0
+
+
+# --- stock found while counting -----------------------------------------------------------------
+
+
+@pytest.fixture
+def bin_a_count(organization, user, warehouse, bin_a, counted_stock):
+    return services.stock_count_create(
+        organization=organization, user=user, warehouse=warehouse, location=bin_a
+    )
+
+
+def test_found_item_is_posted_as_a_count_gain(organization, user, bin_a, bin_a_count, stock):
+    from stockroom.catalog.tests.factories import ProductFactory
+
+    found = ProductFactory(organization=organization, sku="FOUND")
+    line = services.stock_count_add_line(
+        count=bin_a_count, user=user, product=found, location=bin_a, counted_quantity="7"
+    )
+    assert (line.expected_quantity, line.counted_quantity, line.counted_by) == (
+        D("0"),
+        D("7"),
+        user,
+    )
+    count_all(bin_a_count, user, {"A-01/BOLT": "10", "A-01/FLOUR": "2.5", "A-01/FOUND": "7"})
+    services.stock_count_submit(count=bin_a_count, user=user)
+    services.stock_count_approve(count=bin_a_count, user=user)
+    assert level(found, bin_a).on_hand == D("7")
+    movement = StockMovement.objects.get(product=found)
+    assert (movement.kind, movement.quantity, movement.to_location) == (
+        MovementKind.COUNT,
+        D("7"),
+        bin_a,
+    )
+
+
+def test_found_item_expects_what_arrived_since_the_sheet(
+    organization, user, bin_a, bin_b, bin_a_count, product, stock
+):
+    # BOLT is on the sheet for A-01 only; some arrives in B-01 of a whole-warehouse count.
+    whole = services.stock_count_create(
+        organization=organization, user=user, warehouse=bin_b.warehouse
+    )
+    whole.lines.filter(product=product, location=bin_b).delete()
+    line = services.stock_count_add_line(
+        count=whole, user=user, product=product, location=bin_b, counted_quantity="4"
+    )
+    assert line.expected_quantity == D("4")
+
+
+@pytest.mark.parametrize(
+    ("case", "field", "code"),
+    [
+        ("outside_location", "location", "outside_count"),
+        ("other_warehouse", "location", "outside_count"),
+        ("foreign_product", "product", "bad_product"),
+        ("inactive_product", "product", "bad_product"),
+        ("already_listed", "product", "line_exists"),
+        ("lot_missing", "lot", "lot_required"),
+        ("lot_not_tracked", "lot", "lot_not_tracked"),
+        ("negative", "counted_quantity", "quantity_not_positive"),
+        ("fraction_of_each", "counted_quantity", None),
+    ],
+)
+def test_found_item_refusals(
+    organization,
+    other_organization,
+    user,
+    bin_a,
+    bin_b,
+    bin_a_count,
+    product,
+    milk,
+    case,
+    field,
+    code,
+):
+    from stockroom.catalog.tests.factories import ProductFactory
+
+    lot = StockMovement.objects.filter(product=milk).first().lot
+    arguments = {"product": ProductFactory(organization=organization), "location": bin_a}
+    arguments["counted_quantity"] = "1"
+    if case == "outside_location":
+        arguments["location"] = bin_b
+    elif case == "other_warehouse":
+        arguments["location"] = LocationFactory(
+            organization=organization, warehouse=WarehouseFactory(organization=organization)
+        )
+    elif case == "foreign_product":
+        arguments["product"] = ProductFactory(organization=other_organization)
+    elif case == "inactive_product":
+        arguments["product"] = ProductFactory(organization=organization, is_active=False)
+    elif case == "already_listed":
+        arguments["product"] = product
+    elif case == "lot_missing":
+        arguments["product"] = milk
+    elif case == "lot_not_tracked":
+        arguments["lot"] = lot
+    elif case == "negative":
+        arguments["counted_quantity"] = "-2"
+    elif case == "fraction_of_each":
+        arguments["counted_quantity"] = "1.5"
+    lines_before = bin_a_count.lines.count()
+    with pytest.raises(ApplicationError) as refusal:
+        services.stock_count_add_line(count=bin_a_count, user=user, **arguments)
+    assert refusal.value.field == field
+    if code is not None:
+        assert refusal.value.code == code
+    assert bin_a_count.lines.count() == lines_before
+
+
+def test_found_item_of_a_lot_tracked_product_takes_its_lot(
+    organization, user, warehouse, bin_b, milk, counted_stock
+):
+    count = services.stock_count_create(organization=organization, user=user, warehouse=warehouse)
+    count.lines.filter(product=milk).delete()
+    lot = StockMovement.objects.filter(product=milk).first().lot
+    line = services.stock_count_add_line(
+        count=count, user=user, product=milk, location=bin_b, lot=lot, counted_quantity="6"
+    )
+    assert (line.lot, line.expected_quantity) == (lot, D("6"))
+
+
+def test_no_found_item_once_submitted(organization, user, bin_a, bin_a_count):
+    from stockroom.catalog.tests.factories import ProductFactory
+
+    count_all(bin_a_count, user, {"A-01/BOLT": "10", "A-01/FLOUR": "2.5"})
+    services.stock_count_submit(count=bin_a_count, user=user)
+    with pytest.raises(ApplicationError) as refusal:
+        services.stock_count_add_line(
+            count=bin_a_count,
+            user=user,
+            product=ProductFactory(organization=organization),
+            location=bin_a,
+            counted_quantity="1",
+        )
+    assert refusal.value.code == "count_submitted"

@@ -238,6 +238,51 @@ def test_count_through_the_ui(member_client, manager, clerk, count, product, bin
     assert ledger_mismatches(organization=organization) == []
 
 
+def test_found_item_through_the_ui(member_client, manager, clerk, count, organization, bin_a):
+    found = ProductFactory(organization=organization, sku="FOUND")
+    client = member_client(clerk)
+    url = reverse("orders:stock_count_add_line", args=[count.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"data-product-picker" in page.content
+    bad = client.post(url, {"product": found.pk, "location": bin_a.pk, "counted_quantity": "-1"})
+    assert bad.status_code == 200
+    assert count.lines.count() == 1
+    response = client.post(
+        url, {"product": found.pk, "location": bin_a.pk, "counted_quantity": "3"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orders:stock_count_enter", args=[count.pk])
+    line = count.lines.get(product=found)
+    assert (line.expected_quantity, line.counted_quantity) == (D("0"), D("3"))
+    enter = client.get(response["Location"])
+    assert "FOUND" in enter.content.decode()
+
+
+def test_found_item_with_an_unknown_lot_names_the_lot(
+    member_client, clerk, count, organization, bin_a
+):
+    milk = ProductFactory(organization=organization, sku="MILK-9", is_lot_tracked=True)
+    client = member_client(clerk)
+    response = client.post(
+        reverse("orders:stock_count_add_line", args=[count.pk]),
+        {"product": milk.pk, "location": bin_a.pk, "lot": "NOPE", "counted_quantity": "1"},
+    )
+    assert response.status_code == 200
+    assert "MILK-9 has no lot NOPE." in response.content.decode()
+    assert not count.lines.filter(product=milk).exists()
+
+
+def test_found_item_page_of_a_submitted_count_redirects(member_client, manager, count):
+    line = count.lines.get()
+    services.stock_count_record(count=count, user=manager.user, quantities={line.pk: D("1")})
+    services.stock_count_submit(count=count, user=manager.user)
+    client = member_client(manager)
+    response = client.get(reverse("orders:stock_count_add_line", args=[count.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == count.get_absolute_url()
+
+
 def test_stock_count_create_view(member_client, manager, warehouse, bin_a, product, stock):
     stock(product, bin_a, "3")
     response = member_client(manager).post(
@@ -296,6 +341,7 @@ def _pages(po, so, count):
         ("count-detail", "get", reverse("orders:stock_count_detail", args=[count.pk]), everyone),
         ("count-create", "get", reverse("orders:stock_count_create"), managers),
         ("count-enter", "get", reverse("orders:stock_count_enter", args=[count.pk]), floor),
+        ("count-add-line", "get", reverse("orders:stock_count_add_line", args=[count.pk]), floor),
         ("count-submit", "post", reverse("orders:stock_count_submit", args=[count.pk]), floor),
         ("count-approve", "post", reverse("orders:stock_count_approve", args=[count.pk]), managers),
         ("reorder", "get", reverse("orders:reorder"), everyone),
