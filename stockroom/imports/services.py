@@ -38,7 +38,7 @@ from stockroom.catalog.models import (
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.tenancy import organization_scope
 from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement, Warehouse
-from stockroom.inventory.services import stock_receive
+from stockroom.inventory.services import ReceiptLine, stock_receive_bulk
 
 from . import selectors, validation
 from .models import (
@@ -778,29 +778,44 @@ def _clean_stock_row(values, products, warehouses, locations, lot_expiry, proble
 
 
 def _write_opening_stock(job: ImportJob, plan: _StockPlan, tick: Callable) -> tuple[int, int]:
+    """Post every row as one bulk receipt: a few hundred statements for 100,000 rows instead of
+    ten per row, with the same checks, lots and average costs as one stock_receive per row."""
     products = Product.unscoped.in_bulk({row["product_id"] for row in plan.rows})
-    locations = Location.unscoped.in_bulk({row["location_id"] for row in plan.rows})
-    reference = _("Import #%(id)s") % {"id": job.pk}
-    for row in plan.rows:
-        try:
-            stock_receive(
-                organization=job.organization_id,
-                product=products[row["product_id"]],
-                location=locations[row["location_id"]],
-                quantity=row["quantity"],
-                unit_cost=row["unit_cost"],
-                lot_number=row["lot_number"],
-                expiry_date=row["expiry_date"],
-                user=job.created_by,
-                reference=reference,
-                reason=_("Opening stock"),
-                idempotency_key=f"import-{job.pk}-row-{row['number']}",
-            )
-        except ApplicationError as exc:
-            # Something changed since validation (e.g. a location was deactivated): all or
-            # nothing, so the whole import is rolled back and this row is reported.
-            raise _WriteRefused(row["number"], exc) from exc
-        tick()
+    # The warehouse names the location in the live stock events sent after commit.
+    locations = Location.unscoped.select_related("warehouse").in_bulk(
+        {row["location_id"] for row in plan.rows}
+    )
+    lines = [
+        ReceiptLine(
+            product=products[row["product_id"]],
+            location=locations[row["location_id"]],
+            quantity=row["quantity"],
+            unit_cost=row["unit_cost"],
+            lot_number=row["lot_number"],
+            expiry_date=row["expiry_date"],
+            idempotency_key=f"import-{job.pk}-row-{row['number']}",
+        )
+        for row in plan.rows
+    ]
+
+    def written(count: int) -> None:
+        for _line in range(count):
+            tick()
+
+    try:
+        stock_receive_bulk(
+            organization=job.organization_id,
+            lines=lines,
+            user=job.created_by,
+            reference=_("Import #%(id)s") % {"id": job.pk},
+            reason=_("Opening stock"),
+            on_progress=written,
+        )
+    except ApplicationError as exc:
+        # Something changed since validation (e.g. a location was deactivated): all or
+        # nothing, so the whole import is rolled back and the refused row is reported.
+        line = exc.extra.get("line")
+        raise _WriteRefused(plan.rows[line]["number"] if line is not None else 0, exc) from exc
     return len(plan.rows), 0
 
 

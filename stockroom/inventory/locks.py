@@ -10,7 +10,7 @@ On SQLite `select_for_update()` is a no-op, but the settings start every transac
 BEGIN IMMEDIATE, so writers serialize.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Q
 
@@ -37,15 +37,33 @@ def _key_filter(keys: Iterable[StockKey]) -> Q:
     return condition
 
 
-def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    """Lock the product rows (ordered by pk) and return fresh copies, keyed by pk."""
+def _chunks(items: list, size: int | None) -> Iterator[list]:
+    size = size or len(items) or 1
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def lock_products(
+    product_ids: Iterable[int], *, batch_size: int | None = None
+) -> dict[int, Product]:
+    """Lock the product rows (ordered by pk) and return fresh copies, keyed by pk.
+
+    With `batch_size`, one statement per batch of ascending pks: the rows are still locked in
+    the global pk order, and no statement carries more parameters than the batch.
+    """
     ids = sorted(set(product_ids))
-    locked = Product.unscoped.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
-    return {product.pk: product for product in locked}
+    products: dict[int, Product] = {}
+    for chunk in _chunks(ids, batch_size):
+        locked = Product.unscoped.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
+        products.update((product.pk, product) for product in locked)
+    return products
 
 
-def ensure_stock_levels(*, organization_id: int, keys: Iterable[StockKey]) -> None:
-    """Create the missing zero rows for `keys` in one INSERT … ON CONFLICT DO NOTHING.
+def ensure_stock_levels(
+    *, organization_id: int, keys: Iterable[StockKey], batch_size: int | None = None
+) -> None:
+    """Create the missing zero rows for `keys` in one INSERT … ON CONFLICT DO NOTHING (one per
+    batch of `batch_size` rows when given).
 
     Rows that exist already, or that a concurrent transaction inserts first, are left alone (the
     insert then waits for that transaction and skips the row), so no savepoint is needed. Rows go
@@ -65,6 +83,7 @@ def ensure_stock_levels(*, organization_id: int, keys: Iterable[StockKey]) -> No
             for product_id, location_id, lot_id in wanted
         ],
         ignore_conflicts=True,
+        batch_size=batch_size,
     )
 
 
@@ -87,3 +106,37 @@ def lock_stock_levels(
         .order_by("pk")
     )
     return {(level.product_id, level.location_id, level.lot_id): level for level in locked}
+
+
+def lock_many_stock_levels(
+    *, organization_id: int, create: Iterable[StockKey], batch_size: int
+) -> dict[StockKey, StockLevel]:
+    """Create the missing rows for `create`, then lock them all, for posts touching thousands
+    of rows: every statement handles at most `batch_size` rows.
+
+    The callers hold the rows' products locked, so no receipt, issue or adjustment of them runs
+    meanwhile. The primary keys are read first (a plain read; stock rows are never deleted while
+    their product has history), then the rows are locked batch by batch in ascending pk order, the
+    same global order in which lock_stock_levels locks: a transfer or reservation locking some of
+    these rows waits for us or we for it, never both.
+    """
+    wanted = set(create)
+    if not wanted:
+        return {}
+    ensure_stock_levels(organization_id=organization_id, keys=wanted, batch_size=batch_size)
+    pks: set[int] = set()
+    for keys in _chunks(sorted(wanted, key=_sort_key), batch_size):
+        # Products × locations may match a few rows we do not want: they are dropped here. (An
+        # OR of a thousand (product, location, lot) terms costs more to build and to plan.)
+        rows = StockLevel.unscoped.filter(
+            organization_id=organization_id,
+            product_id__in={key[0] for key in keys},
+            location_id__in={key[1] for key in keys},
+        ).values_list("pk", "product_id", "location_id", "lot_id")
+        pks.update(pk for pk, *key in rows if tuple(key) in wanted)
+    levels: dict[StockKey, StockLevel] = {}
+    for chunk in _chunks(sorted(pks), batch_size):
+        locked = StockLevel.unscoped.select_for_update(no_key=True).filter(pk__in=chunk)
+        for level in locked.order_by("pk"):
+            levels[(level.product_id, level.location_id, level.lot_id)] = level
+    return levels
