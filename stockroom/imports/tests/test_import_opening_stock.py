@@ -6,9 +6,16 @@ from decimal import Decimal
 import pytest
 
 from stockroom.catalog.tests.factories import ProductFactory
-from stockroom.imports.models import JobStatus
-from stockroom.imports.tests.factories import STOCK_HEADER, csv_bytes, xlsx_bytes
-from stockroom.inventory.models import Lot, StockLevel, StockMovement
+from stockroom.imports import services
+from stockroom.imports.models import ImportJob, ImportPhase, JobStatus
+from stockroom.imports.signals import job_progress
+from stockroom.imports.tests.factories import (
+    STOCK_HEADER,
+    ImportJobFactory,
+    csv_bytes,
+    xlsx_bytes,
+)
+from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +137,87 @@ def test_lot_with_a_different_expiry_is_refused(organization, places, products, 
         {"row": 3, "field": "expiry_date", "message": "Lot L-1 already has expiry date 2030-01-31."}
     ]
     assert Lot.objects.for_organization(organization).count() == 0
+
+
+def test_receipts_match_one_stock_receive_per_row(organization, places, products, run_import):
+    """Costs follow the rows in file order, as one receipt after the other would post them."""
+    rows = [
+        STOCK_HEADER,
+        ["HAM-16", "MAIN", "A-01", "4", "", "", ""],  # at the cost price: 7
+        ["HAM-16", "MAIN", "B-02", "4", "9", "", ""],  # (4×7 + 4×9) / 8 = 8
+        ["HAM-16", "MAIN", "A-01", "3", "", "", ""],  # at the average: 8
+        ["HAM-16", "MAIN", "A-01", "1", "1.0001", "", ""],  # (11×8 + 1.0001) / 12
+    ]
+
+    job = run_import(csv_bytes(rows), kind="opening_stock")
+
+    assert job.status == JobStatus.SUCCEEDED
+    movements = StockMovement.objects.for_organization(organization).order_by("pk")
+    assert [(m.quantity, m.unit_cost, m.idempotency_key) for m in movements] == [
+        (Decimal("4.000"), Decimal("7.0000"), f"import-{job.pk}-row-2"),
+        (Decimal("4.000"), Decimal("9.0000"), f"import-{job.pk}-row-3"),
+        (Decimal("3.000"), Decimal("8.0000"), f"import-{job.pk}-row-4"),
+        (Decimal("1.000"), Decimal("1.0001"), f"import-{job.pk}-row-5"),
+    ]
+    products["ham"].refresh_from_db()
+    assert products["ham"].average_cost == Decimal("7.4167")
+
+
+def test_a_row_refused_at_write_time_is_reported_and_nothing_written(
+    organization, places, products, run_import
+):
+    """A location deactivated between the checks and the write: the service refuses its row."""
+
+    def deactivate_when_writing_starts(sender, *, status, processed, **kwargs):
+        job = ImportJob.unscoped.get(pk=kwargs["job_id"])
+        if job.phase == ImportPhase.WRITING and processed == 0:
+            Location.unscoped.filter(pk=places["b2"].pk).update(is_active=False)
+
+    rows = [
+        STOCK_HEADER,
+        ["HAM-16", "MAIN", "A-01", "2", "", "", ""],
+        ["MILK", "MAIN", "A-01", "1", "", "L-1", ""],
+        ["HAM-16", "MAIN", "B-02", "3", "", "", ""],
+    ]
+    job_progress.connect(deactivate_when_writing_starts)
+    try:
+        job = run_import(csv_bytes(rows), kind="opening_stock")
+    finally:
+        job_progress.disconnect(deactivate_when_writing_starts)
+
+    assert job.status == JobStatus.FAILED
+    assert job.error_report == [
+        {
+            "row": 4,
+            "field": "location",
+            "message": "This location is inactive; stock cannot be moved there or from it.",
+        }
+    ]
+    assert StockMovement.objects.for_organization(organization).count() == 0
+    assert StockLevel.objects.for_organization(organization).count() == 0
+    assert Lot.objects.for_organization(organization).count() == 0
+
+
+def test_writing_reports_progress_every_2_percent(organization, owner, places, products):
+    rows = [STOCK_HEADER] + [["HAM-16", "MAIN", "A-01", "1", "", "", ""]] * 150
+    job = ImportJobFactory(
+        organization=organization,
+        created_by=owner.user,
+        kind="opening_stock",
+        content=csv_bytes(rows),
+    )
+    events = []
+
+    def listen(sender, **kwargs):
+        events.append((kwargs["status"], kwargs["processed"]))
+
+    job_progress.connect(listen)
+    try:
+        services.import_job_run(job_id=job.pk)
+    finally:
+        job_progress.disconnect(listen)
+
+    # 2 % of 150 rows is 3: validation 3..150, then writing 0 and 3..150, then done.
+    ticks = [("running", n) for n in range(3, 151, 3)]
+    assert events == [*ticks, ("running", 0), *ticks, ("succeeded", 150)]
+    assert StockLevel.objects.for_organization(organization).get().on_hand == Decimal("150")

@@ -1,5 +1,6 @@
 """Stock services under real concurrency: PostgreSQL, one connection per thread."""
 
+import random
 import threading
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory import services
 from stockroom.inventory.models import StockLevel, StockMovement
 from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.services import ReceiptLine
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -247,3 +249,90 @@ def test_services_lock_products_then_stock_rows_ordered_by_pk(places):
     ]
     assert len(transfer_locks) == 1
     assert 'ORDER BY "inventory_stocklevel"."id" ASC' in transfer_locks[0]
+
+
+def _average_from_ledger(product) -> Decimal:
+    """Replay the product's movements in pk order (the order its locked posts ran in): receipts
+    fold into the moving average, shipments only lower the total it weighs."""
+    on_hand, average = D("0"), D("0")
+    for movement in StockMovement.unscoped.filter(product=product).order_by("pk"):
+        if movement.kind == "receipt":
+            average = services._weighted_average(
+                on_hand, average, movement.quantity, movement.unit_cost
+            )
+        on_hand += movement.signed_quantity
+    return average
+
+
+def test_bulk_receipts_beside_issues_and_transfers_never_deadlock(places):
+    organization, shelf, overflow = places
+    products = [ProductFactory(organization=organization, cost_price=D("1.5")) for _ in range(24)]
+    for product in products:
+        for location in (shelf, overflow):
+            services.stock_receive(
+                organization=organization,
+                product=product,
+                location=location,
+                quantity=D("20"),
+                unit_cost=D("2"),
+            )
+    rng = random.Random(11)
+
+    def bulk_receive():
+        # Lines in a random order of products and places; small batches, so the locks are
+        # taken in many statements while the issues and transfers run.
+        lines = [
+            ReceiptLine(
+                product=rng.choice(products),
+                location=rng.choice([shelf, overflow]),
+                quantity=D(rng.randint(1, 9)),
+                unit_cost=None if rng.random() < 0.2 else D(rng.randint(1, 99_999)).scaleb(-4),
+            )
+            for _ in range(150)
+        ]
+        return lambda: services.stock_receive_bulk(
+            organization=organization, lines=lines, batch_size=6
+        )
+
+    def issues(product, location):
+        def run():
+            for _ in range(4):
+                services.stock_issue(
+                    organization=organization, product=product, location=location, quantity=D("2")
+                )
+
+        return run
+
+    def transfers(product, source, target):
+        def run():
+            for _ in range(3):
+                services.stock_transfer(
+                    organization=organization,
+                    product=product,
+                    from_location=source,
+                    to_location=target,
+                    quantity=D("1"),
+                )
+
+        return run
+
+    jobs = [bulk_receive(), bulk_receive()]
+    for n in range(12):
+        jobs.append(issues(products[n * 2], (shelf, overflow)[n % 2]))
+    for n in range(6):
+        source, target = (shelf, overflow) if n % 2 else (overflow, shelf)
+        jobs.append(transfers(products[n * 4 + 1], source, target))
+
+    outcomes = run_at_once(jobs)
+
+    # 20 in each place and 8 issued at most: nothing is ever short, so everything posts.
+    assert outcomes == ["ok"] * len(jobs)
+    assert StockMovement.unscoped.filter(organization=organization, kind="receipt").count() == (
+        48 + 300
+    )
+    assert StockMovement.unscoped.filter(organization=organization, kind="shipment").count() == 48
+    assert ledger_mismatches(organization=organization) == []
+    call_command("verify_ledger", "--organization", organization.slug)
+    for product in products:
+        product.refresh_from_db()
+        assert product.average_cost == _average_from_ledger(product), product.sku
