@@ -60,6 +60,10 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     )
 
 
+def _expired(record: IdempotencyRecord) -> bool:
+    return record.created_at < timezone.now() - RECORD_LIFETIME
+
+
 def run_once(request, key: str | None, run: Callable[[], Response]) -> Response:
     """Run `run()` once per key; without a key it just runs."""
     if key is None:
@@ -68,10 +72,13 @@ def run_once(request, key: str | None, run: Callable[[], Response]) -> Response:
     records = IdempotencyRecord.objects.filter(
         organization=request.organization, user=request.user, key=key
     )
-    # An expired record of this key would block the new one on the unique constraint.
-    records.filter(created_at__lt=timezone.now() - RECORD_LIFETIME).delete()
+    # Looked up before running, so a retry (often sent because the server was slow) costs one
+    # query, not a whole write rolled back.
     if (record := records.first()) is not None:
-        return _replay(record, fingerprint)
+        if not _expired(record):
+            return _replay(record, fingerprint)
+        # The key is free again; its old record would block the new one on the unique constraint.
+        records.filter(pk=record.pk).delete()
     try:
         with transaction.atomic():
             response = run()

@@ -1,5 +1,6 @@
 """OpenAPI additions: the organization header, the error responses, and the token scheme."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes
@@ -61,3 +62,9 @@ class DRFTokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Token-based authentication: `Authorization: Token <key>`.",
         }
+
+
+class MembershipJWTScheme(SimpleJWTScheme):
+    """The same `jwtAuth` scheme for the JWT authenticator that also loads the membership."""
+
+    target_class = "stockroom.api.tenancy.MembershipJWTAuthentication"

@@ -6,6 +6,8 @@ never a silent fallback: an API client that names a tenant must get that tenant 
 """
 
 from rest_framework import exceptions
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,8 @@ from stockroom.core.tenancy import organization_scope
 ORGANIZATION_HEADER = "X-Organization"
 ORGANIZATION_CLAIM = "org"
 MAX_ID = 2**63 - 1  # the largest primary key a database can hold; larger ids name nobody
+# Where MembershipJWTAuthentication leaves the membership it loaded with the user.
+_PRELOADED_MEMBERSHIP = "_stockroom_preloaded_membership"
 
 
 class OrganizationForbidden(exceptions.PermissionDenied):
@@ -23,11 +27,9 @@ class OrganizationForbidden(exceptions.PermissionDenied):
     default_code = "organization_forbidden"
 
 
-def requested_organization_id(request) -> int | None:
-    """The organization id the request names (header first, then token claim), if any."""
-    raw = request.headers.get(ORGANIZATION_HEADER)
+def _named_organization_id(header: str | None, token) -> int | None:
+    raw = header
     if raw in (None, ""):
-        token = request.auth
         raw = token.get(ORGANIZATION_CLAIM) if hasattr(token, "get") else None
     if raw in (None, ""):
         return None
@@ -42,11 +44,64 @@ def requested_organization_id(request) -> int | None:
     return value
 
 
+def requested_organization_id(request) -> int | None:
+    """The organization id the request names (header first, then token claim), if any."""
+    return _named_organization_id(request.headers.get(ORGANIZATION_HEADER), request.auth)
+
+
+def _membership_with_user(user_id: int, organization_id: int | None) -> Membership | None:
+    """The membership of `organization_id` (else the first, in memberships_for_user's order),
+    with its user and organization, in one query."""
+    memberships = Membership.objects.filter(user_id=user_id).select_related("user", "organization")
+    if organization_id is None:
+        return memberships.order_by("organization__name").first()
+    return memberships.filter(organization_id=organization_id).first()
+
+
+class MembershipJWTAuthentication(JWTAuthentication):
+    """JWT authentication that reads the user together with the membership the request acts
+    through: one query where the user lookup and `resolve_membership` took one each.
+
+    The library's own user lookup and checks still decide whenever this shortcut cannot: no
+    membership for the named organization, an inactive user, revoked-token checks.
+    """
+
+    def authenticate(self, request):
+        self._request = request
+        return super().authenticate(request)
+
+    def get_user(self, validated_token):
+        request = self._request
+        user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
+        if jwt_settings.USER_ID_FIELD != "id" or user_id is None:
+            return super().get_user(validated_token)
+        try:
+            organization_id = _named_organization_id(
+                request.headers.get(ORGANIZATION_HEADER), validated_token
+            )
+        except OrganizationForbidden:
+            # Refused by resolve_membership once authentication is done, as for any request.
+            return super().get_user(validated_token)
+        membership = _membership_with_user(user_id, organization_id)
+        if membership is None:
+            return super().get_user(validated_token)
+        setattr(request._request, _PRELOADED_MEMBERSHIP, (organization_id, membership))
+        user = membership.user
+        if not user.is_active or jwt_settings.CHECK_REVOKE_TOKEN:
+            return super().get_user(validated_token)
+        return user
+
+
 def resolve_membership(request) -> Membership | None:
     """The membership the request acts through; raises OrganizationForbidden for a non-member."""
     if not request.user or not request.user.is_authenticated:
         return None
     organization_id = requested_organization_id(request)
+    preloaded = getattr(request._request, _PRELOADED_MEMBERSHIP, None)
+    if preloaded is not None:
+        named, membership = preloaded
+        if named == organization_id and membership.user_id == request.user.pk:
+            return membership
     memberships = memberships_for_user(request.user)
     if organization_id is None:
         return memberships.first()
@@ -63,6 +118,16 @@ class ActiveOrganizationMixin:
     run), exposes it as `request.membership` / `request.organization`, and activates the tenant
     scope for the rest of the request; `finalize_response` lifts it again.
     """
+
+    def get_authenticators(self):
+        # The settings choose the authenticators and their order; the plain JWT one is swapped
+        # for the variant that loads the membership with the user.
+        return [
+            MembershipJWTAuthentication()
+            if type(authenticator) is JWTAuthentication
+            else authenticator
+            for authenticator in super().get_authenticators()
+        ]
 
     def initial(self, request, *args, **kwargs):
         self._organization_scope = None

@@ -4,13 +4,37 @@ from django.dispatch import receiver
 
 from stockroom.alerts.signals import notifications_created
 from stockroom.imports.signals import job_progress
+from stockroom.inventory.models import Location, StockMovement
 from stockroom.inventory.signals import stock_changed
 
 from .broadcast import publish
 from .groups import member_group, organization_group
 
 
+def _location_labels(movement) -> dict[int, str]:
+    """The movement's locations named WAREHOUSE/BIN. A location that came with its warehouse
+    (the API loads it so) costs nothing; the others are read together in one query instead of
+    lazily, one by one, after the commit."""
+    labels: dict[int, str] = {}
+    missing: set[int] = set()
+    for name in ("from_location", "to_location"):
+        location_id = getattr(movement, f"{name}_id")
+        if location_id is None:
+            continue
+        if getattr(StockMovement, name).is_cached(movement):
+            location = getattr(movement, name)
+            if Location.warehouse.is_cached(location):
+                labels[location_id] = str(location)
+                continue
+        missing.add(location_id)
+    if missing:
+        rows = Location.unscoped.filter(pk__in=missing).values_list("pk", "warehouse__code", "code")
+        labels.update({pk: f"{warehouse}/{code}" for pk, warehouse, code in rows})
+    return labels
+
+
 def movement_payload(movement) -> dict:
+    labels = _location_labels(movement)
     return {
         "type": "stock.changed",
         "movement_id": movement.pk,
@@ -19,8 +43,8 @@ def movement_payload(movement) -> dict:
         "sku": movement.product.sku,
         "product_name": movement.product.name,
         "quantity": str(movement.quantity),
-        "from_location": str(movement.from_location) if movement.from_location_id else None,
-        "to_location": str(movement.to_location) if movement.to_location_id else None,
+        "from_location": labels.get(movement.from_location_id),
+        "to_location": labels.get(movement.to_location_id),
         "occurred_at": movement.occurred_at.isoformat(),
     }
 

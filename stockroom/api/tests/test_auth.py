@@ -225,3 +225,72 @@ def test_lockout_after_repeated_failures_is_json(api_client, owner, settings):
     assert locked.status_code == 429
     assert locked["Content-Type"] == "application/json"
     assert locked.json()["error"]["code"] == "account_locked"
+
+
+def test_inactive_user_with_a_membership_is_401(api_client, owner):
+    tokens = _obtain(api_client, owner).json()
+    owner.user.is_active = False
+    owner.user.save(update_fields=["is_active"])
+
+    response = _bearer(api_client, tokens["access"]).get("/api/v1/products/")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "user_inactive"
+
+
+def test_deleted_user_is_401(api_client, owner):
+    tokens = _obtain(api_client, owner).json()
+    owner.user.delete()
+
+    response = _bearer(api_client, tokens["access"]).get("/api/v1/products/")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "user_not_found"
+
+
+@pytest.mark.parametrize(
+    ("named", "expected_status"),
+    [
+        pytest.param(None, 403, id="token-claim-viewer"),
+        pytest.param("owner", 201, id="header-owner"),
+        pytest.param("viewer", 403, id="header-viewer"),
+    ],
+)
+def test_the_role_is_the_one_in_the_named_organization(
+    api_client, organization, other_organization, named, expected_status
+):
+    """The membership read with the user is the one the header (else the token) names."""
+    viewer = MembershipFactory(organization=organization, role=Role.VIEWER)
+    owner = MembershipFactory(organization=other_organization, user=viewer.user, role=Role.OWNER)
+    access = _obtain(api_client, viewer, organization=organization.pk).json()["access"]
+    headers = {}
+    if named is not None:
+        membership = owner if named == "owner" else viewer
+        headers["HTTP_X_ORGANIZATION"] = str(membership.organization_id)
+
+    response = _bearer(api_client, access).post(
+        "/api/v1/customers/", {"name": "Acme"}, format="json", **headers
+    )
+
+    assert response.status_code == expected_status
+
+
+def test_without_header_or_claim_the_first_organization_by_name_is_active(api_client):
+    later = MembershipFactory(organization__name="Zeta", role=Role.OWNER)
+    MembershipFactory(organization__name="Alpha", user=later.user, role=Role.VIEWER)
+    access = AccessToken.for_user(later.user)  # no `org` claim
+
+    response = _bearer(api_client, str(access)).post(
+        "/api/v1/customers/", {"name": "Acme"}, format="json"
+    )
+
+    assert response.status_code == 403  # a viewer in Alpha, the first by name
+
+
+def test_a_malformed_organization_header_is_403(owner_client):
+    response = owner_client.get("/api/v1/products/", HTTP_X_ORGANIZATION="abc")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == (
+        "The X-Organization header must be an organization id."
+    )

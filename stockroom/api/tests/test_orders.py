@@ -853,3 +853,35 @@ def test_reorder_list_query_count_is_constant(
         large = owner_client.get(f"{REORDER}?page_size=100")
 
     assert (len(small.json()["results"]), len(large.json()["results"])) == (10, 30)
+
+
+def test_line_products_are_looked_up_in_this_organization_only(
+    owner_client, organization, other_organization
+):
+    """The lines' products are read in one query; each bad id still gets its own error."""
+    mine, also_mine = ProductFactory.create_batch(2, organization=organization)
+    theirs = ProductFactory(organization=other_organization)
+    line = {"quantity": "1", "unit_price": "1.00"}
+    body = {
+        "customer": CustomerFactory(organization=organization).pk,
+        "lines": [
+            {**line, "product": mine.pk},
+            {**line, "product": str(also_mine.pk)},
+            {**line, "product": theirs.pk},
+            {**line, "product": True},
+            {**line, "product": 2**70},
+        ],
+    }
+
+    response = owner_client.post(SO, body, format="json")
+
+    assert _error(response) == (
+        400,
+        "invalid",
+        {
+            "lines.2.product": [f'Invalid pk "{theirs.pk}" - object does not exist.'],
+            "lines.3.product": ["Incorrect type. Expected pk value, received bool."],
+            "lines.4.product": [f'Invalid pk "{2**70}" - object does not exist.'],
+        },
+    )
+    assert not SalesOrder.unscoped.exists()

@@ -4,6 +4,7 @@ They validate the request's shape and the tenant of every id; the state rules (w
 to an order now) are the orders services', reported through the one error shape.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
@@ -36,6 +37,19 @@ def _quantity(**kwargs) -> serializers.DecimalField:
 def _computed(**kwargs) -> serializers.DecimalField:
     """A read-only sum or difference of quantities: no digit limit to overflow."""
     return serializers.DecimalField(max_digits=None, decimal_places=3, read_only=True, **kwargs)
+
+
+class LineProductsPreloadMixin:
+    """Looks up the products of all `lines` in one query instead of one query per line."""
+
+    def to_internal_value(self, data):
+        lines = data.get("lines") if isinstance(data, Mapping) else None
+        if isinstance(lines, list) and len(lines) <= MAX_LINES:
+            product_field = self.fields["lines"].child.fields["product"]
+            product_field.preload(
+                line.get("product") for line in lines if isinstance(line, Mapping)
+            )
+        return super().to_internal_value(data)
 
 
 def _unique_products(lines: list[dict]) -> list[dict]:
@@ -79,7 +93,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class PurchaseOrderSerializer(serializers.ModelSerializer):
+class PurchaseOrderSerializer(LineProductsPreloadMixin, serializers.ModelSerializer):
     """A purchase order with its lines. Lines are replaced as a whole on update (drafts only)."""
 
     supplier = TenantPrimaryKeyField(Supplier)
@@ -201,7 +215,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class SalesOrderSerializer(serializers.ModelSerializer):
+class SalesOrderSerializer(LineProductsPreloadMixin, serializers.ModelSerializer):
     """A sales order with its lines. Lines are replaced as a whole on update (drafts only)."""
 
     customer = TenantPrimaryKeyField(Customer)

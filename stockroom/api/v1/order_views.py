@@ -87,6 +87,15 @@ class OrderViewSet(
     not wanted is cancelled, so document numbers stay without gaps."""
 
     write_action = Action.MANAGE_ORDERS
+    # Actions that hand the order to a service which re-reads it under lock, then answer with
+    # `respond` (which reads it again): they need the row only, not its lines.
+    row_only_actions = frozenset({"send", "confirm", "reserve_backorders", "ship", "cancel"})
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in self.row_only_actions:
+            return queryset.prefetch_related(None)
+        return queryset
 
     def detail_object(self, pk: int):
         return self.get_tenant_queryset(self.request.organization).get(pk=pk)

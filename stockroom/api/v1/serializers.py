@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stockroom.accounts.models import Invitation, Membership, Organization
 from stockroom.accounts.roles import Role
+from stockroom.api.tenancy import MAX_ID
 from stockroom.catalog.models import Category, Customer, Product, Supplier
 from stockroom.inventory.models import (
     Location,
@@ -27,10 +28,17 @@ MAX_BULK_ITEMS = 1000
 
 
 class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A primary key of `model`, looked up in the request's organization only."""
+    """A primary key of `model`, looked up in the request's organization only.
 
-    def __init__(self, model, **kwargs):
+    `select_related` names relations to load with the row. A serializer that validates many
+    such ids at once (the lines of an order) may `preload` them in one query; an id it did not
+    find, or one that is not a plain integer, still goes through the usual lookup and errors.
+    """
+
+    def __init__(self, model, *, select_related: tuple[str, ...] = (), **kwargs):
         self.model = model
+        self.select_related = tuple(select_related)
+        self._preloaded: dict[int, object] = {}
         kwargs.setdefault("queryset", model.unscoped.none())
         super().__init__(**kwargs)
 
@@ -39,11 +47,21 @@ class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         organization = getattr(request, "organization", None)
         if organization is None:
             return self.model.unscoped.none()
-        return self.model.unscoped.filter(organization=organization)
+        queryset = self.model.unscoped.filter(organization=organization)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset
+
+    def preload(self, values) -> None:
+        """Fetch the rows of every plain integer id in `values` with one query."""
+        ids = {value for value in values if type(value) is int and 0 < value <= MAX_ID}
+        self._preloaded = self.get_queryset().in_bulk(ids) if ids else {}
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        if type(data) is int and data in self._preloaded:
+            return self._preloaded[data]
         return super().to_internal_value(data)
 
 
@@ -340,9 +358,16 @@ class StockMovementCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[kind for kind, _label in POSTABLE_KINDS])
     product = TenantPrimaryKeyField(Product)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
-    location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
-    from_location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
-    to_location = TenantPrimaryKeyField(Location, required=False, allow_null=True)
+    # With the warehouse: the live event names a location by warehouse and bin code.
+    location = TenantPrimaryKeyField(
+        Location, select_related=("warehouse",), required=False, allow_null=True
+    )
+    from_location = TenantPrimaryKeyField(
+        Location, select_related=("warehouse",), required=False, allow_null=True
+    )
+    to_location = TenantPrimaryKeyField(
+        Location, select_related=("warehouse",), required=False, allow_null=True
+    )
     lot = TenantPrimaryKeyField(
         Lot, required=False, allow_null=True, help_text="For shipments, transfers, adjustments."
     )

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from simple_history.utils import bulk_create_with_history
+
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -132,24 +134,35 @@ def clean_lines(
     return cleaned
 
 
-def sync_lines(order, line_model: type[Model], lines: list[LineInput]) -> None:
-    """Make the order's lines exactly `lines`: update by product, add new, delete the rest."""
-    existing = {line.product_id: line for line in order.lines.all()}
+def sync_lines(
+    order, line_model: type[Model], lines: list[LineInput], *, new_order: bool = False
+) -> None:
+    """Make the order's lines exactly `lines`: update by product, add new, delete the rest.
+
+    `new_order`: the order was just created, so it has no lines to read. New lines and their
+    history rows go in with one INSERT each, not two per line.
+    """
+    existing = {} if new_order else {line.product_id: line for line in order.lines.all()}
     wanted = {line.product.pk for line in lines}
     stale = [line.pk for product_id, line in existing.items() if product_id not in wanted]
     if stale:
         line_model.unscoped.filter(pk__in=stale).delete()
+    added = []
     for line in lines:
         current = existing.get(line.product.pk)
         if current is None:
-            line_model.unscoped.create(
-                organization_id=order.organization_id,
-                order=order,
-                product=line.product,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
+            added.append(
+                line_model(
+                    organization_id=order.organization_id,
+                    order=order,
+                    product=line.product,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                )
             )
         elif (current.quantity, current.unit_price) != (line.quantity, line.unit_price):
             current.quantity = line.quantity
             current.unit_price = line.unit_price
             current.save(update_fields=["quantity", "unit_price", "updated_at"])
+    if added:
+        bulk_create_with_history(added, line_model)

@@ -17,13 +17,14 @@ def next_document_number(*, organization_id: int, prefix: str) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_document_number() must run inside transaction.atomic().")
     sequences = DocumentSequence.unscoped.filter(organization_id=organization_id, prefix=prefix)
-    if not sequences.exists():
+    # UPDATE … SET last_value = last_value + 1 takes the row lock before reading the value. It
+    # updates nothing only for the organization's first document of this kind.
+    if not sequences.update(last_value=F("last_value") + 1):
         try:
             with transaction.atomic():
                 DocumentSequence.unscoped.create(organization_id=organization_id, prefix=prefix)
         except IntegrityError:
             pass  # a concurrent transaction created it first; its row is used below
-    # UPDATE … SET last_value = last_value + 1 takes the row lock before reading the value.
-    sequences.update(last_value=F("last_value") + 1)
+        sequences.update(last_value=F("last_value") + 1)
     value = sequences.values_list("last_value", flat=True).get()
     return f"{prefix}-{value:05d}"

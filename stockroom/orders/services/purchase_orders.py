@@ -84,7 +84,7 @@ def purchase_order_create(
         notes=notes or "",
         created_by=user,
     )
-    sync_lines(order, PurchaseOrderLine, lines)
+    sync_lines(order, PurchaseOrderLine, lines, new_order=True)
     return order
 
 

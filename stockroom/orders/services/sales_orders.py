@@ -75,7 +75,7 @@ def sales_order_create(
         notes=notes or "",
         created_by=user,
     )
-    sync_lines(order, SalesOrderLine, lines)
+    sync_lines(order, SalesOrderLine, lines, new_order=True)
     return order
 
 
@@ -176,14 +176,18 @@ def _reserve(organization_id: int, plan: list[_Allocation]) -> None:
             lot=level.lot,
             quantity=allocation.quantity,
         )
-        SalesOrderReservation.unscoped.create(
+    # One INSERT for the order's reservations; a refused stock_reserve above raised before it.
+    SalesOrderReservation.unscoped.bulk_create(
+        SalesOrderReservation(
             organization_id=organization_id,
-            line=line,
-            location=level.location,
-            lot=level.lot,
+            line=allocation.line,
+            location=allocation.level.location,
+            lot=allocation.level.lot,
             quantity=allocation.quantity,
             reserved_at=now,
         )
+        for allocation in plan
+    )
 
 
 def _shortage_error(line: SalesOrderLine, missing: Decimal) -> ApplicationError:
