@@ -7,14 +7,25 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product
 from stockroom.core.cache import cached_for_organization
 
-from .models import ZERO, Location, StockLevel, StockMovement, Warehouse
+from .models import ZERO, Location, Lot, StockLevel, StockMovement, Warehouse
 
 CENT = Decimal("0.01")
 QUANTITY_QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
@@ -30,6 +41,52 @@ def _organization_id(organization) -> int:
     return getattr(organization, "pk", organization)
 
 
+# A search term matching more products, bins or lots than this is common: the rows come soon
+# enough in SKU order that the page needs no id list, which would only grow the SQL.
+STOCK_SEARCH_ID_LIMIT = 500
+
+
+def _matching_ids(queryset: QuerySet) -> list[int] | None:
+    """Primary keys of `queryset`, or None when there are more than STOCK_SEARCH_ID_LIMIT."""
+    ids = list(queryset.values_list("pk", flat=True)[: STOCK_SEARCH_ID_LIMIT + 1])
+    return None if len(ids) > STOCK_SEARCH_ID_LIMIT else ids
+
+
+def _stock_search(organization_id: int, search: str) -> Q:
+    """Stock rows whose product (SKU, name, exact barcode), bin code or lot number matches.
+
+    The products, bins and lots are looked up first (three small queries; on PostgreSQL the
+    product one uses the trigram indexes), so the stock rows are then found by their own
+    product, location and lot indexes. One OR across the joined tables instead forced a walk
+    over every stock row of the organization, seconds for a rare term on 100,000 products."""
+    products = _matching_ids(
+        Product.unscoped.filter(organization_id=organization_id).filter(
+            Q(sku__icontains=search) | Q(name__icontains=search) | Q(barcode=search)
+        )
+    )
+    locations = _matching_ids(
+        Location.unscoped.filter(organization_id=organization_id, code__icontains=search)
+    )
+    lots = _matching_ids(
+        Lot.unscoped.filter(organization_id=organization_id, lot_number__icontains=search)
+    )
+    return (
+        (
+            Q(product_id__in=products)
+            if products is not None
+            else Q(product__sku__icontains=search)
+            | Q(product__name__icontains=search)
+            | Q(product__barcode=search)
+        )
+        | (
+            Q(location_id__in=locations)
+            if locations is not None
+            else Q(location__code__icontains=search)
+        )
+        | (Q(lot_id__in=lots) if lots is not None else Q(lot__lot_number__icontains=search))
+    )
+
+
 def stock_levels(
     *,
     organization,
@@ -38,13 +95,22 @@ def stock_levels(
     warehouse: Warehouse | None = None,
     search: str = "",
 ) -> QuerySet[StockLevel]:
-    """Non-zero stock rows of the organization, optionally narrowed and searched."""
+    """Non-zero stock rows of the organization, optionally narrowed and searched, by SKU."""
+    organization_id = _organization_id(organization)
     queryset = (
-        StockLevel.unscoped.filter(organization_id=_organization_id(organization))
-        .filter(Q(on_hand__gt=0) | Q(reserved__gt=0))
-        # Redundant but not for the planner: it lets the rows come in SKU order from the
-        # (organization, sku) index instead of sorting every product of the organization.
-        .filter(product__organization_id=_organization_id(organization))
+        StockLevel.unscoped.filter(organization_id=organization_id)
+        # Same rows as "on hand or reserved > 0" (reserved is never above on hand, never
+        # negative), in the form the partial index of stocked rows (on_hand > 0) can serve.
+        .filter(on_hand__gt=0)
+        # The product again, joined with its organization in the join condition: the rows come
+        # in SKU order from the (organization, SKU) index instead of sorting every product of
+        # the organization. As a join used only by the ORDER BY (not a filter), a COUNT drops
+        # it, so counting a warehouse's rows reads no product.
+        .alias(
+            sku_order=FilteredRelation(
+                "product", condition=Q(product__organization_id=organization_id)
+            )
+        )
         .select_related("product", "location__warehouse", "lot")
     )
     if product is not None:
@@ -55,15 +121,9 @@ def stock_levels(
         queryset = queryset.filter(location__warehouse=warehouse)
     search = search.strip()
     if search:
-        queryset = queryset.filter(
-            Q(product__sku__icontains=search)
-            | Q(product__name__icontains=search)
-            | Q(product__barcode=search)
-            | Q(location__code__icontains=search)
-            | Q(lot__lot_number__icontains=search)
-        )
+        queryset = queryset.filter(_stock_search(organization_id, search))
     return queryset.order_by(
-        "product__sku", "location__warehouse__code", "location__code", "lot_id"
+        "sku_order__sku", "location__warehouse__code", "location__code", "lot_id"
     )
 
 

@@ -4,13 +4,11 @@ movement forms. Reads go through the selectors, writes through the services."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -27,6 +25,7 @@ from django.views.generic import (
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
+from stockroom.core.pagination import CappedCountPaginator
 from stockroom.core.views import ServiceFormMixin
 
 from . import selectors, services
@@ -69,36 +68,6 @@ class HtmxPartialMixin:
         response = super().render_to_response(context, **response_kwargs)
         patch_vary_headers(response, ("HX-Request",))
         return response
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most COUNT_CAP rows: COUNT(*) over a million-row ledger costs more than the
-    page itself. Past the cap the page says "more than" and offers pages up to the cap; the
-    filters narrow a list that long better than paging does."""
-
-    COUNT_CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: self.COUNT_CAP + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.COUNT_CAP
-
-    @cached_property
-    def num_pages(self) -> int:
-        pages = super().num_pages
-        return min(pages, -(-self.COUNT_CAP // self.per_page)) if self.capped else pages
-
-    def validate_number(self, number):
-        # A page that exists but lies past the cap (an old link) shows the last page offered.
-        try:
-            return super().validate_number(number)
-        except EmptyPage:
-            if self.capped and int(number) > self.num_pages:
-                return self.num_pages
-            raise
 
 
 class FilteredListView(MemberRequiredMixin, HtmxPartialMixin, ListView):
@@ -408,7 +377,13 @@ class StockLevelListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         if self.template_name in self.get_template_names():
             # Both filter menus from one query: a warehouse without locations holds no stock.
-            locations = list(context["filter_form"].fields["location"].queryset)
+            # Only the columns the menus show: hundreds of bins with their timestamps cost
+            # more to load than the page of stock.
+            locations = list(
+                context["filter_form"]
+                .fields["location"]
+                .queryset.only("code", "warehouse__code", "warehouse__name")
+            )
             warehouses = {location.warehouse_id: location.warehouse for location in locations}
             context.update(
                 location_options=locations,
