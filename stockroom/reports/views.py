@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from stockroom.accounts.permissions import MemberRequiredMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
+from stockroom.core.cache import cached_for_organization
 from stockroom.imports.services import _write_csv, _write_xlsx
 from stockroom.inventory.models import Location, Lot
 
@@ -21,6 +22,7 @@ from . import forms, labels, selectors
 from .definitions import REPORTS, export_value
 from .selectors.history import history_model, record_history
 from .selectors.lookup import resolve_scanned_code
+from .selectors.reports import organization_today
 
 REPORT_PAGE_SIZE = 25
 
@@ -65,17 +67,19 @@ class ReportMixin(MemberRequiredMixin):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
-    def report_data(self) -> dict:
-        organization = self.request.organization
-        form = self.report.form_class(self.request.GET, organization=organization)
+    def report_filters(self) -> dict:
+        form = self.report.form_class(self.request.GET, organization=self.request.organization)
         filters = form.filters()
         return {
             "report": self.report,
             "form": form,
             "filters": filters,
             "columns": self.report.get_columns(filters),
-            "rows": self.report.rows(organization, filters),
         }
+
+    def report_data(self) -> dict:
+        data = self.report_filters()
+        return {**data, "rows": self.report.rows(self.request.organization, data["filters"])}
 
     def table(self, columns, items) -> list[dict]:
         table = []
@@ -86,24 +90,69 @@ class ReportMixin(MemberRequiredMixin):
         return table
 
 
+def _filter_key(filters: dict) -> list[str]:
+    """The filters as cache key parts: a model by its primary key, anything else as text."""
+    return [f"{name}={getattr(filters[name], 'pk', filters[name])}" for name in sorted(filters)]
+
+
+def _page_number(raw: str | None) -> int:
+    """The requested page as `Paginator.get_page` reads it (junk is page 1), so that equivalent
+    requests share one cached page."""
+    try:
+        return max(int(raw or 1), 1)
+    except ValueError:
+        return 1
+
+
 class ReportView(ReportMixin, TemplateView):
+    """One page of a report. Pages of cached reports are cached themselves: a warm page is read
+    from the cache without loading the report's rows, which for a large organization take far
+    longer to unpickle (tens of thousands of rows) than the page takes to render."""
+
     template_name = "reports/report.html"
 
     def get_context_data(self, **kwargs):
-        data = self.report_data()
-        page = Paginator(data["rows"], REPORT_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        data = self.report_filters()
+        number = _page_number(self.request.GET.get("page"))
+        if self.report.cached:
+            organization = self.request.organization
+            page = cached_for_organization(
+                organization.pk,
+                f"report-page:{self.report.slug}",
+                lambda: self.report_page(data, number),
+                # The organization's day: "days left", "idle since" and the default valuation
+                # date move at its midnight, not on a stock movement. The language: some rows
+                # carry translated labels.
+                organization_today(organization).isoformat(),
+                translation.get_language(),
+                *_filter_key(data["filters"]),
+                f"page={number}",
+            )
+        else:
+            page = self.report_page(data, number)
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
             **data,
-            page_obj=page,
-            table=self.table(data["columns"], page.object_list),
-            total=self.report.total(data["rows"]),
-            row_count=page.paginator.count,
+            # Pagination links need only the row count, not the rows.
+            page_obj=Paginator(range(page["row_count"]), REPORT_PAGE_SIZE).get_page(page["number"]),
+            table=page["table"],
+            total=page["total"],
+            row_count=page["row_count"],
             querystring=query.urlencode(),
             can_export=self.request.membership.can(Action.EXPORT_REPORTS),
             **kwargs,
         )
+
+    def report_page(self, data: dict, number: int) -> dict:
+        rows = self.report.rows(self.request.organization, data["filters"])
+        page = Paginator(rows, REPORT_PAGE_SIZE).get_page(number)
+        return {
+            "table": self.table(data["columns"], page.object_list),
+            "total": self.report.total(rows),
+            "row_count": page.paginator.count,
+            "number": page.number,
+        }
 
 
 class ReportPrintView(ReportMixin, TemplateView):
