@@ -409,6 +409,63 @@ def test_count_entry_for_a_line_of_another_sheet_is_400(owner_client, organizati
     )
 
 
+def test_found_item_is_counted_and_posted_on_approval(owner_client, organization):
+    count = make_stock_count(organization)
+    found = ProductFactory(organization=organization, sku="FOUND")
+    url = f"{COUNTS}{count.pk}/"
+
+    added = owner_client.post(
+        f"{url}lines/",
+        {"product": found.pk, "location": count.location_id, "counted_quantity": "3"},
+        format="json",
+    )
+    assert added.status_code == 201, added.json()
+    line = next(line for line in added.json()["lines"] if line["product_sku"] == "FOUND")
+    assert (line["expected_quantity"], line["counted_quantity"]) == ("0.000", "3.000")
+    original = count.lines.exclude(product=found).get()
+    order_services.stock_count_record(count=count, user=None, quantities={original.pk: 5})
+    owner_client.post(f"{url}submit/")
+    approved = owner_client.post(f"{url}approve/")
+
+    assert approved.status_code == 200, approved.json()
+    assert _on_hand(found, count.location) == Decimal(3)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ("foreign_product", "product", "does_not_exist"),
+        ("other_location", "location", "outside_count"),
+        ("lot_tracked", "lot", "lot_required"),
+        ("negative", "counted_quantity", "min_value"),
+    ],
+)
+def test_found_item_refusals_name_the_field(
+    owner_client, organization, other_organization, change, field, code
+):
+    count = make_stock_count(organization)
+    body = {
+        "product": ProductFactory(organization=organization).pk,
+        "location": count.location_id,
+        "counted_quantity": "1",
+    }
+    if change == "foreign_product":
+        body["product"] = ProductFactory(organization=other_organization).pk
+    elif change == "other_location":
+        body["location"] = LocationFactory(organization=organization).pk
+    elif change == "lot_tracked":
+        body["product"] = ProductFactory(organization=organization, is_lot_tracked=True).pk
+    elif change == "negative":
+        body["counted_quantity"] = "-1"
+
+    response = owner_client.post(f"{COUNTS}{count.pk}/lines/", body, format="json")
+
+    status, error_code, fields = _error(response)
+    assert (status, error_code) == (400, code)
+    assert list(fields) == [field]
+    assert count.lines.count() == 1
+
+
 def test_count_of_an_empty_location_is_400(owner_client, organization):
     location = LocationFactory(organization=organization)
 
@@ -522,6 +579,11 @@ def _count_body(count):
     return {"lines": [{"line": count.lines.get().pk, "counted_quantity": "5"}]}
 
 
+def _found_item_body(count):
+    product = ProductFactory(organization=count.organization)
+    return {"product": product.pk, "location": count.location_id, "counted_quantity": "2"}
+
+
 TRANSITIONS = [
     Transition("purchase-orders", "send", MANAGERS, make_purchase_order),
     Transition("purchase-orders", "cancel", MANAGERS, make_purchase_order),
@@ -543,6 +605,7 @@ TRANSITIONS = [
     Transition("sales-orders", "ship", FLOOR, lambda org: make_sales_order(org, confirmed=True)),
     Transition("sales-orders", "cancel", MANAGERS, make_sales_order),
     Transition("stock-counts", "counts", FLOOR, make_stock_count, _count_body),
+    Transition("stock-counts", "lines", FLOOR, make_stock_count, _found_item_body, 201),
     Transition("stock-counts", "submit", FLOOR, lambda org: make_stock_count(org, state="counted")),
     Transition(
         "stock-counts", "reopen", MANAGERS, lambda org: make_stock_count(org, state="submitted")

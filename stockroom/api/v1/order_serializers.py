@@ -13,7 +13,7 @@ from rest_framework import serializers
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import Customer, Product, Supplier
-from stockroom.inventory.models import Location, Warehouse
+from stockroom.inventory.models import Location, Lot, Warehouse
 from stockroom.orders.models import (
     PurchaseOrder,
     PurchaseOrderLine,
@@ -342,6 +342,17 @@ class CountEntrySerializer(serializers.Serializer):
 
 class StockCountEntrySerializer(serializers.Serializer):
     lines = CountEntrySerializer(many=True, min_length=1, max_length=5000)
+
+
+class StockCountFoundItemSerializer(serializers.Serializer):
+    """Stock found while counting that the sheet does not list."""
+
+    product = TenantPrimaryKeyField(Product)
+    location = TenantPrimaryKeyField(Location, help_text="A location the sheet covers.")
+    lot = TenantPrimaryKeyField(
+        Lot, required=False, allow_null=True, help_text="Required for lot-tracked products."
+    )
+    counted_quantity = _quantity(min_value=Decimal(0))
 
 
 # --- reorder -------------------------------------------------------------------------------------

@@ -336,6 +336,7 @@ class StockCountViewSet(
     write_action = Action.MANAGE_ORDERS
     action_permissions = {
         "counts": Action.ENTER_COUNTS,
+        "add_line": Action.ENTER_COUNTS,
         "submit": Action.ENTER_COUNTS,
         "reopen": Action.APPROVE_COUNTS,
         "approve": Action.APPROVE_COUNTS,
@@ -414,6 +415,20 @@ class StockCountViewSet(
                 exc.field = f"lines.{index}.line"
             raise
         return self.respond(count)
+
+    @extend_schema(
+        request=os.StockCountFoundItemSerializer, responses={201: os.StockCountDetailSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="lines")
+    def add_line(self, request, *args, **kwargs):
+        """Add stock found while counting that the sheet does not list, with its count."""
+        count = self.get_object()
+        body = os.StockCountFoundItemSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        body.is_valid(raise_exception=True)
+        order_services.stock_count_add_line(count=count, user=request.user, **body.validated_data)
+        return self.respond(count, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=os.StockCountDetailSerializer)
     @action(detail=True, methods=["post"])
