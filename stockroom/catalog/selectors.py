@@ -117,12 +117,16 @@ def product_list(
     active: bool | None = None,
     ordering: str = "sku",
     categories: Iterable[Category] | None = None,
+    with_category: bool = True,
 ) -> QuerySet[Product]:
     """Products of the organization, filtered and ordered by a whitelisted field.
 
     `categories`: all the organization's categories when the caller has them already (a list
-    page's filter does), so that finding the descendants costs no query."""
-    queryset = Product.objects.for_organization(organization).select_related("category")
+    page's filter does), so that finding the descendants costs no query. `with_category`:
+    load each product's category with it (a list that shows only the category id does not)."""
+    queryset = Product.objects.for_organization(organization)
+    if with_category:
+        queryset = queryset.select_related("category")
     if search := search.strip():
         queryset = queryset.filter(
             Q(sku__icontains=search) | Q(name__icontains=search) | Q(barcode__icontains=search)

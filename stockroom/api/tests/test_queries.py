@@ -33,8 +33,9 @@ def test_list_query_count_is_constant(
 
     assert len(small.json()["results"]) == 10
     assert len(large.json()["results"]) == 100
+    # Both pages leave rows for a next one: a last page may skip its count query.
     assert _queries(owner_client, f"{endpoint.url}?page_size=10") == _queries(
-        owner_client, f"{endpoint.url}?page_size=100"
+        owner_client, f"{endpoint.url}?page_size=50"
     )
 
 

@@ -7,6 +7,7 @@ import django_filters as filters
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.accounts.models import Invitation, Membership
@@ -28,6 +29,21 @@ from stockroom.orders.models import (
     StockCount,
     StockCountStatus,
 )
+
+_FORM_CLASSES: dict[tuple[type, str | None], type] = {}
+
+
+class FormBuiltOnceFilterSet(filters.FilterSet):
+    """A FilterSet whose form class is built once per class (and language). django-filter
+    builds it anew for every request, a form field per filter with its label; these filters'
+    fields depend on nothing in the request, and the form still copies them per instance."""
+
+    def get_form_class(self):
+        key = (type(self), translation.get_language())
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            form_class = _FORM_CLASSES[key] = super().get_form_class()
+        return form_class
 
 
 class MembershipFilter(filters.FilterSet):
@@ -53,7 +69,7 @@ class CategoryFilter(filters.FilterSet):
         fields = ["parent", "root"]
 
 
-class ProductFilter(filters.FilterSet):
+class ProductFilter(FormBuiltOnceFilterSet):
     category = filters.NumberFilter(field_name="category_id")
     min_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="gte")
     max_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="lte")
@@ -99,7 +115,7 @@ class LotFilter(filters.FilterSet):
         fields = ["product", "expires_before"]
 
 
-class StockLevelFilter(filters.FilterSet):
+class StockLevelFilter(FormBuiltOnceFilterSet):
     product = filters.NumberFilter(field_name="product_id")
     location = filters.NumberFilter(field_name="location_id")
     warehouse = filters.NumberFilter(field_name="location__warehouse_id")

@@ -4,11 +4,13 @@ Related ids are looked up in the request's organization only, so another organiz
 a 400 naming the field ("Invalid pk ... object does not exist"), never a cross-tenant link.
 """
 
+import copy
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.accounts.models import Invitation, Membership, Organization
@@ -63,6 +65,23 @@ class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         if type(data) is int and data in self._preloaded:
             return self._preloaded[data]
         return super().to_internal_value(data)
+
+
+_BUILT_FIELDS: dict[tuple[type, str | None], dict] = {}
+
+
+class FieldsBuiltOnceMixin:
+    """A ModelSerializer whose fields are worked out from the model once per class (and
+    language), then copied for each use. Working them out (model field introspection,
+    labels, validators) cost about as much per list request as serializing ten of its rows."""
+
+    def get_fields(self):
+        key = (type(self), translation.get_language())
+        fields = _BUILT_FIELDS.get(key)
+        if fields is None:
+            fields = _BUILT_FIELDS[key] = super().get_fields()
+        # DRF fields copy themselves from their constructor arguments: fresh, unbound fields.
+        return copy.deepcopy(fields)
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -126,7 +145,7 @@ class CategorySerializer(serializers.ModelSerializer):
         validators = []  # uniqueness per level is the service's rule, reported on `name`
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     category = TenantPrimaryKeyField(Category, required=False, allow_null=True)
     image = serializers.FileField(
         required=False,
@@ -279,7 +298,7 @@ class LotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StockLevelSerializer(serializers.ModelSerializer):
+class StockLevelSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     product_sku = serializers.CharField(source="product.sku", read_only=True)
     location_code = serializers.CharField(source="location.code", read_only=True)
     warehouse = serializers.IntegerField(source="location.warehouse_id", read_only=True)

@@ -18,7 +18,7 @@ from stockroom.accounts.models import Invitation, Membership, Organization
 from stockroom.accounts.roles import Action
 from stockroom.api.errors import NON_FIELD
 from stockroom.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key, run_once
-from stockroom.api.pagination import LedgerCursorPagination
+from stockroom.api.pagination import CappedCountPagination, LedgerCursorPagination
 from stockroom.api.permissions import HasOrganizationRole
 from stockroom.api.tenancy import MAX_ID, ActiveOrganizationMixin
 from stockroom.api.viewsets import (
@@ -206,13 +206,17 @@ class ProductViewSet(CrudTenantViewSet):
 
     queryset = Product.objects.none()
     serializer_class = s.ProductSerializer
+    pagination_class = CappedCountPagination
     filterset_class = api_filters.ProductFilter
     search_fields = ["sku", "name", "barcode", "description"]
     ordering_fields = ["sku", "name", "sale_price", "cost_price", "created_at", "updated_at"]
     write_action = Action.MANAGE_CATALOG
 
     def get_tenant_queryset(self, organization):
-        return catalog_selectors.product_list(organization=organization)
+        # A list shows the category's id only: no category rows to load with 50 products.
+        return catalog_selectors.product_list(
+            organization=organization, with_category=self.action != "list"
+        )
 
     def create_object(self, data):
         return catalog_services.product_create(organization=self.request.organization, **data)
@@ -434,6 +438,7 @@ class StockLevelViewSet(ReadOnlyTenantViewSet):
 
     queryset = StockLevel.objects.none()
     serializer_class = s.StockLevelSerializer
+    pagination_class = CappedCountPagination
     filterset_class = api_filters.StockLevelFilter
     search_fields = ["product__sku", "product__name", "location__code", "lot__lot_number"]
     ordering_fields = ["product__sku", "location__code", "on_hand", "reserved"]
