@@ -23,7 +23,7 @@ from stockroom.orders.models import (
     StockCount,
 )
 
-from .serializers import TenantPrimaryKeyField
+from .serializers import FieldsBuiltOnceMixin, TenantPrimaryKeyField
 
 MAX_LINES = 500
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
@@ -193,7 +193,7 @@ class PurchaseOrderReceiveResultSerializer(serializers.Serializer):
 # --- sales orders --------------------------------------------------------------------------------
 
 
-class SalesOrderLineSerializer(serializers.ModelSerializer):
+class SalesOrderLineSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     product = TenantPrimaryKeyField(Product)
     product_sku = serializers.CharField(source="product.sku", read_only=True)
     quantity = _quantity(min_value=Decimal("0.001"))
@@ -215,7 +215,9 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class SalesOrderSerializer(LineProductsPreloadMixin, serializers.ModelSerializer):
+class SalesOrderSerializer(
+    LineProductsPreloadMixin, FieldsBuiltOnceMixin, serializers.ModelSerializer
+):
     """A sales order with its lines. Lines are replaced as a whole on update (drafts only)."""
 
     customer = TenantPrimaryKeyField(Customer)

@@ -325,7 +325,7 @@ class StockLevelSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StockMovementSerializer(serializers.ModelSerializer):
+class StockMovementSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     product_sku = serializers.CharField(source="product.sku", read_only=True)
     lot_number = serializers.CharField(
         source="lot.lot_number", read_only=True, default=None, allow_null=True
