@@ -1,7 +1,13 @@
 """Paginators shared by the list pages."""
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.utils.functional import cached_property
+
+
+class _CappedPage(Page):
+    def end_index(self) -> int:
+        # Django's last page ends at the count, which past the cap is one row too many.
+        return self.start_index() + len(self) - 1 if len(self) else 0
 
 
 class CappedCountPaginator(Paginator):
@@ -25,6 +31,9 @@ class CappedCountPaginator(Paginator):
     def num_pages(self) -> int:
         pages = super().num_pages
         return min(pages, -(-self.COUNT_CAP // self.per_page)) if self.capped else pages
+
+    def _get_page(self, *args, **kwargs) -> Page:
+        return _CappedPage(*args, **kwargs)
 
     def validate_number(self, number):
         # A page that exists but lies past the cap (an old link) shows the last page offered.
