@@ -250,7 +250,9 @@ class LotExpiryReport(Report):
             include_expired=not filters.get("hide_expired"),
         )
         for row in rows:
-            row["state_label"] = str(EXPIRY_LABELS[row["state"]])
+            # Lazy: the rows are cached for every member, whatever their language; the label
+            # pickles as a lazy string and translates when the page or export renders it.
+            row["state_label"] = EXPIRY_LABELS[row["state"]]
         return rows
 
 

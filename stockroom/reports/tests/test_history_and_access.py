@@ -189,3 +189,26 @@ def test_dashboard_charts_and_kpis(client, stocked_org, manager, member_client):
     page = response.content.decode()
     assert 'id="dashboard-charts"' in page
     assert "js/dashboard.js" in page and "vendor/chartjs/chart.umd.min.js" in page
+
+
+def test_cached_lot_expiry_rows_translate_per_reader(stocked_org, monkeypatch):
+    """The rows are cached once for the organization; each member reads them in their own
+    language (a cached English label must not reach a Spanish reader)."""
+    from django.utils import translation
+
+    from stockroom.reports.definitions import REPORTS
+
+    report = REPORTS["lot-expiry"]
+    organization = stocked_org["organization"]
+    with translation.override("en"):
+        english = [str(row["state_label"]) for row in report.rows(organization, {})]
+
+    def not_again(*args):
+        raise AssertionError("the second reader must get the cached rows")
+
+    monkeypatch.setattr(report, "compute", not_again)
+    with translation.override("es"):
+        spanish = [str(row["state_label"]) for row in report.rows(organization, {})]
+    assert english == ["Expiring soon"]
+    to_spanish = {"Expired": "Vencido", "Expiring soon": "Vence pronto", "OK": "Correcto"}
+    assert spanish == [to_spanish[label] for label in english]
