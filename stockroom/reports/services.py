@@ -8,6 +8,7 @@ per day and organization; a web request only reads the rows.
 import zoneinfo
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 
 from stockroom.accounts.models import Organization
@@ -67,3 +68,22 @@ def stock_value_snapshots_discard(*, organization_id: int, since: datetime) -> i
         organization_id=organization_id, day__gte=day
     ).delete()
     return deleted
+
+
+FILL_REQUEST_TTL = 60 * 60
+
+
+def stock_value_snapshots_request(*, organization: Organization) -> bool:
+    """Queue the snapshot task for an organization whose chart shows gaps; at most once an hour.
+
+    The hourly beat task normally fills the days; this covers a deployment without beat (`make
+    run`, where Celery runs eagerly and the small demo is filled in the request) and days a
+    back-dated movement discarded. Returns whether a task was queued.
+    """
+    from .tasks import snapshot_stock_values  # tasks import this module
+
+    if not cache.add(f"org:{organization.pk}:stock-value-fill-requested", 1, FILL_REQUEST_TTL):
+        return False
+    organization_id = organization.pk
+    transaction.on_commit(lambda: snapshot_stock_values.delay(organization_id))
+    return True

@@ -18,7 +18,7 @@ from stockroom.core.cache import cached_for_organization
 from stockroom.imports.services import _write_csv, _write_xlsx
 from stockroom.inventory.models import Location, Lot
 
-from . import forms, labels, selectors
+from . import forms, labels, selectors, services
 from .definitions import REPORTS, export_value
 from .selectors.history import history_model, record_history
 from .selectors.lookup import resolve_scanned_code
@@ -39,9 +39,12 @@ class DashboardView(MemberRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organization = self.request.organization
+        charts = selectors.dashboard_charts(organization)
+        if None in charts["stock_value"]["values"]:
+            services.stock_value_snapshots_request(organization=organization)
         return super().get_context_data(
             overview=selectors.organization_overview(organization),
-            charts=selectors.dashboard_charts(organization),
+            charts=charts,
             movements=selectors.recent_movements(organization),
             **kwargs,
         )

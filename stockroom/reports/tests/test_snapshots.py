@@ -215,3 +215,25 @@ def test_admin_lists_snapshots_read_only(client, costed):
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     snapshot_after = StockValueSnapshot.unscoped.get(pk=snapshot.pk)
     assert snapshot_after.value == snapshot.value
+
+
+def test_dashboard_with_gaps_queues_the_fill_once(
+    client, costed, member_client, django_capture_on_commit_callbacks
+):
+    """Without beat (make run), the first dashboard with gaps queues the snapshot task (run
+    eagerly here); a second view within the hour queues nothing more."""
+    from stockroom.accounts.tests.factories import MembershipFactory
+
+    organization, _product = costed
+    member_client(MembershipFactory(organization=organization, role="viewer"))
+    assert not StockValueSnapshot.unscoped.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+    assert len(snapshot_values(organization)) == FINISHED_DAYS
+
+    StockValueSnapshot.unscoped.filter(organization=organization).delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+    assert callbacks == []
+    assert not StockValueSnapshot.unscoped.exists()
