@@ -323,7 +323,7 @@ def main() -> int:
                 "--fixtures", str(fixtures_path),
                 "--scenario", profile,
                 "--requests", str(options.profile_requests),
-                "--out", str(RESULTS / f"profile-{profile}" + ("-cold" if cold else "")),
+                "--out", str(RESULTS / (f"profile-{profile}" + ("-cold" if cold else ""))),
                 *(["--cold"] if cold else []),
             ],
             env,
