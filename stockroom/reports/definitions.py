@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.core.cache import cached_for_organization
@@ -274,4 +275,6 @@ def export_value(column: Column, value):
         return ""
     if column.kind == "datetime" and isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, Promise):  # a lazy label: the reader's language, as plain text
+        return str(value)
     return value
