@@ -7,8 +7,9 @@ key listing, no stale page after a change the user just made. Old entries expire
 A bump makes every web worker miss the same keys at once. So that one computes while the others
 don't repeat the work (a stampede that once kept the dashboard of a large organization from
 answering at all), a miss first takes a short lock key with `cache.add` (atomic in Redis and in
-the local memory cache). The others wait for its result; past a short wait they serve the value
-computed for the previous version, if there is one, rather than queueing behind it.
+the local memory cache). The others wait for its result. They never fall back to the previous
+version's value: the request that waits may come from the member whose movement caused the bump
+(or from the live dashboard refreshing because of it), and must see that change.
 """
 
 import time
@@ -32,12 +33,8 @@ _VERSION_TIMEOUT = 60 * 60 * 24 * 30
 LOCK_TIMEOUT = 120
 # A waiting worker polls this often for the computing worker's result.
 WAIT_STEP = 0.05
-# After this long waiting, a worker serves the previous version's value if one is cached.
-STALE_AFTER = 1.0
 # After this long, a worker stops waiting for a computation that seems stuck and computes.
 WAIT_TIMEOUT = 15.0
-# The previous version's value stays available this long for waiting workers.
-_LATEST_TIMEOUT = 60 * 60 * 24
 
 
 def _version_key(organization_id: int) -> str:
@@ -70,19 +67,12 @@ def organization_cache_key(organization_id: int, name: str, *parts: object) -> s
     return f"org:{int(organization_id)}:v{version}:{name}:{_suffix(parts)}"
 
 
-def _latest_key(organization_id: int, name: str, parts: tuple[object, ...]) -> str:
-    """The last value computed for this name, whatever the version: the fallback while the
-    current version's value is being computed."""
-    return f"org:{int(organization_id)}:latest:{name}:{_suffix(parts)}"
-
-
 def _compute_and_store(
-    key: str, latest_key: str, compute: Callable[[], T], timeout: int, lock: tuple[str, str] | None
+    key: str, compute: Callable[[], T], timeout: int, lock: tuple[str, str] | None
 ) -> T:
     try:
         value = compute()
         cache.set(key, value, timeout)
-        cache.set(latest_key, value, _LATEST_TIMEOUT)
     finally:
         if lock is not None:
             lock_key, token = lock
@@ -102,7 +92,7 @@ def cached_for_organization(
     """The cached value of `compute()` for this organization and version, computing on a miss.
 
     On a miss only the worker that takes the lock computes; the others return its value once
-    it is stored, or after `STALE_AFTER` seconds the previous version's value if cached.
+    it is stored (or compute themselves if the holder seems stuck past `WAIT_TIMEOUT`).
     """
     key = organization_cache_key(organization_id, name, *parts)
     sentinel = object()
@@ -111,11 +101,9 @@ def cached_for_organization(
         CACHE_LOOKUPS.labels(name=name, result="hit").inc()
         return value
 
-    latest_key = _latest_key(organization_id, name, parts)
     lock_key = f"{key}:computing"
     token = uuid.uuid4().hex
     started = time.monotonic()
-    stale_checked = False
     while True:
         if cache.add(lock_key, token, LOCK_TIMEOUT):
             # The previous holder may have stored the value and let go since we last looked.
@@ -125,15 +113,8 @@ def cached_for_organization(
                 CACHE_LOOKUPS.labels(name=name, result="shared").inc()
                 return value
             CACHE_LOOKUPS.labels(name=name, result="miss").inc()
-            return _compute_and_store(key, latest_key, compute, timeout, (lock_key, token))
-        waited = time.monotonic() - started
-        if waited >= STALE_AFTER and not stale_checked:
-            stale_checked = True
-            value = cache.get(latest_key, sentinel)
-            if value is not sentinel:
-                CACHE_LOOKUPS.labels(name=name, result="stale").inc()
-                return value
-        if waited >= WAIT_TIMEOUT:
+            return _compute_and_store(key, compute, timeout, (lock_key, token))
+        if time.monotonic() - started >= WAIT_TIMEOUT:
             break
         time.sleep(WAIT_STEP)
         value = cache.get(key, sentinel)
@@ -142,14 +123,13 @@ def cached_for_organization(
             return value
     # The lock holder is taking far longer than any computation should: answer anyway.
     CACHE_LOOKUPS.labels(name=name, result="miss").inc()
-    return _compute_and_store(key, latest_key, compute, timeout, None)
+    return _compute_and_store(key, compute, timeout, None)
 
 
 def cache_hit_ratio() -> dict[str, float]:
     """Hit ratio per cached value name in this process, from the lookup counters.
 
-    A lookup that got another worker's result or the previous version's value counts as a
-    hit: it computed nothing.
+    A lookup that got another worker's result counts as a hit: it computed nothing.
     """
     totals: dict[str, dict[str, float]] = {}
     for metric in CACHE_LOOKUPS.collect():
