@@ -2,33 +2,23 @@
 
 from celery import shared_task
 
-from django.db import OperationalError
-
 from stockroom.accounts.models import Organization
+from stockroom.core.task_options import RETRY_ON_TRANSIENT_ERRORS
 
 from . import services
 
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": (OperationalError, ConnectionError),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
-
-@shared_task(**RETRY)
+@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
 def low_stock_alert(organization_id: int, product_id: int) -> int:
     return len(services.notify_low_stock(organization_id=organization_id, product_id=product_id))
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
 def expiring_lots_alert(organization_id: int) -> int:
     return len(services.notify_expiring_lots(organization_id=organization_id))
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
 def daily_digest(organization_id: int) -> int:
     return len(services.send_daily_digest(organization_id=organization_id))
 

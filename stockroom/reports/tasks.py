@@ -5,25 +5,16 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from django.db import OperationalError
 from django.utils import timezone
 
 from stockroom.accounts.models import Organization
+from stockroom.core.task_options import RETRY_ON_TRANSIENT_ERRORS
 
 from . import services
 from .models import StockValueSnapshot
 
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": (OperationalError, ConnectionError),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
-
-@shared_task(**RETRY)
+@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
 def snapshot_stock_values(organization_id: int) -> int:
     """Write the organization's missing stock-value snapshots (normally just yesterday's)."""
     organization = Organization.objects.filter(pk=organization_id).first()
