@@ -16,14 +16,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stockroom.catalog.models import COST_PLACES, Product, UnitOfMeasure
+from stockroom.catalog.models import Product, UnitOfMeasure
 from stockroom.core.exceptions import ApplicationError
 
+from .costing import COST_QUANTUM, moving_average
 from .locks import StockKey, lock_many_stock_levels, lock_products, lock_stock_levels
 from .models import ZERO, Location, Lot, MovementKind, StockLevel, StockMovement
 from .signals import low_stock, stock_changed
 
-COST_QUANTUM = Decimal(1).scaleb(-COST_PLACES)
 # max_digits 14, 3 decimals: 11 integer digits
 MAX_QUANTITY = Decimal("99999999999.999")
 MAX_COST = Decimal("9999999999.9999")
@@ -230,15 +230,6 @@ def _product_totals(product_id: int) -> tuple[Decimal, Decimal]:
     return totals["on_hand"], totals["reserved"]
 
 
-def _weighted_average(
-    old_quantity: Decimal, old_cost: Decimal, quantity: Decimal, unit_cost: Decimal
-) -> Decimal:
-    if old_quantity <= 0:
-        return unit_cost.quantize(COST_QUANTUM, rounding=ROUND_HALF_UP)
-    total = old_quantity * old_cost + quantity * unit_cost
-    return (total / (old_quantity + quantity)).quantize(COST_QUANTUM, rounding=ROUND_HALF_UP)
-
-
 def _receipt_unit_cost(product: Product, unit_cost: Decimal | None) -> Decimal:
     """Stock received without a cost comes in at the average cost, else at the cost price."""
     if unit_cost is None:
@@ -255,7 +246,7 @@ def _take_in(
     """
     unit_cost = _receipt_unit_cost(product, unit_cost)
     on_hand, _reserved = _product_totals(product.pk)
-    average = _weighted_average(on_hand, product.average_cost, quantity, unit_cost)
+    average = moving_average(on_hand, product.average_cost, quantity, unit_cost)
     if average != product.average_cost:
         Product.unscoped.filter(pk=product.pk).update(average_cost=average)
         product.average_cost = average
@@ -623,7 +614,7 @@ def stock_receive_bulk(
         # _take_in, line by line, on the running totals of the locked products.
         cost = _receipt_unit_cost(product, unit_cost)
         before = on_hand.get(product.pk, ZERO)
-        product.average_cost = _weighted_average(before, product.average_cost, quantity, cost)
+        product.average_cost = moving_average(before, product.average_cost, quantity, cost)
         on_hand[product.pk] = before + quantity
         movements.append(
             StockMovement(

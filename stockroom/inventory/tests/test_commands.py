@@ -9,7 +9,7 @@ from django.db.models import F
 
 from stockroom.accounts.models import Membership, Organization, User
 from stockroom.catalog.models import Category, Customer, Product, ProductSupplier, Supplier
-from stockroom.inventory import services
+from stockroom.inventory import costing
 from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement, Warehouse
 from stockroom.inventory.selectors import ledger_mismatches
 
@@ -101,7 +101,7 @@ def test_bulk_average_cost_matches_what_the_services_would_compute():
         total, average = Decimal(0), Decimal(0)
         for movement in StockMovement.unscoped.filter(product=product).order_by("occurred_at"):
             if movement.from_location_id is None:
-                average = services._weighted_average(
+                average = costing.moving_average(
                     total, average, movement.quantity, movement.unit_cost
                 )
                 total += movement.quantity

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from stockroom.accounts.tests.factories import OrganizationFactory
 from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.core.exceptions import ApplicationError
-from stockroom.inventory import services
+from stockroom.inventory import costing, services
 from stockroom.inventory.models import StockLevel, StockMovement
 from stockroom.inventory.selectors import ledger_mismatches
 from stockroom.inventory.services import ReceiptLine
@@ -257,7 +257,7 @@ def _average_from_ledger(product) -> Decimal:
     on_hand, average = D("0"), D("0")
     for movement in StockMovement.unscoped.filter(product=product).order_by("pk"):
         if movement.kind == "receipt":
-            average = services._weighted_average(
+            average = costing.moving_average(
                 on_hand, average, movement.quantity, movement.unit_cost
             )
         on_hand += movement.signed_quantity

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from stockroom.catalog.models import COST_PLACES
+from stockroom.inventory.costing import moving_average
 from stockroom.inventory.models import ZERO, MovementKind, StockMovement
 
-COST_QUANTUM = Decimal(1).scaleb(-COST_PLACES)
 CENT = Decimal("0.01")
 STREAM_CHUNK = 5000
 
@@ -41,16 +40,6 @@ class StockState:
 
 
 EMPTY = StockState(ZERO, ZERO)
-
-
-def moving_average(
-    on_hand: Decimal, average: Decimal, quantity: Decimal, unit_cost: Decimal
-) -> Decimal:
-    """The inventory services' rule: weighted average of what is on hand and what comes in."""
-    if on_hand <= 0:
-        return unit_cost.quantize(COST_QUANTUM, rounding=ROUND_HALF_UP)
-    total = on_hand * average + quantity * unit_cost
-    return (total / (on_hand + quantity)).quantize(COST_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def _organization_id(organization) -> int:

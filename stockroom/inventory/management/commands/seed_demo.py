@@ -25,7 +25,7 @@ from stockroom.catalog.models import (
     Supplier,
     UnitOfMeasure,
 )
-from stockroom.inventory import services
+from stockroom.inventory import costing, services
 from stockroom.inventory.models import Location, MovementKind, StockLevel, StockMovement, Warehouse
 from stockroom.reports.services import stock_value_snapshots_backfill
 
@@ -589,7 +589,7 @@ class BulkGenerator:
                     else:
                         unit_cost = average or product["cost_price"]
                         movement.reason = "Found during count"
-                    average = services._weighted_average(total, average, quantity, unit_cost)
+                    average = costing.moving_average(total, average, quantity, unit_cost)
                     costs[product_id] = [total + quantity, average]
                     movement.to_location_id, movement.quantity = location, quantity
                     movement.unit_cost = unit_cost
