@@ -172,7 +172,7 @@ def send_daily_digest(*, organization_id: int, today: date | None = None) -> lis
             % {"value": value, "currency": organization.currency},
             _("Stock movements in the last 24 hours: %(count)s") % {"count": moved},
             _("Products at or below their reorder point: %(count)s") % {"count": len(low)},
-            *[f"  - {p.sku} {p.name}: {p.available_total}" for p in low],
+            *[f"  - {p.sku} {p.name}: {p.stock_available}" for p in low],
             _("Lots expiring within %(days)s days: %(count)s")
             % {"days": EXPIRY_WARNING_DAYS, "count": len(expiring)},
             *[f"  - {lot.product.sku} {lot.lot_number}: {lot.expiry_date}" for lot in expiring],

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +86,10 @@ class Category(TenantModel):
             ancestor = ancestor.parent
 
 
+# Product fields only the inventory services write (see Product.save).
+STOCK_FIELDS = frozenset({"average_cost", "stock_on_hand", "stock_reserved"})
+
+
 class Product(TenantModel):
     sku = models.CharField(_("SKU"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
@@ -127,6 +131,23 @@ class Product(TenantModel):
         default=ZERO,
         editable=False,
     )
+    # The product's stock over every location and lot: the sum of its stock levels, maintained by
+    # the inventory services under the product's row lock, so low-stock checks, reorder
+    # suggestions and valuations read one row per product instead of summing its stock rows.
+    stock_on_hand = models.DecimalField(
+        _("on hand"),
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_PLACES,
+        default=ZERO,
+        editable=False,
+    )
+    stock_reserved = models.DecimalField(
+        _("reserved"),
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_PLACES,
+        default=ZERO,
+        editable=False,
+    )
     reorder_point = models.DecimalField(
         _("reorder point"),
         max_digits=QUANTITY_DIGITS,
@@ -146,7 +167,8 @@ class Product(TenantModel):
     is_lot_tracked = models.BooleanField(_("tracked by lot"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    # The stock figures change with every movement; the ledger is their history.
+    history = HistoricalRecords(excluded_fields=["stock_on_hand", "stock_reserved"])
 
     class Meta:
         verbose_name = _("product")
@@ -176,6 +198,13 @@ class Product(TenantModel):
             models.CheckConstraint(
                 condition=Q(reorder_quantity__gte=0), name="catalog_product_reorder_qty_gte_0"
             ),
+            models.CheckConstraint(
+                condition=Q(stock_on_hand__gte=0), name="catalog_product_stock_on_hand_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(stock_reserved__gte=0) & Q(stock_reserved__lte=F("stock_on_hand")),
+                name="catalog_product_stock_reserved_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "name"], name="catalog_prod_org_name_idx"),
@@ -194,8 +223,24 @@ class Product(TenantModel):
     def __str__(self) -> str:
         return f"{self.sku} · {self.name}"
 
+    def save(self, *args, **kwargs):
+        # The inventory services change these fields under the product's row lock while a form
+        # or the admin may hold a copy read earlier: saving that copy whole would write back a
+        # stale average cost or stock total. Only the services' own writes touch them.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in STOCK_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("catalog:product_detail", kwargs={"pk": self.pk})
+
+    @property
+    def stock_available(self) -> Decimal:
+        return self.stock_on_hand - self.stock_reserved
 
     @property
     def quantity_places(self) -> int:

@@ -225,12 +225,14 @@ def product_stock_by_location(*, organization, product: Product) -> QuerySet[Sto
 
 
 def product_totals(*, organization, product: Product) -> dict[str, Decimal]:
-    """On hand, reserved and available of a product across all locations."""
-    totals = StockLevel.unscoped.filter(
-        organization_id=_organization_id(organization), product=product
-    ).aggregate(on_hand=_quantity(Sum("on_hand")), reserved=_quantity(Sum("reserved")))
-    totals["available"] = totals["on_hand"] - totals["reserved"]
-    return totals
+    """On hand, reserved and available of a product across all locations, as stored now (the
+    product's maintained totals, re-read: `product` may be a copy loaded earlier)."""
+    on_hand, reserved = (
+        Product.unscoped.filter(organization_id=_organization_id(organization), pk=product.pk)
+        .values_list("stock_on_hand", "stock_reserved")
+        .get()
+    )
+    return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved}
 
 
 def _day_start(day: date) -> datetime:
@@ -278,18 +280,15 @@ def movement_history(
 
 
 def low_stock_products(*, organization) -> QuerySet[Product]:
-    """Active products whose total available is at or below their (positive) reorder point."""
+    """Active products whose total available is at or below their (positive) reorder point.
+
+    Reads the products' maintained totals (one row each), not their stock rows."""
     return (
         Product.unscoped.filter(
             organization_id=_organization_id(organization), is_active=True, reorder_point__gt=0
         )
-        .annotate(
-            on_hand_total=_quantity(Sum("stock_levels__on_hand")),
-            available_total=_quantity(
-                Sum(F("stock_levels__on_hand") - F("stock_levels__reserved"))
-            ),
-        )
-        .filter(available_total__lte=F("reorder_point"))
+        .alias(available=F("stock_on_hand") - F("stock_reserved"))
+        .filter(available__lte=F("reorder_point"))
         .select_related("category")
         .order_by("sku")
     )
@@ -298,16 +297,13 @@ def low_stock_products(*, organization) -> QuerySet[Product]:
 def inventory_valuation(*, organization) -> Decimal:
     """Σ on hand × average cost over the organization's products, rounded to the cent.
 
-    Quantities are summed per product in the database and multiplied here in Decimal, so the
-    result is exact on SQLite too (which would multiply in floating point).
+    Reads each stocked product's maintained total and multiplies here in Decimal, so the result
+    is exact on SQLite too (which would multiply in floating point).
     """
-    rows = (
-        StockLevel.unscoped.filter(organization_id=_organization_id(organization))
-        .values("product_id", "product__average_cost")
-        .annotate(on_hand_total=_quantity(Sum("on_hand")))
-        .order_by()
-    )
-    total = sum((row["on_hand_total"] * row["product__average_cost"] for row in rows), start=ZERO)
+    rows = Product.unscoped.filter(
+        organization_id=_organization_id(organization), stock_on_hand__gt=0
+    ).values_list("stock_on_hand", "average_cost")
+    total = sum((on_hand * average for on_hand, average in rows), start=ZERO)
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -364,3 +360,39 @@ def ledger_mismatches(*, organization=None) -> list[LedgerMismatch]:
         if expected != 0:
             mismatches.append(LedgerMismatch(product_id, location_id, lot_id, expected, ZERO))
     return sorted(mismatches, key=lambda row: (row.product_id, row.location_id, row.lot_id or 0))
+
+
+class ProductTotalMismatch(NamedTuple):
+    product_id: int
+    levels_on_hand: Decimal
+    product_on_hand: Decimal
+    levels_reserved: Decimal
+    product_reserved: Decimal
+
+
+def product_total_mismatches(*, organization=None) -> list[ProductTotalMismatch]:
+    """Products whose maintained totals differ from the sums of their stock rows (two queries:
+    the rows grouped by product, and the products' totals)."""
+    levels = StockLevel.unscoped.all()
+    products = Product.unscoped.all()
+    if organization is not None:
+        levels = levels.filter(organization_id=_organization_id(organization))
+        products = products.filter(organization_id=_organization_id(organization))
+    sums = {
+        product_id: (on_hand.quantize(QUANTITY_QUANTUM), reserved.quantize(QUANTITY_QUANTUM))
+        for product_id, on_hand, reserved in levels.values_list("product_id")
+        .annotate(on_hand=_quantity(Sum("on_hand")), reserved=_quantity(Sum("reserved")))
+        .order_by()
+    }
+    mismatches = []
+    for product_id, on_hand, reserved in products.values_list(
+        "pk", "stock_on_hand", "stock_reserved"
+    ).order_by("pk"):
+        expected_on_hand, expected_reserved = sums.get(product_id, (ZERO, ZERO))
+        if (expected_on_hand, expected_reserved) != (on_hand, reserved):
+            mismatches.append(
+                ProductTotalMismatch(
+                    product_id, expected_on_hand, on_hand, expected_reserved, reserved
+                )
+            )
+    return mismatches

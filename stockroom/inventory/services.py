@@ -5,14 +5,12 @@ Quantities are Decimals; a quantity may carry no more decimals than the product'
 """
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,13 +221,6 @@ def _lock_product(product: Product, organization_id: int) -> Product:
     return locked
 
 
-def _product_totals(product_id: int) -> tuple[Decimal, Decimal]:
-    totals = StockLevel.unscoped.filter(product_id=product_id).aggregate(
-        on_hand=Coalesce(Sum("on_hand"), ZERO), reserved=Coalesce(Sum("reserved"), ZERO)
-    )
-    return totals["on_hand"], totals["reserved"]
-
-
 def _receipt_unit_cost(product: Product, unit_cost: Decimal | None) -> Decimal:
     """Stock received without a cost comes in at the average cost, else at the cost price."""
     if unit_cost is None:
@@ -237,20 +228,42 @@ def _receipt_unit_cost(product: Product, unit_cost: Decimal | None) -> Decimal:
     return unit_cost
 
 
+def _change_product_stock(
+    product: Product,
+    original: Product,
+    *,
+    on_hand: Decimal = ZERO,
+    reserved: Decimal = ZERO,
+    average_cost: Decimal | None = None,
+) -> None:
+    """Apply a change of the product's stock totals (and average cost) to its locked row.
+
+    `product` is the row locked by this transaction, so its figures are current and the new
+    values are written as they are, in one UPDATE; the caller's `original` instance follows.
+    """
+    changes = {}
+    if on_hand:
+        changes["stock_on_hand"] = product.stock_on_hand + on_hand
+    if reserved:
+        changes["stock_reserved"] = product.stock_reserved + reserved
+    if average_cost is not None and average_cost != product.average_cost:
+        changes["average_cost"] = average_cost
+    if not changes:
+        return
+    Product.unscoped.filter(pk=product.pk).update(**changes)
+    for instance in (product, original):
+        for field, value in changes.items():
+            setattr(instance, field, value)
+
+
 def _take_in(
     product: Product, original: Product, quantity: Decimal, unit_cost: Decimal | None
 ) -> Decimal:
-    """Fold incoming stock into the product's moving average cost; returns the unit cost used.
-
-    `product` is the locked row; the caller's `original` instance gets the new average too.
-    """
+    """Add incoming stock to the product's total and fold it into its moving average cost;
+    returns the unit cost used. `product` is the locked row (see _change_product_stock)."""
     unit_cost = _receipt_unit_cost(product, unit_cost)
-    on_hand, _reserved = _product_totals(product.pk)
-    average = moving_average(on_hand, product.average_cost, quantity, unit_cost)
-    if average != product.average_cost:
-        Product.unscoped.filter(pk=product.pk).update(average_cost=average)
-        product.average_cost = average
-    original.average_cost = average
+    average = moving_average(product.stock_on_hand, product.average_cost, quantity, unit_cost)
+    _change_product_stock(product, original, on_hand=quantity, average_cost=average)
     return unit_cost
 
 
@@ -267,10 +280,11 @@ def _publish(movement: StockMovement, *, check_low_stock: bool) -> None:
 
 
 def _queue_low_stock(product: Product, organization_id: int) -> None:
+    """Announce after commit that `product` (its locked, updated row) is at or below its
+    reorder point."""
     if product.reorder_point <= 0:
         return
-    on_hand, reserved = _product_totals(product.pk)
-    available = on_hand - reserved
+    available = product.stock_available
     if available <= product.reorder_point:
         product_id = product.pk
         transaction.on_commit(
@@ -544,20 +558,6 @@ def _receipt_lots(
     return resolved
 
 
-def _products_on_hand(product_ids: Iterable[int], batch_size: int) -> dict[int, Decimal]:
-    """Each product's total on hand (absent: none), as _product_totals reads it for one."""
-    totals: dict[int, Decimal] = {}
-    for batch in _batches(sorted(product_ids), batch_size):
-        rows = (
-            StockLevel.unscoped.filter(product_id__in=batch)
-            .values("product_id")
-            .annotate(on_hand=Sum("on_hand"))
-            .order_by()
-        )
-        totals.update((row["product_id"], row["on_hand"]) for row in rows)
-    return totals
-
-
 def _write_locked_rows(model, rows: list, fields: list[str], batch_size: int) -> None:
     """Save `fields` of many locked rows, one INSERT … ON CONFLICT (id) DO UPDATE per batch.
 
@@ -605,8 +605,8 @@ def stock_receive_bulk(
         return []
     products = lock_products({line.product.pk for line in lines}, batch_size=batch_size)
     lots = _receipt_lots(lines, products, organization_id, batch_size)
-    on_hand = _products_on_hand(products, batch_size)
-    averages = {pk: product.average_cost for pk, product in products.items()}
+    # The locked rows' totals are current: every receipt, issue and adjustment keeps them.
+    on_hand = {pk: product.stock_on_hand for pk, product in products.items()}
     moment = occurred_at or timezone.now()
     movements = []
     for line, (quantity, unit_cost), lot in zip(lines, cleaned, lots, strict=True):
@@ -645,11 +645,16 @@ def stock_receive_bulk(
         if on_progress is not None:
             on_progress(len(batch))
     _write_locked_rows(StockLevel, list(levels.values()), ["on_hand", "updated_at"], batch_size)
-    changed = [product for pk, product in products.items() if product.average_cost != averages[pk]]
-    # Like _take_in's queryset update: the average alone, updated_at untouched.
-    _write_locked_rows(Product, changed, ["average_cost"], batch_size)
+    for pk, product in products.items():
+        product.stock_on_hand = on_hand[pk]
+    # Like _change_product_stock's queryset update: the stock fields alone, updated_at untouched.
+    _write_locked_rows(
+        Product, list(products.values()), ["average_cost", "stock_on_hand"], batch_size
+    )
     for line in lines:
-        line.product.average_cost = products[line.product.pk].average_cost
+        locked = products[line.product.pk]
+        line.product.average_cost = locked.average_cost
+        line.product.stock_on_hand = locked.stock_on_hand
     if movements:
         _publish(movements[-1], check_low_stock=False)
     return movements
@@ -684,6 +689,7 @@ def stock_issue(
             raise _insufficient()
         level.on_hand -= quantity
         _save_level(level, "on_hand")
+        _change_product_stock(locked, product, on_hand=-quantity)
         movement = _record(
             organization_id=organization_id,
             kind=MovementKind.SHIPMENT,
@@ -845,6 +851,7 @@ def stock_adjust(
             if level is None or level.available < quantity:
                 raise _insufficient()
             level.on_hand -= quantity
+            _change_product_stock(locked, product, on_hand=-quantity)
         _save_level(level, "on_hand")
         movement = _record(
             organization_id=organization_id,
@@ -872,17 +879,19 @@ def stock_adjust(
     )
 
 
-def _locked_level_for_reservation(
+def _locked_for_reservation(
     *, organization, product: Product, location: Location, quantity, lot: Lot | None
-) -> tuple[int, Decimal, StockLevel | None]:
+) -> tuple[Decimal, Product, StockLevel | None]:
+    """Check a reservation's input, then lock its product and stock row (in that order)."""
     organization_id = _organization_id(organization)
     _check_product(product, organization_id)
     _check_location(location, organization_id)
     _check_lot(lot, product, organization_id)
     quantity = _clean_quantity(quantity, product=product)
+    locked = lock_products([product.pk])[product.pk]
     key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
     level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
-    return organization_id, quantity, level
+    return quantity, locked, level
 
 
 @transaction.atomic
@@ -895,14 +904,15 @@ def stock_reserve(
     lot: Lot | None = None,
 ) -> StockLevel:
     """Set stock aside (e.g. for a confirmed sales order). Never beyond available."""
-    organization_id, quantity, level = _locked_level_for_reservation(
+    quantity, locked, level = _locked_for_reservation(
         organization=organization, product=product, location=location, quantity=quantity, lot=lot
     )
     if level is None or level.available < quantity:
         raise _insufficient()
     level.reserved += quantity
     _save_level(level, "reserved")
-    _queue_low_stock(product, organization_id)
+    _change_product_stock(locked, product, reserved=quantity)
+    _queue_low_stock(locked, locked.organization_id)
     return level
 
 
@@ -916,7 +926,7 @@ def stock_release(
     lot: Lot | None = None,
 ) -> StockLevel:
     """Give reserved stock back to available. Never more than is reserved."""
-    _org_id, quantity, level = _locked_level_for_reservation(
+    quantity, locked, level = _locked_for_reservation(
         organization=organization, product=product, location=location, quantity=quantity, lot=lot
     )
     if level is None or level.reserved < quantity:
@@ -925,6 +935,7 @@ def stock_release(
         )
     level.reserved -= quantity
     _save_level(level, "reserved")
+    _change_product_stock(locked, product, reserved=-quantity)
     return level
 
 

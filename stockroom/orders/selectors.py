@@ -308,7 +308,7 @@ def reorder_suggestions(*, organization) -> list[ReorderSuggestion]:
         lead_time = link.lead_time_days if link else 0
         demand = shipped.get(product.pk, ZERO)
         lead_time_demand = demand / DEMAND_WINDOW_DAYS * lead_time
-        available = product.available_total
+        available = product.stock_available
         suggested = _round_up(
             max(product.reorder_quantity, lead_time_demand - available), product.unit
         )

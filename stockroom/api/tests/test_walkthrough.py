@@ -12,7 +12,7 @@ from django.conf import settings
 
 from stockroom.accounts.tests.factories import TEST_PASSWORD
 from stockroom.inventory.models import StockLevel
-from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 
 SCRIPT = Path(settings.BASE_DIR) / "docs" / "api_walkthrough.py"
 
@@ -52,6 +52,7 @@ def test_walkthrough_receives_sells_and_reads_the_ledger(owner):
     level = StockLevel.unscoped.get(product_id=result["product"])
     assert (level.on_hand, level.reserved) == (Decimal(14), Decimal(0))
     assert ledger_mismatches(organization=owner.organization) == []
+    assert product_total_mismatches(organization=owner.organization) == []
     printed = out.getvalue()
     assert printed.startswith(f"Signed in as {owner.user.email}")
     assert printed.rstrip().endswith("On hand: 14 each")

@@ -36,8 +36,10 @@ SALES_ORDERS = "/api/v1/sales-orders/"
 MOVEMENT_BUDGET = {"receipt": 17, "shipment": 15}
 RETRY_BUDGET = 2  # membership, stored response
 SALES_ORDER_CREATE_BUDGET = 13  # whatever the number of lines
-SALES_ORDER_CONFIRM_BUDGET = 14  # + 5 per line reserved (inventory.stock_reserve)
-SALES_ORDER_CONFIRM_PER_LINE = 5
+# The order's products are locked first (one statement), then per line inventory.stock_reserve:
+# SAVEPOINT, product lock, stock row lock, stock row and product totals updates, RELEASE.
+SALES_ORDER_CONFIRM_BUDGET = 15
+SALES_ORDER_CONFIRM_PER_LINE = 6
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from stockroom.accounts.models import Membership, Organization, User
 from stockroom.catalog.models import Category, Customer, Product, ProductSupplier, Supplier
 from stockroom.inventory import costing
 from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement, Warehouse
-from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def test_seed_demo_loads_a_realistic_organization_and_prints_the_logins():
     assert "  owner    owner@demo.stockroom.dev         password: stockroom-demo" in output
     assert "  viewer   viewer@demo.stockroom.dev        password: stockroom-demo" in output
     assert ledger_mismatches() == []
+    assert product_total_mismatches() == []
     assert not StockLevel.unscoped.filter(on_hand__lt=0).exists()
     assert not Product.unscoped.filter(average_cost=0).exists()
 
@@ -89,6 +90,7 @@ def test_seed_demo_bulk_path_writes_levels_equal_to_the_ledger():
     assert "products 30/30" in output
     assert "movements 400/400" in output
     assert ledger_mismatches() == []
+    assert product_total_mismatches() == []
     call_command("verify_ledger", stdout=StringIO())
     assert not StockLevel.unscoped.filter(on_hand__lt=0).exists()
     assert not generated.filter(average_cost=0).exists()
@@ -146,7 +148,7 @@ def test_verify_ledger_passes_on_a_consistent_ledger():
 
     call_command("verify_ledger", "--organization", "demo-trading", stdout=out)
 
-    assert "Ledger verified: balances match (demo-trading)." in out.getvalue()
+    assert "Ledger verified: balances and product totals match (demo-trading)." in out.getvalue()
 
 
 def test_verify_ledger_fails_and_prints_a_tampered_level():
@@ -155,12 +157,36 @@ def test_verify_ledger_fails_and_prints_a_tampered_level():
     StockLevel.unscoped.filter(pk=level.pk).update(on_hand=F("on_hand") + 1)
     out = StringIO()
 
-    with pytest.raises(CommandError, match="1 stock level"):
+    with pytest.raises(CommandError) as raised:
         call_command("verify_ledger", stdout=out)
 
+    assert str(raised.value) == (
+        "1 stock level(s) differ from the ledger; "
+        "1 product total(s) differ from their stock levels."
+    )
+    product = Product.unscoped.get(pk=level.product_id)
     assert out.getvalue() == (
         f"MISMATCH product={level.product_id} location={level.location_id} lot=- "
         f"ledger={level.on_hand} stock_level={level.on_hand + 1}\n"
+        f"MISMATCH product={level.product_id} totals: on_hand={product.stock_on_hand} "
+        f"(stock levels {product.stock_on_hand + 1}) "
+        f"reserved={product.stock_reserved} (stock levels {product.stock_reserved})\n"
+    )
+
+
+def test_verify_ledger_fails_on_a_tampered_product_total():
+    seed()
+    product = Product.unscoped.filter(stock_on_hand__gt=0).order_by("pk").first()
+    Product.unscoped.filter(pk=product.pk).update(stock_reserved=F("stock_reserved") + 1)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match=r"^1 product total\(s\) differ"):
+        call_command("verify_ledger", stdout=out)
+
+    assert out.getvalue() == (
+        f"MISMATCH product={product.pk} totals: on_hand={product.stock_on_hand} "
+        f"(stock levels {product.stock_on_hand}) reserved={product.stock_reserved + 1} "
+        f"(stock levels {product.stock_reserved})\n"
     )
 
 

@@ -17,7 +17,7 @@ from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory import costing, services
 from stockroom.inventory.models import StockLevel, StockMovement
-from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 from stockroom.inventory.services import ReceiptLine
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
@@ -132,6 +132,7 @@ def test_concurrent_issues_and_transfers_never_oversell_or_deadlock(places):
     assert busy_shelf + busy_overflow == D("40") - 3 * busy_issued
     assert StockLevel.unscoped.filter(on_hand__lt=0).count() == 0
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []
     call_command("verify_ledger", "--organization", organization.slug)
 
 
@@ -173,6 +174,7 @@ def test_concurrent_first_receipts_create_one_stock_row(places):
     assert StockLevel.unscoped.filter(product=product).count() == 1
     assert on_hand(product, shelf) == D("16")
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []
 
 
 def test_issue_waits_for_a_held_stock_row_lock(places):
@@ -332,6 +334,7 @@ def test_bulk_receipts_beside_issues_and_transfers_never_deadlock(places):
     )
     assert StockMovement.unscoped.filter(organization=organization, kind="shipment").count() == 48
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []
     call_command("verify_ledger", "--organization", organization.slug)
     for product in products:
         product.refresh_from_db()

@@ -204,7 +204,7 @@ def test_low_stock_products(organization, location):
 
     rows = selectors.low_stock_products(organization=organization)
 
-    assert [(p.sku, p.on_hand_total, p.available_total) for p in rows] == [
+    assert [(p.sku, p.stock_on_hand, p.stock_available) for p in rows] == [
         ("EMPTY", D("0"), D("0")),
         ("LOW", D("8"), D("5")),
     ]

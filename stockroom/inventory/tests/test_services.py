@@ -13,7 +13,11 @@ from stockroom.inventory.models import (
     StockLevel,
     StockMovement,
 )
-from stockroom.inventory.selectors import inventory_valuation, ledger_mismatches
+from stockroom.inventory.selectors import (
+    inventory_valuation,
+    ledger_mismatches,
+    product_total_mismatches,
+)
 from stockroom.inventory.signals import low_stock, stock_changed
 from stockroom.inventory.tests.factories import LocationFactory, LotFactory
 
@@ -25,6 +29,7 @@ def _balances_equal_ledger(db):
     """After every scenario, each stock level equals the sum of its movements."""
     yield
     assert ledger_mismatches() == []
+    assert product_total_mismatches() == []
 
 
 def level(product, location, lot=None) -> StockLevel:

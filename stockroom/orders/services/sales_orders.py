@@ -104,7 +104,11 @@ def sales_order_update(
 def _lock_candidate_levels(organization_id: int, product_ids: list[int]) -> list[StockLevel]:
     """Lock every stock row of the products that holds stock, in one pk-ordered statement, and
     return those that may be reserved from, in the order stock is taken: warehouse and bin
-    code, then the lot that expires first (untracked and undated last)."""
+    code, then the lot that expires first (untracked and undated last).
+
+    The products are locked first, as every stock service does (reserving changes their
+    totals), so no stock row of theirs appears or changes until we commit."""
+    lock_products(product_ids)
     keys: list[StockKey] = list(
         StockLevel.unscoped.filter(
             organization_id=organization_id, product_id__in=product_ids, on_hand__gt=0
@@ -366,6 +370,7 @@ def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
         )
     now = timezone.now()
     reservations = _open_reservations(locked)
+    lock_products({reservation.line.product_id for reservation in reservations})
     _lock_reserved_levels(locked, reservations)
     for reservation in reservations:
         stock_release(

@@ -8,7 +8,7 @@ from stockroom.catalog.models import UnitOfMeasure
 from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory, SupplierFactory
 from stockroom.inventory import services as inventory
 from stockroom.inventory.models import StockLevel
-from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
 
@@ -87,3 +87,4 @@ def ledger_consistent(organization):
     """Assert, after the test body, that the balances equal the ledger."""
     yield
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []

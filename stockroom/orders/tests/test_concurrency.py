@@ -12,7 +12,7 @@ from stockroom.accounts.tests.factories import OrganizationFactory
 from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory
 from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory.models import StockLevel
-from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 from stockroom.inventory.services import stock_receive
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 from stockroom.orders import services
@@ -150,3 +150,4 @@ def test_many_orders_competing_never_oversell(shop):
     )
     assert all(level.on_hand >= 0 for level in StockLevel.unscoped.all())
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []

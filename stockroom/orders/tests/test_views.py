@@ -9,7 +9,7 @@ from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory, OrganizationFactory
 from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory, SupplierFactory
 from stockroom.inventory.models import MovementKind, StockMovement
-from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 from stockroom.orders import services
 from stockroom.orders.models import (
     PurchaseOrder,
@@ -107,6 +107,7 @@ def test_low_stock_to_received_purchase_order_through_the_ui(
     assert order.status == PurchaseOrderStatus.RECEIVED
     assert level(product, bin_a).on_hand == D("20")
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []
 
 
 def test_purchase_order_create_with_formset_and_edit(
@@ -211,6 +212,7 @@ def test_sales_order_confirm_ship_through_the_ui(
     assert draft_so.status == SalesOrderStatus.SHIPPED
     assert (level(product, bin_a).on_hand, level(product, bin_a).reserved) == (D("4"), D("0"))
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []
 
 
 def test_count_through_the_ui(member_client, manager, clerk, count, product, bin_a, organization):
@@ -236,6 +238,7 @@ def test_count_through_the_ui(member_client, manager, clerk, count, product, bin
     assert level(product, bin_a).on_hand == D("2")
     assert StockMovement.objects.filter(kind=MovementKind.COUNT).count() == 1
     assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []
 
 
 def test_found_item_through_the_ui(member_client, manager, clerk, count, organization, bin_a):

@@ -274,12 +274,8 @@ def slow_movers(*, organization, days: int = 90, category: Category | None = Non
         .values("last")
     )
     products = (
-        Product.unscoped.filter(organization_id=organization_id)
-        .annotate(
-            on_hand_total=_quantity(Sum("stock_levels__on_hand")),
-            last_shipped_at=Subquery(last_shipment),
-        )
-        .filter(on_hand_total__gt=0)
+        Product.unscoped.filter(organization_id=organization_id, stock_on_hand__gt=0)
+        .annotate(last_shipped_at=Subquery(last_shipment))
         .filter(Q(last_shipped_at__isnull=True) | Q(last_shipped_at__lt=since))
         .select_related("category")
     )
@@ -293,9 +289,9 @@ def slow_movers(*, organization, days: int = 90, category: Category | None = Non
                 "sku": product.sku,
                 "name": product.name,
                 "category": product.category.name if product.category_id else "",
-                "quantity": product.on_hand_total,
+                "quantity": product.stock_on_hand,
                 "unit_cost": product.average_cost,
-                "value": _money(product.on_hand_total * product.average_cost),
+                "value": _money(product.stock_on_hand * product.average_cost),
                 "last_shipped_at": product.last_shipped_at,
                 "days_idle": (now - product.last_shipped_at).days
                 if product.last_shipped_at

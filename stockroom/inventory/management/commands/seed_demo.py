@@ -645,11 +645,14 @@ class BulkGenerator:
                 _progress(
                     self.stdout, "stock levels", min(offset + BATCH, len(levels)), len(levels)
                 )
+            # The totals the inventory services would have kept: on hand per product.
             updates = [
-                Product(pk=product_id, average_cost=average)
-                for product_id, (_total, average) in costs.items()
+                Product(pk=product_id, average_cost=average, stock_on_hand=total)
+                for product_id, (total, average) in costs.items()
             ]
-            Product.unscoped.bulk_update(updates, ["average_cost"], batch_size=BATCH)
+            Product.unscoped.bulk_update(
+                updates, ["average_cost", "stock_on_hand"], batch_size=BATCH
+            )
 
     def _quantity(self, places: int, low: int, high: int) -> Decimal:
         whole = D(self.rng.randint(low, high))

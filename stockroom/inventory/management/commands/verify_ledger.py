@@ -1,13 +1,17 @@
-"""Recompute every stock balance from the ledger and report rows that disagree."""
+"""Recompute every stock balance from the ledger, and every product's stock totals from its
+stock rows, and report what disagrees."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from stockroom.accounts.models import Organization
-from stockroom.inventory.selectors import ledger_mismatches
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 
 
 class Command(BaseCommand):
-    help = "Check that every stock level equals the sum of its movements; exit 1 if any differ."
+    help = (
+        "Check that every stock level equals the sum of its movements and every product's "
+        "totals the sum of its stock levels; exit 1 if any differ."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -26,7 +30,21 @@ class Command(BaseCommand):
                 f"MISMATCH product={row.product_id} location={row.location_id} "
                 f"lot={row.lot_id or '-'} ledger={row.ledger_qty} stock_level={row.level_qty}"
             )
+        totals = product_total_mismatches(organization=organization)
+        for row in totals:
+            self.stdout.write(
+                f"MISMATCH product={row.product_id} totals: "
+                f"on_hand={row.product_on_hand} (stock levels {row.levels_on_hand}) "
+                f"reserved={row.product_reserved} (stock levels {row.levels_reserved})"
+            )
+        problems = []
         if mismatches:
-            raise CommandError(f"{len(mismatches)} stock level(s) differ from the ledger.")
+            problems.append(f"{len(mismatches)} stock level(s) differ from the ledger")
+        if totals:
+            problems.append(f"{len(totals)} product total(s) differ from their stock levels")
+        if problems:
+            raise CommandError("; ".join(problems) + ".")
         scope = organization.slug if organization else "all organizations"
-        self.stdout.write(self.style.SUCCESS(f"Ledger verified: balances match ({scope})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Ledger verified: balances and product totals match ({scope}).")
+        )
