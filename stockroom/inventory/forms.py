@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import (
@@ -21,6 +22,7 @@ from stockroom.catalog.models import (
 from stockroom.catalog.widgets import ProductPicker
 
 from .models import Location, Lot, MovementKind, Warehouse
+from .widgets import OnePassSelect
 
 ZERO = Decimal("0")
 
@@ -44,13 +46,53 @@ def _chosen(form: forms.BaseForm, name: str):
         return None
 
 
-def _location_label(location: Location) -> str:
-    return f"{location} · {location.name}" if location.name else str(location)
+def location_label(warehouse_code: str, code: str, name: str) -> str:
+    """How a location reads in a choice list: "MAIN/A-01 · Aisle 1"."""
+    path = f"{warehouse_code}/{code}"
+    return f"{path} · {name}" if name else path
+
+
+def warehouse_label(code: str, name: str) -> str:
+    return f"{code} · {name}" if name else code
+
+
+class LocationsByWarehouse(ModelChoiceIterator):
+    """The empty choice, then one group of locations per warehouse, in the queryset's order.
+
+    Built from one values_list() query: 420 Location and Warehouse instances took longer to
+    make than the whole page should. Validation still goes through the field's queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list(
+            self.field.to_field_name or "pk",
+            "code",
+            "name",
+            "warehouse_id",
+            "warehouse__code",
+            "warehouse__name",
+        )
+        group_key, group_label, members = None, "", []
+        for value, code, name, warehouse_id, warehouse_code, warehouse_name in rows:
+            if warehouse_id != group_key:
+                if members:
+                    yield (group_label, members)
+                group_key, members = warehouse_id, []
+                group_label = warehouse_label(warehouse_code, warehouse_name)
+            members.append((value, location_label(warehouse_code, code, name)))
+        if members:
+            yield (group_label, members)
 
 
 class LocationChoiceField(forms.ModelChoiceField):
+    """A location of the organization, picked in a <select> grouped by warehouse."""
+
+    iterator = LocationsByWarehouse
+    widget = OnePassSelect
+
     def label_from_instance(self, obj: Location) -> str:
-        return _location_label(obj)
+        return location_label(obj.warehouse.code, obj.code, obj.name)
 
 
 class LotChoiceField(forms.ModelChoiceField):

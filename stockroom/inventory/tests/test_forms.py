@@ -151,6 +151,70 @@ def test_inactive_product_and_location_are_not_choices(organization, warehouse):
     assert in_closed not in form.fields["location"].queryset
 
 
+def test_inactive_location_is_an_invalid_choice(organization, warehouse, product):
+    closed_bin = LocationFactory(organization=organization, warehouse=warehouse, is_active=False)
+    closed = WarehouseFactory(organization=organization, is_active=False)
+    in_closed = LocationFactory(organization=organization, warehouse=closed)
+
+    forms = [
+        bound(IssueForm, organization, product=product, location=place, quantity="1")
+        for place in (closed_bin, in_closed)
+    ]
+
+    assert [form.errors for form in forms] == [{"location": [INVALID_CHOICE]}] * 2
+
+
+def test_location_choices_are_grouped_by_warehouse(organization, other_organization, warehouse):
+    first = LocationFactory(organization=organization, warehouse=warehouse, code="A-01")
+    second = LocationFactory(
+        organization=organization, warehouse=warehouse, code="A-02", name="Aisle 2"
+    )
+    LocationFactory(organization=organization, warehouse=warehouse, code="A-03", is_active=False)
+    side = WarehouseFactory(organization=organization, code="SIDE", name="")
+    third = LocationFactory(organization=organization, warehouse=side, code="B-01")
+    closed = WarehouseFactory(organization=organization, code="OLD", is_active=False)
+    LocationFactory(organization=organization, warehouse=closed, code="C-01")
+    LocationFactory(organization=other_organization, code="A-01")
+
+    choices = list(TransferForm(organization=organization).fields["to_location"].choices)
+
+    assert choices == [
+        ("", "---------"),
+        (
+            "MAIN · Main warehouse",
+            [(first.pk, "MAIN/A-01"), (second.pk, "MAIN/A-02 · Aisle 2")],
+        ),
+        ("SIDE", [(third.pk, "SIDE/B-01")]),
+    ]
+
+
+def test_location_select_renders_the_chosen_location_selected(organization, warehouse):
+    first = LocationFactory(organization=organization, warehouse=warehouse, code="A-01")
+    second = LocationFactory(organization=organization, warehouse=warehouse, code="A-02")
+
+    form = TransferForm(organization=organization, initial={"from_location": second.pk})
+
+    assert str(form["from_location"]) == (
+        '<select name="from_location" id="id_from_location" required>'
+        '<option value="">---------</option>'
+        '<optgroup label="MAIN · Main warehouse">'
+        f'<option value="{first.pk}">MAIN/A-01</option>'
+        f'<option value="{second.pk}" selected>MAIN/A-02</option>'
+        "</optgroup></select>"
+    )
+
+
+def test_location_select_renders_in_one_query(organization, warehouse, django_assert_num_queries):
+    for number in range(30):
+        LocationFactory(organization=organization, warehouse=warehouse, code=f"A-{number:02d}")
+    field = ReceiptForm(organization=organization)["location"]
+
+    with django_assert_num_queries(1):
+        html = str(field)
+
+    assert html.count("<option ") == 31
+
+
 def test_transfer_to_the_same_location_is_refused(organization, product, location):
     form = bound(
         TransferForm,

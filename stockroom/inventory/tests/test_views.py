@@ -1182,3 +1182,55 @@ def test_movement_forms_run_a_bounded_number_of_queries(
         response = client.get(reverse(f"inventory:{page}"), {"product": product.pk})
 
     assert response.status_code == 200
+
+
+def test_transfer_form_groups_many_locations_without_more_queries(
+    member_client, clerk, organization, product, django_assert_max_num_queries
+):
+    for number in range(4):
+        warehouse = WarehouseFactory(organization=organization, code=f"W{number}", name="")
+        for bin_number in range(10):
+            LocationFactory(organization=organization, warehouse=warehouse, code=f"B{bin_number}")
+    client = member_client(clerk)
+
+    with django_assert_max_num_queries(MAX_FORM_QUERIES):
+        response = client.get(reverse("inventory:movement_transfer"), {"product": product.pk})
+
+    body = response.content.decode()
+    for name in ("from_location", "to_location"):
+        select = re.search(rf'<select name="{name}".*?</select>', body)[0]
+        groups = re.findall(r'<optgroup label="([^"]*)">', select)
+        assert (groups, select.count("<option ")) == (["W0", "W1", "W2", "W3"], 41)
+
+
+def test_product_change_refresh_keeps_the_chosen_locations_selected(
+    member_client, clerk, product, location, other_location
+):
+    response = member_client(clerk).get(
+        reverse("inventory:movement_transfer"),
+        {"product": product.pk, "from_location": location.pk, "to_location": other_location.pk},
+        headers={"HX-Request": "true"},
+    )
+
+    body = response.content.decode()
+    source = re.search(r'<select name="from_location".*?</select>', body)[0]
+    target = re.search(r'<select name="to_location".*?</select>', body)[0]
+    assert re.findall(r'value="(\d+)" selected', source) == [str(location.pk)]
+    assert re.findall(r'value="(\d+)" selected', target) == [str(other_location.pk)]
+
+
+def test_refused_post_shows_the_location_selected_and_marked_invalid(
+    member_client, clerk, product, location
+):
+    response = member_client(clerk).post(
+        reverse("inventory:movement_issue"),
+        movement_data(MovementKind.SHIPMENT, product=product, location=location, quantity="-1"),
+    )
+
+    body = response.content.decode()
+    location_select = re.search(r'<select name="location"[^>]*>.*?</select>', body)[0]
+    quantity_input = re.search(r'<input type="number" name="quantity"[^>]*>', body)[0]
+    assert response.status_code == 200
+    assert f'<option value="{location.pk}" selected>MAIN/A-01</option>' in location_select
+    assert 'class="form-select"' in location_select
+    assert "is-invalid" in quantity_input
