@@ -59,6 +59,17 @@ def lock_products(
     return products
 
 
+def lock_product(product_id: int, **annotations) -> Product | None:
+    """Lock one product row and return a fresh copy (None if it does not exist). `annotations`
+    are computed by the same statement: the stock services look up an idempotency key with it."""
+    return (
+        Product.unscoped.select_for_update(no_key=True)
+        .filter(pk=product_id)
+        .annotate(**annotations)
+        .first()
+    )
+
+
 def ensure_stock_levels(
     *, organization_id: int, keys: Iterable[StockKey], batch_size: int | None = None
 ) -> None:
@@ -106,6 +117,20 @@ def lock_stock_levels(
         .order_by("pk")
     )
     return {(level.product_id, level.location_id, level.lot_id): level for level in locked}
+
+
+def lock_or_create_stock_level(*, organization_id: int, key: StockKey) -> StockLevel:
+    """Lock the stock row for `key`, creating it first when it does not exist: one statement in
+    the common case, where lock_stock_levels(create=...) always sends the INSERT first.
+
+    Only for a caller that holds the row's product locked and no stock row yet: the row is then
+    inserted while this transaction holds no stock row another could wait for, so inserting after
+    the first (empty) lock keeps the order that makes waits one-way.
+    """
+    level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
+    if level is None:
+        level = lock_stock_levels(organization_id=organization_id, keys=[], create=[key])[key]
+    return level
 
 
 def lock_many_stock_levels(

@@ -322,6 +322,10 @@ class StockMovement(TenantModel):
     objects = TenantManager.from_queryset(StockMovementQuerySet)()
     unscoped = models.Manager.from_queryset(StockMovementQuerySet)()
 
+    # True on the movement a service returns for an idempotency key posted before: nothing new
+    # was written (the API answers such a retry with the Idempotent-Replayed header).
+    replayed = False
+
     class Meta:
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")

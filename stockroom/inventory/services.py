@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,14 @@ from stockroom.catalog.models import Product, UnitOfMeasure
 from stockroom.core.exceptions import ApplicationError
 
 from .costing import COST_QUANTUM, moving_average
-from .locks import StockKey, lock_many_stock_levels, lock_products, lock_stock_levels
+from .locks import (
+    StockKey,
+    lock_many_stock_levels,
+    lock_or_create_stock_level,
+    lock_product,
+    lock_products,
+    lock_stock_levels,
+)
 from .models import ZERO, Location, Lot, MovementKind, StockLevel, StockMovement
 from .signals import low_stock, stock_changed
 
@@ -163,15 +171,26 @@ class _Intent:
         )
 
 
+def _replay(movement: StockMovement | None, intent: _Intent) -> StockMovement | None:
+    """The movement posted before under the same key, if it means the same; else a refusal."""
+    if movement is None:
+        return None
+    if not intent.matches(movement):
+        raise _idempotency_conflict()
+    movement.replayed = True
+    return movement
+
+
+def _movements_by_key(organization_id: int, idempotency_key: str):
+    return StockMovement.unscoped.filter(
+        organization_id=organization_id, idempotency_key=idempotency_key
+    ).select_related("product", "lot", "user")
+
+
 def _earlier_movement(
     organization_id: int, idempotency_key: str, intent: _Intent
 ) -> StockMovement | None:
-    movement = StockMovement.unscoped.filter(
-        organization_id=organization_id, idempotency_key=idempotency_key
-    ).first()
-    if movement is not None and not intent.matches(movement):
-        raise _idempotency_conflict()
-    return movement
+    return _replay(_movements_by_key(organization_id, idempotency_key).first(), intent)
 
 
 def _idempotency_conflict() -> ApplicationError:
@@ -187,17 +206,19 @@ def _post_once(
     idempotency_key: str | None,
     intent: _Intent,
     post: Callable[[], StockMovement],
+    look_up_first: bool = True,
 ) -> StockMovement:
     """Run `post` in one transaction, unless a movement with the key exists already.
 
-    A concurrent request with the same key that commits first makes our movement insert trip the
-    unique constraint: our whole transaction rolls back (nothing of it was applied) and the
-    winner's movement is returned. No savepoint is needed, which keeps a movement within ten
-    SQL statements; inside a caller's transaction `atomic` becomes a savepoint by itself.
+    Services that lock the product look the key up in `post`, with the lock's own statement
+    (`look_up_first=False`, see _lock_product). A concurrent request with the same key that
+    commits first makes our movement insert trip the unique constraint: our whole transaction
+    rolls back (nothing of it was applied) and the winner's movement is returned. Inside a
+    caller's transaction `atomic` becomes a savepoint by itself.
     """
     try:
         with transaction.atomic():
-            if idempotency_key:
+            if idempotency_key and look_up_first:
                 earlier = _earlier_movement(organization_id, idempotency_key, intent)
                 if earlier is not None:
                     return earlier
@@ -214,11 +235,31 @@ def _post_once(
 # --- shared steps --------------------------------------------------------------------------------
 
 
-def _lock_product(product: Product, organization_id: int) -> Product:
-    """Lock the product row and re-check it on the fresh copy."""
-    locked = lock_products([product.pk]).get(product.pk)
+def _lock_product(
+    product: Product,
+    organization_id: int,
+    idempotency_key: str | None = None,
+    intent: _Intent | None = None,
+) -> tuple[Product, StockMovement | None]:
+    """Lock the product row and re-check it on the fresh copy; with an idempotency key, the
+    lock's statement also finds a movement posted under it before: (locked product, that
+    movement or None). One statement where a lookup and a lock took two."""
+    earlier_id = None
+    if idempotency_key:
+        earlier_id = Subquery(
+            StockMovement.unscoped.filter(
+                organization_id=organization_id, idempotency_key=idempotency_key
+            ).values("pk")[:1]
+        )
+    locked = lock_product(product.pk, **({"earlier_movement_id": earlier_id} if earlier_id else {}))
     _check_product(locked, organization_id)
-    return locked
+    earlier = None
+    if idempotency_key and locked.earlier_movement_id is not None:
+        earlier = _replay(
+            _movements_by_key(organization_id, idempotency_key).get(pk=locked.earlier_movement_id),
+            intent,
+        )
+    return locked, earlier
 
 
 def _receipt_unit_cost(product: Product, unit_cost: Decimal | None) -> Decimal:
@@ -397,7 +438,9 @@ def stock_receive(
     intent = _Intent(MovementKind.RECEIPT, product.pk, quantity, None, location.pk)
 
     def post() -> StockMovement:
-        locked = _lock_product(product, organization_id)
+        locked, earlier = _lock_product(product, organization_id, idempotency_key, intent)
+        if earlier is not None:
+            return earlier
         lot = _resolve_receipt_lot(
             organization_id=organization_id,
             product=locked,
@@ -406,7 +449,7 @@ def stock_receive(
         )
         key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
         cost = _take_in(locked, product, quantity, unit_cost)
-        level = lock_stock_levels(organization_id=organization_id, keys=[], create=[key])[key]
+        level = lock_or_create_stock_level(organization_id=organization_id, key=key)
         level.on_hand += quantity
         _save_level(level, "on_hand")
         movement = _record(
@@ -431,6 +474,7 @@ def stock_receive(
         idempotency_key=idempotency_key,
         intent=intent,
         post=post,
+        look_up_first=False,
     )
 
 
@@ -682,7 +726,9 @@ def stock_issue(
     intent = _Intent(MovementKind.SHIPMENT, product.pk, quantity, location.pk, None)
 
     def post() -> StockMovement:
-        locked = _lock_product(product, organization_id)
+        locked, earlier = _lock_product(product, organization_id, idempotency_key, intent)
+        if earlier is not None:
+            return earlier
         key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
         level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
         if level is None or level.available < quantity:
@@ -712,6 +758,7 @@ def stock_issue(
         idempotency_key=idempotency_key,
         intent=intent,
         post=post,
+        look_up_first=False,
     )
 
 
@@ -840,10 +887,12 @@ def stock_adjust(
     )
 
     def post() -> StockMovement:
-        locked = _lock_product(product, organization_id)
+        locked, earlier = _lock_product(product, organization_id, idempotency_key, intent)
+        if earlier is not None:
+            return earlier
         if gain:
             cost = _take_in(locked, product, quantity, None)
-            level = lock_stock_levels(organization_id=organization_id, keys=[], create=[key])[key]
+            level = lock_or_create_stock_level(organization_id=organization_id, key=key)
             level.on_hand += quantity
         else:
             cost = locked.average_cost
@@ -876,6 +925,7 @@ def stock_adjust(
         idempotency_key=idempotency_key,
         intent=intent,
         post=post,
+        look_up_first=False,
     )
 
 

@@ -10,9 +10,8 @@ from django.utils import timezone
 from stockroom.api.idempotency import RECORD_LIFETIME
 from stockroom.api.models import IdempotencyRecord
 from stockroom.api.tasks import purge_idempotency_records
-from stockroom.catalog.tests.factories import ProductFactory
-from stockroom.inventory.models import StockMovement
-from stockroom.inventory.tests.factories import LocationFactory
+from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory
+from stockroom.orders.models import SalesOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -51,17 +50,21 @@ def test_the_purge_is_scheduled_daily():
 def test_an_expired_key_runs_the_request_again(owner, owner_client, organization):
     _record(owner, "reused", RECORD_LIFETIME + timedelta(hours=1))
     body = {
-        "kind": "receipt",
-        "product": ProductFactory(organization=organization).pk,
-        "location": LocationFactory(organization=organization).pk,
-        "quantity": "2",
+        "customer": CustomerFactory(organization=organization).pk,
+        "lines": [
+            {
+                "product": ProductFactory(organization=organization).pk,
+                "quantity": "2",
+                "unit_price": "3.00",
+            }
+        ],
     }
 
     response = owner_client.post(
-        "/api/v1/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY="reused"
+        "/api/v1/sales-orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="reused"
     )
 
-    assert response.status_code == 201
+    assert response.status_code == 201, response.content
     assert "Idempotent-Replayed" not in response
-    assert StockMovement.unscoped.count() == 1
+    assert SalesOrder.unscoped.count() == 1
     assert IdempotencyRecord.objects.get(key="reused").status_code == 201

@@ -17,7 +17,11 @@ from stockroom.accounts import services as account_services
 from stockroom.accounts.models import Invitation, Membership, Organization
 from stockroom.accounts.roles import Action
 from stockroom.api.errors import NON_FIELD
-from stockroom.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key, run_once
+from stockroom.api.idempotency import (
+    IDEMPOTENCY_HEADER,
+    REPLAYED_HEADER,
+    idempotency_key,
+)
 from stockroom.api.pagination import CappedCountPagination, LedgerCursorPagination
 from stockroom.api.permissions import HasOrganizationRole
 from stockroom.api.tenancy import MAX_ID, ActiveOrganizationMixin
@@ -468,19 +472,20 @@ class StockMovementViewSet(mixins.CreateModelMixin, ReadOnlyTenantViewSet):
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def create(self, request, *args, **kwargs):
+        # The ledger's own idempotency key makes a retry return the movement it posted (see
+        # inventory.services), inside the service's one transaction: no stored response and no
+        # request-wide transaction around it, as the other POSTs have (api.idempotency).
         key = idempotency_key(request)
-
-        def post() -> Response:
-            serializer = s.StockMovementCreateSerializer(
-                data=request.data, context=self.get_serializer_context()
-            )
-            serializer.is_valid(raise_exception=True)
-            movement = self._post(serializer.validated_data, key)
-            return Response(
-                s.StockMovementSerializer(movement).data, status=status.HTTP_201_CREATED
-            )
-
-        return run_once(request, key, post)
+        serializer = s.StockMovementCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        movement = self._post(serializer.validated_data, key)
+        return Response(
+            s.StockMovementSerializer(movement).data,
+            status=status.HTTP_201_CREATED,
+            headers={REPLAYED_HEADER: "true"} if movement.replayed else None,
+        )
 
     def _post(self, data: dict, key: str | None) -> StockMovement:
         common = {

@@ -607,8 +607,43 @@ def test_idempotency_keys_are_per_organization(organization, other_organization,
 def test_duplicate_key_losing_the_race_returns_the_winner(
     organization, product, location, monkeypatch
 ):
-    """The early look-up misses (as when two requests race); the unique constraint catches it."""
+    """The key look-up in the product lock misses (as when two requests race: the lock's
+    statement saw the data from before the winner committed); the unique constraint catches it
+    and the winner's movement is returned."""
     winner = receive(organization, product, location, "5", idempotency_key="race")
+    real_lock = services.lock_product
+    calls = []
+
+    def miss_first_time(product_id, **annotations):
+        calls.append(annotations)
+        locked = real_lock(product_id, **annotations)
+        if len(calls) == 1:
+            locked.earlier_movement_id = None
+        return locked
+
+    monkeypatch.setattr(services, "lock_product", miss_first_time)
+
+    again = receive(organization, product, location, "5", idempotency_key="race")
+
+    assert again.pk == winner.pk
+    assert again.replayed is True
+    assert list(calls[0]) == ["earlier_movement_id"]
+    assert level(product, location).on_hand == D("5")
+
+
+def test_duplicate_transfer_key_losing_the_race_returns_the_winner(
+    organization, product, location, other_location, monkeypatch
+):
+    """Transfers lock no product: their early look-up is a query of its own."""
+    receive(organization, product, location, "9")
+    winner = services.stock_transfer(
+        organization=organization,
+        product=product,
+        from_location=location,
+        to_location=other_location,
+        quantity=D(2),
+        idempotency_key="race",
+    )
     real_lookup = services._earlier_movement
     calls = []
 
@@ -618,11 +653,18 @@ def test_duplicate_key_losing_the_race_returns_the_winner(
 
     monkeypatch.setattr(services, "_earlier_movement", miss_first_time)
 
-    again = receive(organization, product, location, "5", idempotency_key="race")
+    again = services.stock_transfer(
+        organization=organization,
+        product=product,
+        from_location=location,
+        to_location=other_location,
+        quantity=D(2),
+        idempotency_key="race",
+    )
 
     assert again.pk == winner.pk
     assert len(calls) == 2
-    assert level(product, location).on_hand == D("5")
+    assert level(product, other_location).on_hand == D("2")
 
 
 # --- events after commit -------------------------------------------------------------------------
