@@ -298,9 +298,18 @@ class ProductFilterForm(_ActiveFilterMixin, _ListFilterForm):
     category = forms.TypedChoiceField(
         label=_("Category"), coerce=int, required=False, empty_value=None
     )
+    stock = forms.ChoiceField(
+        label=_("Stock"),
+        choices=[
+            ("", _("Any stock")),
+            (selectors.STOCK_LOW, _("At or below reorder point")),
+            (selectors.STOCK_OUT, _("None available")),
+        ],
+        required=False,
+    )
     orderings = selectors.PRODUCT_ORDERINGS
     default_sort = "sku"
-    field_order = ["q", "category", "active", "sort"]
+    field_order = ["q", "category", "stock", "active", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from stockroom.accounts.models import Organization
 
@@ -108,6 +108,10 @@ def category_detail(*, organization: Organization, pk: int) -> Category:
     )
 
 
+STOCK_LOW = "low"
+STOCK_OUT = "out"
+
+
 def product_list(
     *,
     organization: Organization,
@@ -118,8 +122,12 @@ def product_list(
     ordering: str = "sku",
     categories: Iterable[Category] | None = None,
     with_category: bool = True,
+    stock: str = "",
 ) -> QuerySet[Product]:
     """Products of the organization, filtered and ordered by a whitelisted field.
+
+    `stock`: STOCK_LOW (available at or below a positive reorder point), STOCK_OUT (nothing
+    available) or "" (any), read from the products' maintained totals.
 
     `categories`: all the organization's categories when the caller has them already (a list
     page's filter does), so that finding the descendants costs no query. `with_category`:
@@ -144,7 +152,18 @@ def product_list(
             queryset = queryset.filter(category_id=_category_pk(category))
     if active is not None:
         queryset = queryset.filter(is_active=active)
-    return _ordered(queryset, ordering, PRODUCT_ORDERINGS, "sku")
+    return _ordered(products_by_stock(queryset, stock), ordering, PRODUCT_ORDERINGS, "sku")
+
+
+def products_by_stock(queryset: QuerySet[Product], stock: str) -> QuerySet[Product]:
+    """`queryset` narrowed to STOCK_LOW or STOCK_OUT products (see product_list); "" keeps all."""
+    if stock == STOCK_LOW:
+        return queryset.alias(available=F("stock_on_hand") - F("stock_reserved")).filter(
+            reorder_point__gt=0, available__lte=F("reorder_point")
+        )
+    if stock == STOCK_OUT:
+        return queryset.filter(stock_on_hand__lte=F("stock_reserved"))
+    return queryset
 
 
 PRODUCT_SEARCH_LIMIT = 20

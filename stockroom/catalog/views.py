@@ -289,6 +289,7 @@ class ProductListView(CatalogListView):
             active=form.active_value,
             ordering=form.ordering,
             categories=[category for category, _depth in form.category_tree],
+            stock=form.value_of("stock", ""),
         )
 
     def get_context_data(self, **kwargs):

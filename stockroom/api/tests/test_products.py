@@ -211,3 +211,74 @@ def test_filter_search_and_ordering(owner_client, organization, query, expected)
     response = owner_client.get(f"{URL}{query}")
 
     assert [row["sku"] for row in response.json()["results"]] == expected
+
+
+@pytest.fixture
+def stocked_products(organization):
+    """LOW at its reorder point, OUT with everything reserved, FINE above its point."""
+    from decimal import Decimal
+
+    from stockroom.inventory import services
+    from stockroom.inventory.tests.factories import LocationFactory
+
+    location = LocationFactory(organization=organization)
+    products = {}
+    for sku, received, reserved, point in (
+        ("FINE", 9, 0, 2),
+        ("LOW", 5, 3, 2),
+        ("OUT", 4, 4, 0),
+    ):
+        product = ProductFactory(
+            organization=organization, sku=sku, reorder_point=Decimal(point), reorder_quantity=1
+        )
+        common = {"organization": organization, "product": product, "location": location}
+        services.stock_receive(quantity=Decimal(received), **common)
+        if reserved:
+            services.stock_reserve(quantity=Decimal(reserved), **common)
+        products[sku] = product
+    return products
+
+
+def test_products_show_their_stock_totals(owner_client, stocked_products):
+    rows = owner_client.get(URL, {"ordering": "sku"}).json()["results"]
+
+    assert [
+        (row["sku"], row["stock_on_hand"], row["stock_reserved"], row["stock_available"])
+        for row in rows
+    ] == [
+        ("FINE", "9.000", "0.000", "9.000"),
+        ("LOW", "5.000", "3.000", "2.000"),
+        ("OUT", "4.000", "4.000", "0.000"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stock", "expected"),
+    [
+        pytest.param("low", ["LOW"], id="low"),
+        pytest.param("out", ["OUT"], id="out"),
+    ],
+)
+def test_products_filtered_by_stock(owner_client, stocked_products, stock, expected):
+    response = owner_client.get(URL, {"stock": stock, "ordering": "sku"})
+
+    assert [row["sku"] for row in response.json()["results"]] == expected
+
+
+def test_unknown_stock_filter_is_400_naming_it(owner_client):
+    response = owner_client.get(URL, {"stock": "plenty"})
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["stock"]
+
+
+def test_stock_totals_cannot_be_written(owner_client, organization):
+    product = ProductFactory(organization=organization)
+
+    response = owner_client.patch(
+        f"{URL}{product.pk}/", {"stock_on_hand": "50", "name": "Renamed"}, format="json"
+    )
+
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert (product.name, product.stock_on_hand) == ("Renamed", 0)

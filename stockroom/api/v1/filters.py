@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.accounts.models import Invitation, Membership
+from stockroom.catalog import selectors as catalog_selectors
 from stockroom.catalog.models import Category, Customer, Product, Supplier
 from stockroom.inventory.models import (
     Location,
@@ -73,10 +74,20 @@ class ProductFilter(FormBuiltOnceFilterSet):
     category = filters.NumberFilter(field_name="category_id")
     min_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="gte")
     max_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="lte")
+    stock = filters.ChoiceFilter(
+        choices=[
+            (catalog_selectors.STOCK_LOW, "available at or below a positive reorder point"),
+            (catalog_selectors.STOCK_OUT, "nothing available"),
+        ],
+        method="filter_stock",
+    )
 
     class Meta:
         model = Product
         fields = ["category", "unit", "is_active", "is_lot_tracked", "barcode"]
+
+    def filter_stock(self, queryset, name, value):
+        return catalog_selectors.products_by_stock(queryset, value)
 
 
 class SupplierFilter(filters.FilterSet):

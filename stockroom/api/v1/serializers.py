@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from stockroom.accounts.models import Invitation, Membership, Organization
 from stockroom.accounts.roles import Role
 from stockroom.api.tenancy import MAX_ID
-from stockroom.catalog.models import Category, Customer, Product, Supplier
+from stockroom.catalog.models import (
+    QUANTITY_DIGITS,
+    QUANTITY_PLACES,
+    Category,
+    Customer,
+    Product,
+    Supplier,
+)
 from stockroom.inventory.models import (
     Location,
     Lot,
@@ -154,6 +161,12 @@ class ProductSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         "Send by multipart; `null` removes the image.",
     )
     thumbnail = serializers.FileField(read_only=True)
+    stock_available = serializers.DecimalField(
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_PLACES,
+        read_only=True,
+        help_text="On hand minus reserved, over every location and lot.",
+    )
 
     class Meta:
         model = Product
@@ -170,6 +183,9 @@ class ProductSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
             "average_cost",
             "reorder_point",
             "reorder_quantity",
+            "stock_on_hand",
+            "stock_reserved",
+            "stock_available",
             "is_lot_tracked",
             "is_active",
             "image",
@@ -177,7 +193,13 @@ class ProductSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["average_cost", "created_at", "updated_at"]
+        read_only_fields = [
+            "average_cost",
+            "stock_on_hand",
+            "stock_reserved",
+            "created_at",
+            "updated_at",
+        ]
         validators = []  # SKU and barcode uniqueness are the service's rules
 
 

@@ -74,3 +74,57 @@ def test_short_list_shows_its_exact_count(organization, login):
 
     assert "1–3 of 3" in page
     assert "more than" not in page
+
+
+@pytest.fixture
+def stocked(organization):
+    """LOW at its reorder point, OUT with everything reserved, FINE above its point."""
+    from decimal import Decimal
+
+    from stockroom.inventory import services
+    from stockroom.inventory.tests.factories import LocationFactory
+
+    location = LocationFactory(organization=organization)
+    for sku, received, reserved, point in (("FINE", 9, 0, 2), ("LOW", 5, 3, 2), ("OUT", 4, 4, 0)):
+        product = ProductFactory(
+            organization=organization, sku=sku, reorder_point=Decimal(point), reorder_quantity=1
+        )
+        common = {"organization": organization, "product": product, "location": location}
+        services.stock_receive(quantity=Decimal(received), **common)
+        if reserved:
+            services.stock_reserve(quantity=Decimal(reserved), **common)
+
+
+@pytest.mark.parametrize(
+    ("stock", "expected"),
+    [
+        pytest.param("", ["FINE", "LOW", "OUT"], id="any"),
+        pytest.param("low", ["LOW"], id="low"),
+        pytest.param("out", ["OUT"], id="none-available"),
+        pytest.param("plenty", ["FINE", "LOW", "OUT"], id="unknown-value-ignored"),
+    ],
+)
+def test_list_filters_by_stock(stocked, login, stock, expected):
+    response = login(Role.VIEWER).get(LIST, {"stock": stock})
+
+    assert response.status_code == 200
+    assert [row["product"].sku for row in response.context["rows"]] == expected
+
+
+def test_rows_show_available_stock_and_flag_low_stock(stocked, login):
+    page = login(Role.VIEWER).get(LIST).content.decode()
+
+    assert '<td class="text-end text-nowrap">9</td>' in page
+    assert (
+        '<td class="text-end text-nowrap">2 <span class="badge text-bg-warning">Low</span></td>'
+        in page
+    )
+    assert '<td class="text-end text-nowrap">0</td>' in page
+
+
+def test_stock_filter_keeps_the_query_count(stocked, login, django_assert_max_num_queries):
+    client = login(Role.VIEWER)
+    client.get(LIST)
+
+    with django_assert_max_num_queries(8):
+        client.get(LIST, {"stock": "low"})
