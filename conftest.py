@@ -43,6 +43,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request of a Spanish-speaking member leaves
+    Spanish active in its thread (the locale middlewares activate, nothing deactivates), and a
+    later test on the same worker would otherwise see translated messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

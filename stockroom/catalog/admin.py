@@ -75,6 +75,8 @@ class ProductAdmin(SimpleHistoryAdmin, _InlineOrganizationMixin, TenantAdmin):
         "cost_price",
         "average_cost",
         "sale_price",
+        "stock_on_hand",
+        "stock_reserved",
         "reorder_point",
         "is_lot_tracked",
         "is_active",
@@ -84,7 +86,7 @@ class ProductAdmin(SimpleHistoryAdmin, _InlineOrganizationMixin, TenantAdmin):
     search_fields = ["sku", "name", "barcode"]
     autocomplete_fields = ["category"]
     list_select_related = ["category", "organization"]
-    readonly_fields = ["average_cost", "thumbnail"]
+    readonly_fields = ["average_cost", "stock_on_hand", "stock_reserved", "thumbnail"]
     inlines = [ProductSupplierInline]
     actions = [deactivate_products, export_as_csv]
 

@@ -142,3 +142,42 @@ def test_manager_sees_only_their_organizations_warehouses(
     assert response.status_code == 200
     assert b"MINE" in response.content
     assert b"THEIRS" not in response.content
+
+
+def test_product_change_page_shows_stock_totals_and_saving_keeps_them(admin_client_, organization):
+    product = ProductFactory(organization=organization, sku="ADM-1", name="Before")
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    page = admin_client_.get(url)
+    data = {
+        "organization": organization.pk,
+        "sku": "ADM-1",
+        "name": "After",
+        "unit": product.unit,
+        "cost_price": "2",
+        "sale_price": "3",
+        "reorder_point": "0",
+        "reorder_quantity": "0",
+        "is_active": "on",
+        "supplier_links-TOTAL_FORMS": "0",
+        "supplier_links-INITIAL_FORMS": "0",
+    }
+    # Stock arrives between loading the form and saving it.
+    services.stock_receive(
+        organization=organization,
+        product=product,
+        location=LocationFactory(organization=organization),
+        quantity=Decimal(6),
+        unit_cost=Decimal("1.5"),
+    )
+
+    response = admin_client_.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    stored = Product.unscoped.get(pk=product.pk)
+    assert (stored.name, stored.stock_on_hand, stored.average_cost) == (
+        "After",
+        Decimal(6),
+        Decimal("1.5000"),
+    )
+    fields = page.context["adminform"].readonly_fields
+    assert {"stock_on_hand", "stock_reserved", "average_cost"} <= set(fields)
