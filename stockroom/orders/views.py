@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
+from stockroom.catalog.views import url_for_pk
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.views import ServiceFormMixin
 
@@ -796,9 +797,12 @@ class ReorderView(ServiceFormMixin, MemberRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         suggestions = selectors.reorder_suggestions(organization=self.request.organization)
+        # Hundreds of rows: one reverse() for all their product links.
+        product_url = url_for_pk("catalog:product_detail")
+        rows = [(s, product_url(s.product.pk)) for s in suggestions]
         return super().get_context_data(
-            with_supplier=[s for s in suggestions if s.supplier is not None],
-            without_supplier=[s for s in suggestions if s.supplier is None],
+            with_supplier=[(s, url) for s, url in rows if s.supplier is not None],
+            without_supplier=[(s, url) for s, url in rows if s.supplier is None],
             orderable=sum(1 for s in suggestions if s.can_order),
             **kwargs,
         )

@@ -80,9 +80,17 @@ def test_low_stock_to_received_purchase_order_through_the_ui(
         organization=organization, product=product, is_preferred=True, price=D("3.0000")
     )
     client = member_client(manager)
+    orphan = ProductFactory(organization=organization, sku="ORPHAN", reorder_point=D("1"),
+                            reorder_quantity=D("2"))  # fmt: skip
     page = client.get(reverse("orders:reorder"))
     assert page.status_code == 200
-    assert "LOW" in page.content.decode()
+    assert [(s.product.sku, url) for s, url in page.context["with_supplier"]] == [
+        ("LOW", product.get_absolute_url())
+    ]
+    assert [(s.product.sku, url) for s, url in page.context["without_supplier"]] == [
+        ("ORPHAN", orphan.get_absolute_url())
+    ]
+    assert f'href="{product.get_absolute_url()}">LOW</a>' in page.content.decode()
     response = client.post(reverse("orders:reorder"))
     assert response.status_code == 302
     order = PurchaseOrder.objects.get()
