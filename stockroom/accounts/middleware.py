@@ -5,13 +5,14 @@ from django.utils import timezone, translation
 
 from stockroom.core.tenancy import organization_scope
 
-from .selectors import active_membership_for
+from .selectors import active_membership_among, memberships_for_user
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization_id"
 
 
 class ActiveOrganizationMiddleware:
-    """Sets `request.membership` and `request.organization` and activates the tenant scope.
+    """Sets `request.membership`, `request.organization` and `request.memberships` (all of the
+    user's, by organization name) and activates the tenant scope.
 
     The session only names a preference; it is always checked against the user's memberships,
     so a stale or forged id falls back to another organization the user really belongs to.
@@ -21,10 +22,14 @@ class ActiveOrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        membership = None
+        membership, memberships = None, []
         if request.user.is_authenticated:
+            # All of them in one query: the organization switcher on every page lists them too
+            # (request.memberships), which cost a second query.
+            memberships = list(memberships_for_user(request.user))
             preferred = request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY)
-            membership = active_membership_for(request.user, preferred)
+            membership = active_membership_among(memberships, preferred)
+        request.memberships = memberships
         request.membership = membership
         request.organization = membership.organization if membership else None
         if request.organization is not None:

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
     F,
@@ -46,30 +47,46 @@ def _organization_id(organization) -> int:
 STOCK_SEARCH_ID_LIMIT = 500
 
 
-def _matching_ids(queryset: QuerySet) -> list[int] | None:
-    """Primary keys of `queryset`, or None when there are more than STOCK_SEARCH_ID_LIMIT."""
-    ids = list(queryset.values_list("pk", flat=True)[: STOCK_SEARCH_ID_LIMIT + 1])
-    return None if len(ids) > STOCK_SEARCH_ID_LIMIT else ids
+def _search_matches(
+    organization_id: int, search: str
+) -> tuple[list[int] | None, list[int] | None, list[int] | None]:
+    """Primary keys of the products (SKU, name, exact barcode), bins (code) and lots (number)
+    matching `search`, in one query; None for a kind with more than STOCK_SEARCH_ID_LIMIT."""
+    product, location, lot = "product", "location", "lot"
+
+    def capped(model, condition: Q, kind: str) -> QuerySet:
+        # LIMIT inside an IN subquery: SQLite refuses it directly in a member of a UNION.
+        matches = model.unscoped.filter(condition, organization_id=organization_id).order_by()
+        return (
+            model.unscoped.filter(pk__in=matches.values("pk")[: STOCK_SEARCH_ID_LIMIT + 1])
+            .order_by()
+            .values_list(Value(kind, output_field=CharField()), "pk")
+        )
+
+    rows = capped(
+        Product, Q(sku__icontains=search) | Q(name__icontains=search) | Q(barcode=search), product
+    ).union(
+        capped(Location, Q(code__icontains=search), location),
+        capped(Lot, Q(lot_number__icontains=search), lot),
+        all=True,
+    )
+    found: dict[str, list[int]] = {product: [], location: [], lot: []}
+    for kind, pk in rows:
+        found[kind].append(pk)
+    return tuple(
+        None if len(found[kind]) > STOCK_SEARCH_ID_LIMIT else sorted(found[kind])
+        for kind in (product, location, lot)
+    )
 
 
 def _stock_search(organization_id: int, search: str) -> Q:
     """Stock rows whose product (SKU, name, exact barcode), bin code or lot number matches.
 
-    The products, bins and lots are looked up first (three small queries; on PostgreSQL the
-    product one uses the trigram indexes), so the stock rows are then found by their own
+    The products, bins and lots are looked up first (one small query; on PostgreSQL the
+    product part uses the trigram indexes), so the stock rows are then found by their own
     product, location and lot indexes. One OR across the joined tables instead forced a walk
     over every stock row of the organization, seconds for a rare term on 100,000 products."""
-    products = _matching_ids(
-        Product.unscoped.filter(organization_id=organization_id).filter(
-            Q(sku__icontains=search) | Q(name__icontains=search) | Q(barcode=search)
-        )
-    )
-    locations = _matching_ids(
-        Location.unscoped.filter(organization_id=organization_id, code__icontains=search)
-    )
-    lots = _matching_ids(
-        Lot.unscoped.filter(organization_id=organization_id, lot_number__icontains=search)
-    )
+    products, locations, lots = _search_matches(organization_id, search)
     return (
         (
             Q(product_id__in=products)
@@ -122,9 +139,11 @@ def stock_levels(
     search = search.strip()
     if search:
         queryset = queryset.filter(_stock_search(organization_id, search))
-    return queryset.order_by(
-        "sku_order__sku", "location__warehouse__code", "location__code", "lot_id"
-    )
+    # A bin holds a small share of the organization's products: sorting its rows is cheaper
+    # than walking every product in SKU order to find them (PostgreSQL chose the walk, in
+    # parallel: 80-110 ms for a bin of 1,400 rows among 100,000 products, against 20-40 ms).
+    sku = "product__sku" if location is not None else "sku_order__sku"
+    return queryset.order_by(sku, "location__warehouse__code", "location__code", "lot_id")
 
 
 def warehouse_list(*, organization, search: str = "", ordering: list[str]) -> QuerySet[Warehouse]:
@@ -138,30 +157,35 @@ def warehouse_list(*, organization, search: str = "", ordering: list[str]) -> Qu
 
 
 def warehouse_locations(*, organization, warehouse: Warehouse) -> QuerySet[Location]:
-    """A warehouse's locations with their stocked-product count and on-hand sum (one query)."""
+    """A warehouse's locations with their stocked-product count and on-hand sum (one query).
+
+    Only stocked rows are joined (a row with nothing on hand adds nothing to either figure), so
+    the sums come from the covering index of stocked rows without reading the table."""
     return (
         Location.objects.for_organization(organization)
         .filter(warehouse=warehouse)
+        .alias(stocked=FilteredRelation("stock_levels", condition=Q(stock_levels__on_hand__gt=0)))
         .annotate(
-            product_count=Count(
-                "stock_levels__product", filter=Q(stock_levels__on_hand__gt=0), distinct=True
-            ),
-            on_hand=Sum("stock_levels__on_hand"),
+            product_count=Count("stocked__product", distinct=True),
+            on_hand=_quantity(Sum("stocked__on_hand")),
         )
         .order_by("code")
     )
 
 
 def warehouse_stock_totals(*, organization, warehouse: Warehouse) -> dict:
-    """On hand, reserved and stocked products over every location of a warehouse."""
-    return (
-        StockLevel.objects.for_organization(organization)
-        .filter(location__warehouse=warehouse)
-        .aggregate(
-            total_on_hand=Sum("on_hand"),
-            total_reserved=Sum("reserved"),
-            products=Count("product", filter=Q(on_hand__gt=0), distinct=True),
-        )
+    """On hand, reserved and stocked products over every location of a warehouse.
+
+    Reads the stocked rows only (reserved never exceeds on hand, so the others add nothing),
+    scoped through the organization's locations rather than the rows' own organization column:
+    that keeps it an index-only scan of the stocked rows' covering index."""
+    return StockLevel.unscoped.filter(
+        location__in=Location.objects.for_organization(organization).filter(warehouse=warehouse),
+        on_hand__gt=0,
+    ).aggregate(
+        total_on_hand=_quantity(Sum("on_hand")),
+        total_reserved=_quantity(Sum("reserved")),
+        products=Count("product", distinct=True),
     )
 
 

@@ -25,7 +25,7 @@ from django.views.generic import (
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
-from stockroom.core.pagination import CappedCountPaginator
+from stockroom.core.pagination import CappedCountPaginator, DeferredJoinPaginator
 from stockroom.core.views import ServiceFormMixin
 
 from . import selectors, services
@@ -397,6 +397,7 @@ class MovementListView(FilteredListView):
     partial_template_name = "inventory/partials/movement_table.html"
     filter_form_class = MovementFilterForm
     context_object_name = "movements"
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         filters = self.filters

@@ -242,3 +242,29 @@ def test_product_list_reuses_loaded_categories(
         )
 
     assert [product.sku for product in rows] == ["HAM-1", "SAW-1"]
+
+
+def test_category_counts_are_own_products_of_every_state_by_count_order(
+    organization, tree, django_assert_num_queries
+):
+    for _ in range(3):
+        ProductFactory(organization=organization, category=tree["saws"])
+    ProductFactory(organization=organization, category=tree["saws"], is_active=False)
+    ProductFactory(organization=organization, category=tree["claw"])
+    ProductFactory(organization=organization, category=None)
+
+    with django_assert_num_queries(1):
+        rows = [
+            (category.name, category.product_count)
+            for category in selectors.category_list(
+                organization=organization, ordering="-product_count"
+            )
+        ]
+    detail = selectors.category_detail(organization=organization, pk=tree["tools"].pk)
+
+    # Counted per category as before: inactive products too, subcategories' not.
+    assert rows == [("Saws", 4), ("Claw", 1), ("Garden", 0), ("Hammers", 0), ("Tools", 0)]
+    assert [(child.name, child.product_count) for child in detail.children.all()] == [
+        ("Hammers", 0),
+        ("Saws", 4),
+    ]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from stockroom.accounts.tests.factories import OrganizationFactory
 from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory import selectors, services
 from stockroom.inventory.models import MovementKind, StockLevel
@@ -72,8 +73,8 @@ def queries_for(organization, name) -> int:
     return len(queries)
 
 
-# A stock search first looks up the matching products, bins and lots (one query each).
-LIST_SELECTOR_QUERIES = {"stock_levels-search": 4}
+# A stock search first looks up the matching products, bins and lots (one query for all three).
+LIST_SELECTOR_QUERIES = {"stock_levels-search": 2}
 
 
 @pytest.mark.parametrize("name", list(LIST_SELECTORS))
@@ -242,3 +243,91 @@ def test_ledger_mismatches_reports_a_tampered_row(organization, product, locatio
     assert selectors.ledger_mismatches(organization=organization) == [
         (product.pk, location.pk, None, D("4.000"), D("3.000"))
     ]
+
+
+# --- Warehouse and location pages -----------------------------------------------------------
+
+
+@pytest.fixture
+def two_bins_stocked(organization, product, bulk_product, lot_product, location, other_location):
+    """A warehouse's two bins with stock, reservations and an emptied row, next to a third bin
+    (another warehouse) and another organization that the figures must leave out."""
+    receive = services.stock_receive
+    receive(organization=organization, product=product, location=location, quantity=D(10))
+    receive(organization=organization, product=product, location=other_location, quantity=D(4))
+    receive(organization=organization, product=bulk_product, location=location, quantity=D("2.5"))
+    for number in ("L1", "L2"):
+        receive(
+            organization=organization,
+            product=lot_product,
+            location=location,
+            quantity=D(3),
+            lot_number=number,
+        )
+    services.stock_reserve(
+        organization=organization, product=product, location=location, quantity=D(6)
+    )
+    # An emptied row: on hand 0, it adds no product and nothing to the sums.
+    receive(organization=organization, product=bulk_product, location=other_location, quantity=D(1))
+    services.stock_issue(
+        organization=organization, product=bulk_product, location=other_location, quantity=D(1)
+    )
+    elsewhere = LocationFactory(organization=organization, code="Z-99")
+    receive(organization=organization, product=product, location=elsewhere, quantity=D(100))
+    stock_rows(OrganizationFactory(), 1)
+    return location, other_location
+
+
+def test_warehouse_locations_count_and_sum_the_stocked_rows(
+    organization, two_bins_stocked, warehouse, django_assert_num_queries
+):
+    empty = LocationFactory(organization=organization, warehouse=warehouse, code="C-01")
+
+    with django_assert_num_queries(1):
+        rows = [
+            (row.code, row.product_count, row.on_hand)
+            for row in selectors.warehouse_locations(organization=organization, warehouse=warehouse)
+        ]
+
+    assert rows == [("A-01", 3, D("18.5")), ("B-01", 1, D("4")), (empty.code, 0, D("0"))]
+
+
+def test_warehouse_stock_totals_over_its_locations_only(
+    organization, two_bins_stocked, warehouse, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        totals = selectors.warehouse_stock_totals(organization=organization, warehouse=warehouse)
+
+    # BOLT-M8 in both bins counts once; the lot product's two lots count once.
+    assert totals == {"total_on_hand": D("22.5"), "total_reserved": D("6"), "products": 3}
+
+
+def test_warehouse_stock_totals_of_an_empty_warehouse_are_zero(organization, warehouse):
+    assert selectors.warehouse_stock_totals(organization=organization, warehouse=warehouse) == {
+        "total_on_hand": D("0"),
+        "total_reserved": D("0"),
+        "products": 0,
+    }
+
+
+def test_warehouse_stock_totals_are_scoped_to_the_organization(
+    organization, other_organization, two_bins_stocked, warehouse
+):
+    assert selectors.warehouse_stock_totals(
+        organization=other_organization, warehouse=warehouse
+    ) == {"total_on_hand": D("0"), "total_reserved": D("0"), "products": 0}
+
+
+def test_a_locations_stock_comes_by_sku(organization, location):
+    # Created in the reverse of SKU order, so that the primary keys would give another order.
+    for sku in ("C-3", "A-1", "B-2"):
+        services.stock_receive(
+            organization=organization,
+            product=ProductFactory(organization=organization, sku=sku),
+            location=location,
+            quantity=D(1),
+        )
+
+    rows = selectors.stock_levels(organization=organization, location=location)
+
+    assert [row.product.sku for row in rows] == ["A-1", "B-2", "C-3"]

@@ -122,3 +122,26 @@ def test_counting_a_warehouses_stock_reads_no_product(organization, stock):
         stock["valve@floor"],
         stock["valve@shelf"],
     ]
+
+
+def test_products_bins_and_lots_are_looked_up_in_one_query(organization, stock):
+    with CaptureQueriesContext(connection) as queries:
+        # "-" is in every SKU (VLV-100, HNG-200, GLU-300), in bin SHELF-7 and lot B-2026-17.
+        found = selectors._search_matches(organization.pk, "-")
+
+    assert len(queries) == 1
+    assert found == (
+        sorted(stock[name].product_id for name in ("valve@shelf", "hinge@floor", "glue@floor")),
+        [stock["valve@shelf"].location_id],
+        [stock["glue@floor"].lot_id],
+    )
+
+
+def test_a_kind_with_more_matches_than_the_limit_is_none(organization, stock, monkeypatch):
+    monkeypatch.setattr(selectors, "STOCK_SEARCH_ID_LIMIT", 2)
+
+    assert selectors._search_matches(organization.pk, "-") == (
+        None,
+        [stock["valve@shelf"].location_id],
+        [stock["glue@floor"].lot_id],
+    )

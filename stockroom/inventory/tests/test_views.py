@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from stockroom.catalog.tests.factories import ProductFactory
+from stockroom.core.pagination import DeferredJoinPaginator
 from stockroom.inventory import services
 from stockroom.inventory.models import Location, MovementKind, StockLevel, StockMovement, Warehouse
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
@@ -1234,3 +1235,34 @@ def test_refused_post_shows_the_location_selected_and_marked_invalid(
     assert f'<option value="{location.pk}" selected>MAIN/A-01</option>' in location_select
     assert 'class="form-select"' in location_select
     assert "is-invalid" in quantity_input
+
+
+@pytest.mark.parametrize("rows", [3, 30], ids=["3-rows", "30-rows"])
+def test_stock_search_page_runs_a_constant_number_of_queries(
+    member_client, manager, organization, django_assert_max_num_queries, rows
+):
+    _fill(organization, rows)  # "Q" is in the product's SKU and in every bin's code
+    client = member_client(manager)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(reverse("inventory:stock_levels"), {"q": "q"})
+
+    assert len(response.context["levels"]) == min(rows, 25)
+    assert response.context["paginator"].count == rows
+
+
+def test_a_deep_movement_page_shows_the_same_rows_as_an_offset(
+    member_client, viewer, organization, monkeypatch
+):
+    _fill(organization, 30)
+    monkeypatch.setattr(DeferredJoinPaginator, "DEFER_AFTER", 0)
+    oldest_five = list(
+        StockMovement.unscoped.filter(organization=organization)
+        .order_by("-occurred_at", "-id")
+        .values_list("pk", flat=True)[25:30]
+    )
+
+    response = member_client(viewer).get(reverse("inventory:movement_list"), {"page": 2})
+
+    assert [movement.pk for movement in response.context["movements"]] == oldest_five
+    assert response.context["page_obj"].start_index() == 26
