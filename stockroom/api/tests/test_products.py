@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from stockroom.catalog.models import Product
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
+from stockroom.inventory.tests.factories import products_in_three_stock_states
 
 pytestmark = pytest.mark.django_db
 
@@ -215,28 +216,7 @@ def test_filter_search_and_ordering(owner_client, organization, query, expected)
 
 @pytest.fixture
 def stocked_products(organization):
-    """LOW at its reorder point, OUT with everything reserved, FINE above its point."""
-    from decimal import Decimal
-
-    from stockroom.inventory import services
-    from stockroom.inventory.tests.factories import LocationFactory
-
-    location = LocationFactory(organization=organization)
-    products = {}
-    for sku, received, reserved, point in (
-        ("FINE", 9, 0, 2),
-        ("LOW", 5, 3, 2),
-        ("OUT", 4, 4, 0),
-    ):
-        product = ProductFactory(
-            organization=organization, sku=sku, reorder_point=Decimal(point), reorder_quantity=1
-        )
-        common = {"organization": organization, "product": product, "location": location}
-        services.stock_receive(quantity=Decimal(received), **common)
-        if reserved:
-            services.stock_reserve(quantity=Decimal(reserved), **common)
-        products[sku] = product
-    return products
+    return products_in_three_stock_states(organization)
 
 
 def test_products_show_their_stock_totals(owner_client, stocked_products):

@@ -10,6 +10,7 @@ from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 from stockroom.catalog.views import ProductListView, url_for_pk
 from stockroom.core.pagination import CappedCountPaginator
+from stockroom.inventory.tests.factories import products_in_three_stock_states
 
 pytestmark = pytest.mark.django_db
 
@@ -78,21 +79,7 @@ def test_short_list_shows_its_exact_count(organization, login):
 
 @pytest.fixture
 def stocked(organization):
-    """LOW at its reorder point, OUT with everything reserved, FINE above its point."""
-    from decimal import Decimal
-
-    from stockroom.inventory import services
-    from stockroom.inventory.tests.factories import LocationFactory
-
-    location = LocationFactory(organization=organization)
-    for sku, received, reserved, point in (("FINE", 9, 0, 2), ("LOW", 5, 3, 2), ("OUT", 4, 4, 0)):
-        product = ProductFactory(
-            organization=organization, sku=sku, reorder_point=Decimal(point), reorder_quantity=1
-        )
-        common = {"organization": organization, "product": product, "location": location}
-        services.stock_receive(quantity=Decimal(received), **common)
-        if reserved:
-            services.stock_reserve(quantity=Decimal(reserved), **common)
+    return products_in_three_stock_states(organization)
 
 
 @pytest.mark.parametrize(

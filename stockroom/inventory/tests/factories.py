@@ -51,3 +51,25 @@ class StockLevelFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(
         LocationFactory, organization=factory.SelfAttribute("..organization")
     )
+
+
+def products_in_three_stock_states(organization) -> dict:
+    """Through the stock services, in one bin: FINE above its reorder point (9 available), LOW
+    at it (5 on hand, 3 reserved, point 2) and OUT with everything reserved (no reorder point).
+    Returns the products by SKU."""
+    from decimal import Decimal
+
+    from stockroom.inventory import services
+
+    location = LocationFactory(organization=organization)
+    products = {}
+    for sku, received, reserved, point in (("FINE", 9, 0, 2), ("LOW", 5, 3, 2), ("OUT", 4, 4, 0)):
+        product = ProductFactory(
+            organization=organization, sku=sku, reorder_point=Decimal(point), reorder_quantity=1
+        )
+        common = {"organization": organization, "product": product, "location": location}
+        services.stock_receive(quantity=Decimal(received), **common)
+        if reserved:
+            services.stock_reserve(quantity=Decimal(reserved), **common)
+        products[sku] = product
+    return products
