@@ -228,10 +228,12 @@ class Product(TenantModel):
         # or the admin may hold a copy read earlier: saving that copy whole would write back a
         # stale average cost or stock total. Only the services' own writes touch them.
         if not self._state.adding and kwargs.get("update_fields") is None:
+            # Deferred fields stay out as well, as Django's own save() leaves them.
+            skipped = STOCK_FIELDS | self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in STOCK_FIELDS
+                if not field.primary_key and field.attname not in skipped
             ]
         super().save(*args, **kwargs)
 

@@ -155,3 +155,14 @@ def test_the_database_refuses_negative_or_over_reserved_totals(product):
     for values in ({"stock_on_hand": D(-1)}, {"stock_reserved": D(1)}):
         with pytest.raises(IntegrityError), transaction.atomic():
             Product.unscoped.filter(pk=product.pk).update(**values)
+
+
+def test_saving_a_partly_loaded_copy_writes_only_what_it_loaded(organization, product):
+    partial = Product.unscoped.only("pk", "name", "organization").get(pk=product.pk)
+    Product.unscoped.filter(pk=product.pk).update(description="kept")
+
+    partial.name = "Renamed"
+    partial.save()
+
+    stored = Product.unscoped.get(pk=product.pk)
+    assert (stored.name, stored.description) == ("Renamed", "kept")
