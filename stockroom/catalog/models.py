@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.core.models import TenantModel
+from stockroom.core.reversing import pk_url
 
 ZERO = Decimal("0")
 QUANTITY_DIGITS = 14
@@ -72,7 +72,7 @@ class Category(TenantModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:category_detail", kwargs={"pk": self.pk})
+        return pk_url("catalog:category_detail", self.pk)
 
     def clean(self) -> None:
         super().clean()
@@ -238,7 +238,7 @@ class Product(TenantModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:product_detail", kwargs={"pk": self.pk})
+        return pk_url("catalog:product_detail", self.pk)
 
     @property
     def stock_available(self) -> Decimal:
@@ -276,7 +276,7 @@ class Supplier(TenantModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:supplier_detail", kwargs={"pk": self.pk})
+        return pk_url("catalog:supplier_detail", self.pk)
 
 
 class ProductSupplier(TenantModel):
@@ -345,4 +345,4 @@ class Customer(TenantModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:customer_detail", kwargs={"pk": self.pk})
+        return pk_url("catalog:customer_detail", self.pk)

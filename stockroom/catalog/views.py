@@ -1,7 +1,5 @@
 """Catalog pages. Thin: forms validate, selectors read, services write."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -23,6 +21,7 @@ from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixi
 from stockroom.accounts.roles import Action
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.pagination import CappedCountPaginator
+from stockroom.core.reversing import url_for_pk
 from stockroom.core.views import ServiceFormMixin
 
 from . import selectors, services
@@ -39,17 +38,9 @@ from .forms import (
 from .models import Category, Customer, Product, ProductSupplier, Supplier
 
 PAGE_SIZE = 25
+
+
 # A number no URL prefix contains, reversed in place of a primary key (see url_for_pk).
-PK_MARKER = 9_081_726_354_453_627
-
-
-def url_for_pk(name: str) -> Callable[[int], str]:
-    """The URL named `name` for any primary key, from a single reverse(): a list page that
-    reversed two or three URLs per row spent more time there than in its queries."""
-    head, _marker, tail = reverse(name, kwargs={"pk": PK_MARKER}).partition(str(PK_MARKER))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def sort_headers(request, orderings, current: str) -> dict[str, dict]:
     """For each sortable column: the URL that sorts by it (toggling direction) and its state."""
     headers = {}

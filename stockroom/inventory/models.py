@@ -14,13 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import COST_PLACES, MONEY_DIGITS, QUANTITY_DIGITS, QUANTITY_PLACES
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.models import TenantManager, TenantModel, TenantQuerySet
+from stockroom.core.reversing import pk_url
 
 ZERO = Decimal("0")
 
@@ -55,7 +55,7 @@ class Warehouse(TenantModel):
         return f"{self.code} · {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("inventory:warehouse_detail", kwargs={"pk": self.pk})
+        return pk_url("inventory:warehouse_detail", self.pk)
 
 
 class Location(TenantModel):
@@ -98,7 +98,7 @@ class Location(TenantModel):
         return f"{self.warehouse.code}/{self.code}"
 
     def get_absolute_url(self) -> str:
-        return reverse("inventory:location_detail", kwargs={"pk": self.pk})
+        return pk_url("inventory:location_detail", self.pk)
 
     def clean(self) -> None:
         super().clean()

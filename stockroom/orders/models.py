@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import (
@@ -22,6 +21,7 @@ from stockroom.catalog.models import (
     QUANTITY_PLACES,
 )
 from stockroom.core.models import TenantModel
+from stockroom.core.reversing import pk_url
 
 ZERO = Decimal("0")
 
@@ -129,7 +129,7 @@ class PurchaseOrder(TenantModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:purchase_order_detail", kwargs={"pk": self.pk})
+        return pk_url("orders:purchase_order_detail", self.pk)
 
     @property
     def is_editable(self) -> bool:
@@ -314,7 +314,7 @@ class SalesOrder(TenantModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:sales_order_detail", kwargs={"pk": self.pk})
+        return pk_url("orders:sales_order_detail", self.pk)
 
     @property
     def is_editable(self) -> bool:
@@ -516,7 +516,7 @@ class StockCount(TenantModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:stock_count_detail", kwargs={"pk": self.pk})
+        return pk_url("orders:stock_count_detail", self.pk)
 
     @property
     def scope_label(self) -> str:

@@ -11,8 +11,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
-from stockroom.catalog.views import url_for_pk
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.reversing import url_for_pk
 from stockroom.core.views import ServiceFormMixin
 
 from . import selectors, services

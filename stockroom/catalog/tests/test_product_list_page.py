@@ -8,8 +8,9 @@ from django.urls import reverse
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
-from stockroom.catalog.views import ProductListView, url_for_pk
+from stockroom.catalog.views import ProductListView
 from stockroom.core.pagination import CappedCountPaginator
+from stockroom.core.reversing import url_for_pk
 from stockroom.inventory.tests.factories import products_in_three_stock_states
 
 pytestmark = pytest.mark.django_db
