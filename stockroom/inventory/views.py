@@ -2,6 +2,7 @@
 movement forms. Reads go through the selectors, writes through the services."""
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.db.models import Q
@@ -40,6 +41,8 @@ from .forms import (
     TransferForm,
     WarehouseFilterForm,
     WarehouseForm,
+    location_label,
+    warehouse_label,
 )
 from .models import Location, MovementKind, Warehouse
 
@@ -358,6 +361,13 @@ class LocationDeleteView(PlaceDeleteMixin, TenantObjectMixin, DeleteView):
 # --- Stock levels and movements -------------------------------------------------------------
 
 
+class MenuOption(NamedTuple):
+    """One <option> of a filter menu."""
+
+    pk: int
+    label: str
+
+
 class StockLevelListView(FilteredListView):
     template_name = "inventory/stock_level_list.html"
     partial_template_name = "inventory/partials/stock_level_table.html"
@@ -377,17 +387,25 @@ class StockLevelListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         if self.template_name in self.get_template_names():
             # Both filter menus from one query: a warehouse without locations holds no stock.
-            # Only the columns the menus show: hundreds of bins with their timestamps cost
-            # more to load than the page of stock.
-            locations = list(
+            # Plain values, not model instances: building hundreds of bins with their
+            # warehouses cost more than the page of stock.
+            rows = (
                 context["filter_form"]
                 .fields["location"]
-                .queryset.only("code", "warehouse__code", "warehouse__name")
+                .queryset.values_list(
+                    "pk", "code", "name", "warehouse_id", "warehouse__code", "warehouse__name"
+                )
             )
-            warehouses = {location.warehouse_id: location.warehouse for location in locations}
+            locations, warehouses = [], {}
+            for pk, code, name, warehouse_id, warehouse_code, warehouse_name in rows:
+                locations.append(MenuOption(pk, location_label(warehouse_code, code, name)))
+                warehouses[warehouse_id] = (
+                    warehouse_code,
+                    MenuOption(warehouse_id, warehouse_label(warehouse_code, warehouse_name)),
+                )
             context.update(
                 location_options=locations,
-                warehouse_options=sorted(warehouses.values(), key=lambda w: w.code),
+                warehouse_options=[option for _code, option in sorted(warehouses.values())],
             )
         return context
 

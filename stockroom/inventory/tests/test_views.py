@@ -990,6 +990,31 @@ def test_stock_levels_filter_by_warehouse_location_and_search(
     ]
 
 
+def test_stock_level_filter_menus_list_every_bin_and_its_warehouse(
+    member_client, viewer, location, other_location, organization, other_organization
+):
+    other = WarehouseFactory(organization=organization, code="AUX", name="")
+    aux = LocationFactory(organization=organization, warehouse=other, code="Z-9", name="Back")
+    LocationFactory(organization=other_organization, code="THEIRS")
+
+    response = member_client(viewer).get(
+        reverse("inventory:stock_levels"), {"location": other_location.pk}
+    )
+
+    assert [tuple(option) for option in response.context["warehouse_options"]] == [
+        (other.pk, "AUX"),
+        (location.warehouse_id, "MAIN · Main warehouse"),
+    ]
+    assert [tuple(option) for option in response.context["location_options"]] == [
+        (aux.pk, "AUX/Z-9 · Back"),
+        (location.pk, "MAIN/A-01"),
+        (other_location.pk, "MAIN/B-01"),
+    ]
+    page = response.content.decode()
+    assert f'<option value="{other_location.pk}" selected>' in page
+    assert "THEIRS" not in page
+
+
 @pytest.mark.parametrize(
     ("page", "query", "expected"),
     [
