@@ -40,7 +40,6 @@ from .models import Category, Customer, Product, ProductSupplier, Supplier
 PAGE_SIZE = 25
 
 
-# A number no URL prefix contains, reversed in place of a primary key (see url_for_pk).
 def sort_headers(request, orderings, current: str) -> dict[str, dict]:
     """For each sortable column: the URL that sorts by it (toggling direction) and its state."""
     headers = {}

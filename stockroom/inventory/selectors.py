@@ -11,7 +11,6 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    F,
     FilteredRelation,
     OuterRef,
     Q,
@@ -24,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product
+from stockroom.catalog.selectors import STOCK_LOW, products_by_stock
 from stockroom.core.cache import cached_for_organization
 
 from .models import ZERO, Location, Lot, StockLevel, StockMovement, Warehouse
@@ -307,15 +307,8 @@ def low_stock_products(*, organization) -> QuerySet[Product]:
     """Active products whose total available is at or below their (positive) reorder point.
 
     Reads the products' maintained totals (one row each), not their stock rows."""
-    return (
-        Product.unscoped.filter(
-            organization_id=_organization_id(organization), is_active=True, reorder_point__gt=0
-        )
-        .alias(available=F("stock_on_hand") - F("stock_reserved"))
-        .filter(available__lte=F("reorder_point"))
-        .select_related("category")
-        .order_by("sku")
-    )
+    active = Product.unscoped.filter(organization_id=_organization_id(organization), is_active=True)
+    return products_by_stock(active, STOCK_LOW).select_related("category").order_by("sku")
 
 
 def inventory_valuation(*, organization) -> Decimal:

@@ -938,7 +938,7 @@ def _locked_for_reservation(
     _check_location(location, organization_id)
     _check_lot(lot, product, organization_id)
     quantity = _clean_quantity(quantity, product=product)
-    locked = lock_products([product.pk])[product.pk]
+    locked = lock_product(product.pk)
     key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
     level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
     return quantity, locked, level
