@@ -53,6 +53,34 @@ POLICY: dict[str, frozenset[Action]] = {
     Role.VIEWER: frozenset(_READ),
 }
 
+# What each action means to a person choosing a role (the Team page's table reads these).
+ACTION_LABELS: dict[Action, str] = {
+    Action.VIEW: _("See products, stock, orders and counts"),
+    Action.VIEW_REPORTS: _("See reports and the dashboard"),
+    Action.EXPORT_REPORTS: _("Export lists and reports"),
+    Action.POST_MOVEMENTS: _("Receive, issue, transfer and adjust stock"),
+    Action.RECEIVE_PURCHASE_ORDERS: _("Receive purchase orders"),
+    Action.SHIP_SALES_ORDERS: _("Ship sales orders"),
+    Action.ENTER_COUNTS: _("Enter stock counts"),
+    Action.MANAGE_CATALOG: _("Edit products, categories, suppliers and customers"),
+    Action.MANAGE_WAREHOUSES: _("Edit warehouses and bins"),
+    Action.MANAGE_ORDERS: _("Create, send and cancel orders"),
+    Action.APPROVE_COUNTS: _("Approve counts (posts their variances)"),
+    Action.INVITE_MEMBERS: _("Invite people"),
+    Action.MANAGE_MEMBERS: _("Change roles and remove members"),
+    Action.MANAGE_ORGANIZATION: _("Change the organization's settings"),
+    Action.DELETE_ORGANIZATION: _("Delete the organization"),
+}
+
+
+def role_capabilities() -> list[tuple[str, list[bool]]]:
+    """One row per action: its label and, per role in `Role` order, whether the role may."""
+    return [
+        (ACTION_LABELS[action], [action in POLICY[role] for role in Role.values])
+        for action in Action
+    ]
+
+
 # Who may invite whom. A manager brings in floor staff and read-only users, not peers.
 INVITABLE_ROLES: dict[str, tuple[str, ...]] = {
     Role.OWNER: (Role.OWNER, Role.MANAGER, Role.CLERK, Role.VIEWER),

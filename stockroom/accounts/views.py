@@ -35,7 +35,7 @@ from .forms import (
 from .middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from .models import Invitation, Membership, User
 from .permissions import MemberRequiredMixin
-from .roles import Action, invitable_roles
+from .roles import Action, Role, invitable_roles, role_capabilities
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -290,6 +290,8 @@ class MembersView(MemberRequiredMixin, TemplateView):
             can_invite=bool(allowed),
             can_manage=membership.can(Action.MANAGE_MEMBERS),
             role_form=MemberRoleForm(),
+            roles=Role.choices,
+            role_capabilities=role_capabilities(),
             **kwargs,
         )
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from stockroom.accounts import services
 from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from stockroom.accounts.models import Invitation, Membership, Organization, User
-from stockroom.accounts.roles import Role
+from stockroom.accounts.roles import Action, Role
 
 from .factories import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 
@@ -224,3 +224,15 @@ def test_invite_form_preselects_clerk_not_owner(client, owner, member_client):
     member_client(owner)
     form = client.get(reverse("accounts:members")).context["invite_form"]
     assert form["role"].value() == Role.CLERK
+
+
+def test_team_page_says_what_each_role_may_do(client, viewer, member_client):
+    member_client(viewer)
+    page = client.get(reverse("accounts:members"))
+    rows = dict(page.context["role_capabilities"])
+    # Read from the one policy: owner, manager, clerk, viewer in that order.
+    assert rows["Receive, issue, transfer and adjust stock"] == [True, True, True, False]
+    assert rows["Approve counts (posts their variances)"] == [True, True, False, False]
+    assert rows["Delete the organization"] == [True, False, False, False]
+    assert len(rows) == len(Action)
+    assert "What each role may do" in page.content.decode()
