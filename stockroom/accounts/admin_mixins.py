@@ -140,6 +140,23 @@ class TenantChoicesMixin:
 class TenantInlineMixin(TenantChoicesMixin):
     """Inline rows: the parent's organization's rows only, choices limited the same way."""
 
+    # The parent's admin applies the role policy; its rows follow it. (Django's own inline checks
+    # ask for model permissions, which the role policy never grants: owners could not edit them.)
+    def _parent_admin(self):
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
     def get_formset(self, request, obj=None, **kwargs):
         if _is_tenant_model(self.model):
             kwargs.setdefault(

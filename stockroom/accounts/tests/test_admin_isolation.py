@@ -9,6 +9,7 @@ from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.admin_world import tenant_with_everything
 from stockroom.accounts.tests.factories import MembershipFactory, UserFactory
 from stockroom.catalog.models import Customer, Product
+from stockroom.inventory.models import Location, Warehouse
 from stockroom.orders.models import PurchaseOrder, PurchaseOrderStatus
 
 PRODUCT_FORM = {
@@ -193,3 +194,42 @@ def test_a_duplicate_sku_is_a_form_error_not_a_server_error(alfa_admin):
         or response.context["adminform"].form.non_field_errors()
     )
     assert Product.unscoped.filter(sku="ALFA-1").count() == 1
+
+
+def test_inline_rows_are_saved_in_the_active_organization(alfa_admin, alfa, zulu):
+    ours = Location.unscoped.get(organization=alfa.organization, code="AL-01")
+    response = alfa_admin.post(
+        reverse("admin:inventory_warehouse_add"),
+        {
+            "code": "NEW",
+            "name": "New depot",
+            "is_active": "on",
+            "organization": zulu.organization_id,
+            "locations-TOTAL_FORMS": "1",
+            "locations-INITIAL_FORMS": "0",
+            "locations-0-code": "N-01",
+            "locations-0-name": "Bin",
+            "locations-0-is_active": "on",
+            "locations-0-organization": zulu.organization_id,
+        },
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    warehouse = Warehouse.unscoped.get(code="NEW")
+    location = Location.unscoped.get(code="N-01")
+    assert (warehouse.organization_id, location.organization_id, location.warehouse_id) == (
+        alfa.organization_id,
+        alfa.organization_id,
+        warehouse.pk,
+    )
+    assert ours.organization_id == alfa.organization_id
+
+
+def test_autocomplete_offers_the_active_organizations_rows(alfa_admin, zulu):
+    response = alfa_admin.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "catalog", "model_name": "product", "field_name": "category", "term": ""},
+    )
+
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["ALFA tools"]
