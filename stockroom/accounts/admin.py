@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from .admin_mixins import PlatformAdmin
 from .models import Invitation, Membership, Organization, User
 
 
@@ -15,7 +16,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PlatformAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "language"]
@@ -37,7 +38,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(PlatformAdmin):
     list_display = ["name", "slug", "currency", "time_zone", "member_count", "created_at"]
     list_filter = ["currency", "created_at"]
     search_fields = ["name", "slug"]
@@ -53,7 +54,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PlatformAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__email", "organization__name"]
@@ -62,7 +63,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PlatformAdmin):
     list_display = ["email", "organization", "role", "invited_by", "expires_at", "accepted_at"]
     list_filter = ["role", "accepted_at", "revoked_at"]
     search_fields = ["email", "organization__name"]

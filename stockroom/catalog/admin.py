@@ -1,30 +1,25 @@
 """Admin for the catalog. Bulk actions call the catalog services."""
 
-from itertools import groupby
-
-from simple_history.admin import SimpleHistoryAdmin
-
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from stockroom.accounts.admin_mixins import TenantAdmin, export_as_csv
-from stockroom.core.tenancy import organization_scope
+from stockroom.accounts.admin_mixins import TenantHistoryAdmin, TenantInlineMixin, export_as_csv
 
 from .models import Category, Customer, Product, ProductSupplier, Supplier
 from .services import product_deactivate_many
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin, TenantAdmin):
-    list_display = ["name", "parent", "organization", "created_at"]
-    list_filter = ["organization"]
+class CategoryAdmin(TenantHistoryAdmin):
+    list_display = ["name", "parent", "created_at"]
+    list_filter = ["parent"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["parent"]
-    list_select_related = ["parent", "organization"]
+    list_select_related = ["parent"]
 
 
-class ProductSupplierInline(admin.TabularInline):
+class ProductSupplierInline(TenantInlineMixin, admin.TabularInline):
     model = ProductSupplier
     extra = 0
     fields = ["supplier", "supplier_sku", "price", "lead_time_days", "is_preferred"]
@@ -36,27 +31,12 @@ class ProductLinkInline(ProductSupplierInline):
     autocomplete_fields = ["product"]
 
 
-class _InlineOrganizationMixin:
-    """Inline rows take the organization of the object they are edited with."""
-
-    def save_formset(self, request, form, formset, change):
-        for row in formset.save(commit=False):
-            row.organization_id = form.instance.organization_id
-            row.save()
-        for row in formset.deleted_objects:
-            row.delete()
-        formset.save_m2m()
-
-
 @admin.action(description=_("Deactivate selected products"))
 def deactivate_products(modeladmin, request, queryset):
-    changed = 0
-    rows = queryset.order_by("organization_id").values_list("organization_id", "pk")
-    for organization_id, group in groupby(rows, key=lambda row: row[0]):
-        with organization_scope(organization_id):
-            changed += product_deactivate_many(
-                organization=organization_id, product_ids=[pk for _org, pk in group]
-            )
+    # The change list's queryset holds only the active organization's products.
+    changed = product_deactivate_many(
+        organization=request.organization, product_ids=list(queryset.values_list("pk", flat=True))
+    )
     modeladmin.message_user(
         request,
         ngettext("%(count)d product deactivated.", "%(count)d products deactivated.", changed)
@@ -66,7 +46,7 @@ def deactivate_products(modeladmin, request, queryset):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin, _InlineOrganizationMixin, TenantAdmin):
+class ProductAdmin(TenantHistoryAdmin):
     list_display = [
         "sku",
         "name",
@@ -80,36 +60,33 @@ class ProductAdmin(SimpleHistoryAdmin, _InlineOrganizationMixin, TenantAdmin):
         "reorder_point",
         "is_lot_tracked",
         "is_active",
-        "organization",
     ]
-    list_filter = ["is_active", "is_lot_tracked", "unit", "organization"]
+    list_filter = ["is_active", "is_lot_tracked", "unit", "category"]
     search_fields = ["sku", "name", "barcode"]
     autocomplete_fields = ["category"]
-    list_select_related = ["category", "organization"]
+    list_select_related = ["category"]
     readonly_fields = ["average_cost", "stock_on_hand", "stock_reserved", "thumbnail"]
     inlines = [ProductSupplierInline]
     actions = [deactivate_products, export_as_csv]
 
 
 @admin.register(Supplier)
-class SupplierAdmin(SimpleHistoryAdmin, _InlineOrganizationMixin, TenantAdmin):
-    list_display = ["name", "contact_name", "email", "phone", "is_active", "organization"]
-    list_filter = ["is_active", "organization"]
+class SupplierAdmin(TenantHistoryAdmin):
+    list_display = ["name", "contact_name", "email", "phone", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["name", "contact_name", "email", "tax_id"]
-    list_select_related = ["organization"]
     inlines = [ProductLinkInline]
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin, TenantAdmin):
-    list_display = ["name", "contact_name", "email", "phone", "is_active", "organization"]
-    list_filter = ["is_active", "organization"]
+class CustomerAdmin(TenantHistoryAdmin):
+    list_display = ["name", "contact_name", "email", "phone", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["name", "contact_name", "email"]
-    list_select_related = ["organization"]
 
 
 @admin.register(ProductSupplier)
-class ProductSupplierAdmin(SimpleHistoryAdmin, TenantAdmin):
+class ProductSupplierAdmin(TenantHistoryAdmin):
     list_display = [
         "product",
         "supplier",
@@ -118,7 +95,7 @@ class ProductSupplierAdmin(SimpleHistoryAdmin, TenantAdmin):
         "lead_time_days",
         "is_preferred",
     ]
-    list_filter = ["is_preferred", "organization"]
+    list_filter = ["is_preferred", "supplier"]
     search_fields = ["product__sku", "product__name", "supplier__name", "supplier_sku"]
     autocomplete_fields = ["product", "supplier"]
     list_select_related = ["product", "supplier"]

@@ -1,14 +1,14 @@
 from django.contrib import admin
 
-from stockroom.accounts.admin_mixins import TenantAdmin
+from stockroom.accounts.admin_mixins import ReadOnlyTenantAdmin
 from stockroom.accounts.roles import Action
 
 from .models import ExportJob, ImportJob
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(TenantAdmin):
-    """Jobs are created by uploads and finished by the worker: their results are read-only."""
+class ImportJobAdmin(ReadOnlyTenantAdmin):
+    """Jobs are created by uploads and finished by the worker: view-only here."""
 
     manage_action = Action.MANAGE_CATALOG
     list_display = [
@@ -19,15 +19,13 @@ class ImportJobAdmin(TenantAdmin):
         "total_rows",
         "processed_rows",
         "created_by",
-        "organization",
         "created_at",
         "finished_at",
     ]
     list_filter = ["kind", "status", "format", "created_at"]
     search_fields = ["original_filename", "created_by__email"]
-    list_select_related = ["created_by", "organization"]
+    list_select_related = ["created_by"]
     readonly_fields = [
-        "organization",
         "kind",
         "file",
         "original_filename",
@@ -48,12 +46,11 @@ class ImportJobAdmin(TenantAdmin):
     ]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ExportJob)
-class ExportJobAdmin(TenantAdmin):
+class ExportJobAdmin(ReadOnlyTenantAdmin):
+    """Jobs are created by requests and finished by the worker: view-only here."""
+
     manage_action = Action.EXPORT_REPORTS
     list_display = [
         "kind",
@@ -63,15 +60,13 @@ class ExportJobAdmin(TenantAdmin):
         "date_from",
         "date_to",
         "created_by",
-        "organization",
         "created_at",
         "finished_at",
     ]
     list_filter = ["kind", "status", "format", "created_at"]
     search_fields = ["created_by__email"]
-    list_select_related = ["created_by", "organization"]
+    list_select_related = ["created_by"]
     readonly_fields = [
-        "organization",
         "kind",
         "format",
         "date_from",
@@ -87,6 +82,3 @@ class ExportJobAdmin(TenantAdmin):
         "updated_at",
     ]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False

@@ -1,17 +1,20 @@
 """Admin for places, lots and (read-only) stock. The ledger is never edited here."""
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from stockroom.accounts.admin_mixins import ReadOnlyTenantAdmin, TenantAdmin
+from stockroom.accounts.admin_mixins import (
+    ReadOnlyTenantAdmin,
+    TenantAdmin,
+    TenantHistoryAdmin,
+    TenantInlineMixin,
+)
 from stockroom.accounts.roles import Action
 
 from .models import Location, Lot, StockLevel, StockMovement, Warehouse
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(TenantInlineMixin, admin.TabularInline):
     model = Location
     extra = 0
     fields = ["code", "name", "parent", "is_active"]
@@ -20,43 +23,33 @@ class LocationInline(admin.TabularInline):
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(SimpleHistoryAdmin, TenantAdmin):
+class WarehouseAdmin(TenantHistoryAdmin):
     manage_action = Action.MANAGE_WAREHOUSES
-    list_display = ["code", "name", "organization", "is_active", "created_at"]
-    list_filter = ["is_active", "organization"]
+    list_display = ["code", "name", "is_active", "created_at"]
+    list_filter = ["is_active"]
     search_fields = ["code", "name"]
-    list_select_related = ["organization"]
     inlines = [LocationInline]
-
-    def save_formset(self, request, form, formset, change):
-        # Inline locations belong to the warehouse's organization.
-        for location in formset.save(commit=False):
-            location.organization_id = form.instance.organization_id
-            location.save()
-        for location in formset.deleted_objects:
-            location.delete()
-        formset.save_m2m()
 
 
 @admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin, TenantAdmin):
+class LocationAdmin(TenantHistoryAdmin):
     manage_action = Action.MANAGE_WAREHOUSES
-    list_display = ["__str__", "name", "warehouse", "parent", "is_active", "organization"]
-    list_filter = ["is_active", "warehouse__organization", "warehouse"]
+    list_display = ["__str__", "name", "warehouse", "parent", "is_active"]
+    list_filter = ["is_active", "warehouse"]
     search_fields = ["code", "name", "warehouse__code"]
     autocomplete_fields = ["warehouse", "parent"]
-    list_select_related = ["warehouse", "parent__warehouse", "organization"]
+    list_select_related = ["warehouse", "parent__warehouse"]
     ordering = ["warehouse__code", "code"]
 
 
 @admin.register(Lot)
 class LotAdmin(TenantAdmin):
     manage_action = Action.MANAGE_CATALOG
-    list_display = ["lot_number", "product", "expiry_date", "organization", "created_at"]
-    list_filter = ["organization", ("expiry_date", admin.DateFieldListFilter)]
+    list_display = ["lot_number", "product", "expiry_date", "created_at"]
+    list_filter = [("expiry_date", admin.DateFieldListFilter)]
     search_fields = ["lot_number", "product__sku", "product__name"]
     autocomplete_fields = ["product"]
-    list_select_related = ["product", "organization"]
+    list_select_related = ["product"]
     date_hierarchy = "expiry_date"
 
 
@@ -65,7 +58,7 @@ class StockLevelAdmin(ReadOnlyTenantAdmin):
     """Balances change only through the stock services."""
 
     list_display = ["product", "location", "lot", "on_hand", "reserved", "available_display"]
-    list_filter = ["organization", "location__warehouse"]
+    list_filter = ["location__warehouse"]
     search_fields = ["product__sku", "product__name", "location__code", "lot__lot_number"]
     list_select_related = ["product", "location__warehouse", "lot"]
     ordering = ["product__sku", "location__code"]
@@ -91,7 +84,7 @@ class StockMovementAdmin(ReadOnlyTenantAdmin):
         "reference",
         "user",
     ]
-    list_filter = ["kind", "organization", ("occurred_at", admin.DateFieldListFilter)]
+    list_filter = ["kind", ("occurred_at", admin.DateFieldListFilter)]
     search_fields = ["product__sku", "product__name", "reference", "reason", "lot__lot_number"]
     list_select_related = [
         "product",

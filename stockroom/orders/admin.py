@@ -4,12 +4,10 @@ Documents are read-only here: lines and states change only through the services 
 so the admin cannot bypass the state machines or the stock ledger.
 """
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from stockroom.accounts.admin_mixins import TenantAdmin, export_as_csv
+from stockroom.accounts.admin_mixins import TenantHistoryAdmin, TenantInlineMixin, export_as_csv
 from stockroom.accounts.roles import Action
 from stockroom.core.exceptions import ApplicationError
 
@@ -24,7 +22,7 @@ from .models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TenantInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -34,9 +32,8 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_view_permission(self, request, obj=None):
-        # The document's admin applies the role policy; the lines follow it.
-        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
@@ -64,8 +61,12 @@ class StockCountLineInline(ReadOnlyInline):
     ]
 
 
-class DocumentAdmin(SimpleHistoryAdmin, TenantAdmin):
-    """Read-only documents with a "cancel" action that goes through `cancel_service`."""
+class DocumentAdmin(TenantHistoryAdmin):
+    """View-only documents with a "cancel" action that goes through `cancel_service`.
+
+    Their states change only through the services: no change form, and no history revert
+    (reverting a cancelled order to "sent" let stock be received against it).
+    """
 
     manage_action = Action.MANAGE_ORDERS
     cancel_service = None
@@ -73,17 +74,24 @@ class DocumentAdmin(SimpleHistoryAdmin, TenantAdmin):
     actions = [export_as_csv, "cancel_selected"]
     search_fields = ["number"]
     date_hierarchy = "created_at"
+    history_revert = False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+    def has_cancel_permission(self, request) -> bool:
+        return self._role_allows(request, self.manage_action)
 
-    @admin.action(description=_("Cancel selected"), permissions=["change"])
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name != "organization"]
+
+    @admin.action(description=_("Cancel selected"), permissions=["cancel"])
     def cancel_selected(self, request, queryset):
         cancelled, refused = 0, []
         for document in queryset:
@@ -103,9 +111,9 @@ class DocumentAdmin(SimpleHistoryAdmin, TenantAdmin):
 @admin.register(PurchaseOrder)
 class PurchaseOrderAdmin(DocumentAdmin):
     list_display = ["number", "supplier", "status", "expected_date", "sent_at", "created_at"]
-    list_filter = ["status", "organization"]
+    list_filter = ["status", "supplier"]
     search_fields = ["number", "supplier__name"]
-    list_select_related = ["supplier", "organization"]
+    list_select_related = ["supplier"]
     inlines = [PurchaseOrderLineInline]
     cancel_service = services.purchase_order_cancel
 
@@ -113,9 +121,9 @@ class PurchaseOrderAdmin(DocumentAdmin):
 @admin.register(SalesOrder)
 class SalesOrderAdmin(DocumentAdmin):
     list_display = ["number", "customer", "status", "confirmed_at", "shipped_at", "created_at"]
-    list_filter = ["status", "organization"]
+    list_filter = ["status"]
     search_fields = ["number", "customer__name"]
-    list_select_related = ["customer", "organization"]
+    list_select_related = ["customer"]
     inlines = [SalesOrderLineInline]
     cancel_service = services.sales_order_cancel
 
@@ -124,9 +132,9 @@ class SalesOrderAdmin(DocumentAdmin):
 class StockCountAdmin(DocumentAdmin):
     manage_action = Action.APPROVE_COUNTS
     list_display = ["number", "warehouse", "location", "status", "approved_at", "created_at"]
-    list_filter = ["status", "organization"]
+    list_filter = ["status", "warehouse"]
     search_fields = ["number", "warehouse__code", "location__code"]
-    list_select_related = ["warehouse", "location__warehouse", "organization"]
+    list_select_related = ["warehouse", "location__warehouse"]
     inlines = [StockCountLineInline]
     cancel_service = services.stock_count_cancel
     cancel_keyword = "count"

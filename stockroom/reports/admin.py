@@ -11,7 +11,6 @@ class StockValueSnapshotAdmin(ReadOnlyTenantAdmin):
     """Derived from the ledger by the snapshot task: viewable and exportable, never edited."""
 
     manage_action = Action.VIEW_REPORTS
-    list_display = ["day", "value", "organization", "created_at"]
+    list_display = ["day", "value", "created_at"]
     list_filter = ["day"]
-    list_select_related = ["organization"]
     date_hierarchy = "day"

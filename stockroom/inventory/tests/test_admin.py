@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stockroom.accounts.tests.factories import UserFactory
+from stockroom.accounts.tests.factories import MembershipFactory, UserFactory
 from stockroom.catalog.models import Product
 from stockroom.catalog.tests.factories import (
     CategoryFactory,
@@ -33,9 +33,10 @@ CHANGELISTS = [
 
 
 @pytest.fixture
-def admin_client_(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
+def admin_client_(member_client, organization):
+    """A superuser working in `organization`: the admin shows them only its data, as anyone."""
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    return member_client(MembershipFactory(organization=organization, user=superuser, role="owner"))
 
 
 def make_rows(organization, count: int) -> None:
@@ -125,7 +126,8 @@ def test_deactivate_products_action_goes_through_the_service(
     )
 
     assert response.status_code == 302
-    assert list(Product.unscoped.filter(is_active=True)) == []
+    # The other organization's id in the selection is ignored, even for a superuser.
+    assert list(Product.unscoped.filter(is_active=True)) == [theirs]
 
 
 def test_manager_sees_only_their_organizations_warehouses(
@@ -149,7 +151,6 @@ def test_product_change_page_shows_stock_totals_and_saving_keeps_them(admin_clie
     url = reverse("admin:catalog_product_change", args=[product.pk])
     page = admin_client_.get(url)
     data = {
-        "organization": organization.pk,
         "sku": "ADM-1",
         "name": "After",
         "unit": product.unit,

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from stockroom.accounts.models import Organization
-from stockroom.accounts.tests.factories import UserFactory
+from stockroom.accounts.tests.factories import MembershipFactory, UserFactory
 from stockroom.inventory import services as stock
 from stockroom.reports.models import StockValueSnapshot
 from stockroom.reports.selectors.dashboard import FINISHED_DAYS, dashboard_charts
@@ -201,10 +201,12 @@ def test_seed_demo_leaves_the_organization_with_its_snapshots(db):
     )
 
 
-def test_admin_lists_snapshots_read_only(client, costed):
+def test_admin_lists_snapshots_read_only(member_client, costed):
     organization, _product = costed
     stock_value_snapshots_backfill(organization=organization, days=2)
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # The admin shows a superuser, like anyone, only the organization they are working in.
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client = member_client(MembershipFactory(organization=organization, user=superuser))
     snapshot = StockValueSnapshot.unscoped.first()
 
     assert client.get(reverse("admin:reports_stockvaluesnapshot_changelist")).status_code == 200
