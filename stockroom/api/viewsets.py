@@ -30,10 +30,9 @@ class AtomicWriteMixin:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
             response = super().dispatch(request, *args, **kwargs)
+            response.render()
             if response.status_code >= 400:
                 transaction.set_rollback(True)
-            else:
-                response.render()
         return response
 
 
