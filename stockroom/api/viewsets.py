@@ -1,7 +1,11 @@
-"""Base viewsets of the API: tenant scope, role permission, CSV on lists, service hooks."""
+"""Base viewsets of the API: tenant scope, role permission, CSV on lists, service hooks, and
+writes that commit only with the response that reports them."""
 
 from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+
+from django.db import transaction
 
 from stockroom.accounts.roles import Action
 
@@ -10,7 +14,29 @@ from .renderers import CSVRenderer
 from .tenancy import ActiveOrganizationMixin
 
 
-class TenantViewSet(ActiveOrganizationMixin, viewsets.GenericViewSet):
+class AtomicWriteMixin:
+    """Runs every write request (POST, PUT, PATCH, DELETE, custom actions included) and the
+    rendering of its response in one transaction.
+
+    A service commits its own transaction; if building or rendering the response failed after
+    that, the client got a 500 for a write that had happened, and a retry did it twice. Here the
+    write commits only once its response is rendered, and an error response (a refusal, or an
+    exception DRF turned into one) rolls back whatever ran before it. Post-commit work
+    (`on_commit`) runs when this outer transaction commits.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            response.render()
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+        return response
+
+
+class TenantViewSet(AtomicWriteMixin, ActiveOrganizationMixin, viewsets.GenericViewSet):
     """A viewset over the active organization's rows of `queryset.model`.
 
     Subclasses set `queryset` (for the schema; the real one is scoped per request in

@@ -9,8 +9,10 @@ from decimal import Decimal
 from simple_history.models import HistoricalRecords
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import (
@@ -24,6 +26,48 @@ from stockroom.core.models import TenantModel
 from stockroom.core.reversing import pk_url
 
 ZERO = Decimal("0")
+
+# What one order may say. Well inside the columns (11 integer digits of quantity, 10 of price) and
+# far below what a total can reach before a serializer, a report or a spreadsheet loses digits, so
+# a typo of a few extra zeros is refused with a message instead of stored as an absurd order.
+MAX_LINE_QUANTITY = Decimal("1000000000")
+MAX_UNIT_PRICE = Decimal("1000000000")
+MAX_ORDER_TOTAL = Decimal("1000000000000")
+
+
+def _limit(value: Decimal) -> str:
+    return number_format(value, 0, force_grouping=True)
+
+
+def line_quantity_message() -> str:
+    return _("Enter a quantity of at most %(limit)s.") % {"limit": _limit(MAX_LINE_QUANTITY)}
+
+
+def unit_price_message() -> str:
+    return _("Enter a unit price of at most %(limit)s.") % {"limit": _limit(MAX_UNIT_PRICE)}
+
+
+def line_total_message() -> str:
+    return _("The line total (quantity × unit price) is over the limit of %(limit)s.") % {
+        "limit": _limit(MAX_ORDER_TOTAL)
+    }
+
+
+def order_total_message() -> str:
+    return _("The order total is over the limit of %(limit)s.") % {"limit": _limit(MAX_ORDER_TOTAL)}
+
+
+def line_bound_errors(quantity: Decimal | None, unit_price: Decimal | None) -> dict[str, list]:
+    """The order limits one line breaks, by field; the line total is a non-field error."""
+    errors: dict[str, list] = {}
+    if quantity is not None and quantity > MAX_LINE_QUANTITY:
+        errors["quantity"] = [line_quantity_message()]
+    if unit_price is not None and unit_price > MAX_UNIT_PRICE:
+        errors["unit_price"] = [unit_price_message()]
+    both = quantity is not None and unit_price is not None
+    if not errors and both and quantity * unit_price > MAX_ORDER_TOTAL:
+        errors[NON_FIELD_ERRORS] = [line_total_message()]
+    return errors
 
 
 def _quantity_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -197,6 +241,11 @@ class PurchaseOrderLine(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.quantity} × {self.product_id}"
+
+    def clean(self) -> None:
+        errors = line_bound_errors(self.quantity, self.unit_price)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def remaining(self) -> Decimal:
@@ -386,6 +435,11 @@ class SalesOrderLine(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.quantity} × {self.product_id}"
+
+    def clean(self) -> None:
+        errors = line_bound_errors(self.quantity, self.unit_price)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def total(self) -> Decimal:

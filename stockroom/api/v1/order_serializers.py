@@ -15,12 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from stockroom.catalog.models import Customer, Product, Supplier
 from stockroom.inventory.models import Location, Lot, Warehouse
 from stockroom.orders.models import (
+    MAX_LINE_QUANTITY,
+    MAX_ORDER_TOTAL,
+    MAX_UNIT_PRICE,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderReceipt,
     SalesOrder,
     SalesOrderLine,
     StockCount,
+    line_total_message,
+    order_total_message,
 )
 
 from .serializers import FieldsBuiltOnceMixin, TenantPrimaryKeyField
@@ -52,6 +57,45 @@ class LineProductsPreloadMixin:
         return super().to_internal_value(data)
 
 
+def _order_total(**kwargs) -> serializers.DecimalField:
+    """An order's total as stored, however large: a row written before the order limits existed
+    must still render, or one such order would break every list of its organization."""
+    return serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True, **kwargs)
+
+
+def _line_quantity() -> serializers.DecimalField:
+    return _quantity(min_value=Decimal("0.001"), max_value=MAX_LINE_QUANTITY)
+
+
+def _unit_price(decimal_places: int) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=decimal_places, min_value=Decimal(0), max_value=MAX_UNIT_PRICE
+    )
+
+
+def _line_total(line: Mapping) -> Decimal:
+    # A PATCH may leave a field out of a line: it adds nothing to the total then.
+    return line.get("quantity", Decimal(0)) * line.get("unit_price", Decimal(0))
+
+
+class OrderLineBoundsMixin:
+    """A line's total within the order limit (each factor is bounded by its field)."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if _line_total(attrs) > MAX_ORDER_TOTAL:
+            raise serializers.ValidationError(line_total_message())
+        return attrs
+
+
+def _order_lines(lines: list[dict]) -> list[dict]:
+    """Each product once, and the order's total within the order limit."""
+    lines = _unique_products(lines)
+    if sum(_line_total(line) for line in lines) > MAX_ORDER_TOTAL:
+        raise serializers.ValidationError(order_total_message())
+    return lines
+
+
 def _unique_products(lines: list[dict]) -> list[dict]:
     seen: set[int] = set()
     errors: list[dict] = []
@@ -71,11 +115,11 @@ def _unique_products(lines: list[dict]) -> list[dict]:
 # --- purchase orders -----------------------------------------------------------------------------
 
 
-class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+class PurchaseOrderLineSerializer(OrderLineBoundsMixin, serializers.ModelSerializer):
     product = TenantPrimaryKeyField(Product)
     product_sku = serializers.CharField(source="product.sku", read_only=True)
-    quantity = _quantity(min_value=Decimal("0.001"))
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=Decimal(0))
+    quantity = _line_quantity()
+    unit_price = _unit_price(decimal_places=4)
     received_quantity = _quantity(read_only=True)
     remaining = _quantity(read_only=True)
 
@@ -99,7 +143,7 @@ class PurchaseOrderSerializer(LineProductsPreloadMixin, serializers.ModelSeriali
     supplier = TenantPrimaryKeyField(Supplier)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     lines = PurchaseOrderLineSerializer(many=True, max_length=MAX_LINES)
-    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    total = _order_total()
 
     class Meta:
         model = PurchaseOrder
@@ -129,7 +173,7 @@ class PurchaseOrderSerializer(LineProductsPreloadMixin, serializers.ModelSeriali
         extra_kwargs = {"notes": {"max_length": 5000}}
 
     def validate_lines(self, lines):
-        return _unique_products(lines)
+        return _order_lines(lines)
 
 
 class ReceiptLineSerializer(serializers.Serializer):
@@ -193,11 +237,13 @@ class PurchaseOrderReceiveResultSerializer(serializers.Serializer):
 # --- sales orders --------------------------------------------------------------------------------
 
 
-class SalesOrderLineSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+class SalesOrderLineSerializer(
+    OrderLineBoundsMixin, FieldsBuiltOnceMixin, serializers.ModelSerializer
+):
     product = TenantPrimaryKeyField(Product)
     product_sku = serializers.CharField(source="product.sku", read_only=True)
-    quantity = _quantity(min_value=Decimal("0.001"))
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+    quantity = _line_quantity()
+    unit_price = _unit_price(decimal_places=2)
     backordered_quantity = _quantity(read_only=True)
     shipped_quantity = _quantity(read_only=True)
 
@@ -223,7 +269,7 @@ class SalesOrderSerializer(
     customer = TenantPrimaryKeyField(Customer)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     lines = SalesOrderLineSerializer(many=True, max_length=MAX_LINES)
-    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    total = _order_total()
 
     class Meta:
         model = SalesOrder
@@ -246,7 +292,7 @@ class SalesOrderSerializer(
         extra_kwargs = {"notes": {"max_length": 5000}}
 
     def validate_lines(self, lines):
-        return _unique_products(lines)
+        return _order_lines(lines)
 
 
 class SalesOrderConfirmSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ from stockroom.api.pagination import CappedCountPagination, LedgerCursorPaginati
 from stockroom.api.permissions import HasOrganizationRole
 from stockroom.api.tenancy import MAX_ID, ActiveOrganizationMixin
 from stockroom.api.viewsets import (
+    AtomicWriteMixin,
     CrudTenantViewSet,
     ReadOnlyTenantViewSet,
     ServiceWriteMixin,
@@ -63,6 +64,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 
 
 class OrganizationViewSet(
+    AtomicWriteMixin,
     ActiveOrganizationMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -11,8 +11,18 @@ from django.utils.translation import gettext as _
 from stockroom.catalog.models import Product, UnitOfMeasure
 from stockroom.core.exceptions import ApplicationError
 
+from ..models import (
+    MAX_LINE_QUANTITY,
+    MAX_ORDER_TOTAL,
+    MAX_UNIT_PRICE,
+    line_quantity_message,
+    line_total_message,
+    order_total_message,
+    unit_price_message,
+)
+
+# What the quantity columns hold: the bound of receipts and counts, which are not order lines.
 MAX_QUANTITY = Decimal("99999999999.999")
-MAX_PRICE = Decimal("9999999999.99")
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ def clean_quantity(
 
 
 def clean_price(value, *, places: int, field: str = "unit_price") -> Decimal:
+    """A unit price of an order line: not negative, within the line limit and `places`."""
     price = to_decimal(
         value, field=field, message=_("Enter a valid unit price."), code="invalid_price"
     )
@@ -83,8 +94,8 @@ def clean_price(value, *, places: int, field: str = "unit_price") -> Decimal:
         raise ApplicationError(
             _("The unit price cannot be negative."), field=field, code="negative_price"
         )
-    if price > MAX_PRICE:
-        raise ApplicationError(_("The unit price is too large."), field=field, code="price_large")
+    if price > MAX_UNIT_PRICE:
+        raise ApplicationError(unit_price_message(), field=field, code="price_large")
     quantum = Decimal(1).scaleb(-places)
     if price != price.quantize(quantum, rounding=ROUND_HALF_UP):
         raise ApplicationError(
@@ -96,9 +107,11 @@ def clean_price(value, *, places: int, field: str = "unit_price") -> Decimal:
 def clean_lines(
     lines: list[LineInput], *, organization_id: int, price_places: int
 ) -> list[LineInput]:
-    """Check every line of an order; each product at most once. Errors carry the row index."""
+    """Check every line of an order; each product at most once; every line and the order
+    within the order limits. Errors carry the row index."""
     cleaned: list[LineInput] = []
     seen: set[int] = set()
+    order_total = Decimal(0)
     for index, line in enumerate(lines):
         try:
             product = line.product
@@ -121,16 +134,21 @@ def clean_lines(
                     code="duplicate_product",
                 )
             seen.add(product.pk)
-            cleaned.append(
-                LineInput(
-                    product=product,
-                    quantity=clean_quantity(line.quantity, product=product),
-                    unit_price=clean_price(line.unit_price, places=price_places),
+            quantity = clean_quantity(line.quantity, product=product)
+            if quantity > MAX_LINE_QUANTITY:
+                raise ApplicationError(
+                    line_quantity_message(), field="quantity", code="quantity_large"
                 )
-            )
+            unit_price = clean_price(line.unit_price, places=price_places)
+            if quantity * unit_price > MAX_ORDER_TOTAL:
+                raise ApplicationError(line_total_message(), code="line_total_large")
+            order_total += quantity * unit_price
+            cleaned.append(LineInput(product=product, quantity=quantity, unit_price=unit_price))
         except ApplicationError as exc:
             exc.extra = {**exc.extra, "row": index}
             raise
+    if order_total > MAX_ORDER_TOTAL:
+        raise ApplicationError(order_total_message(), field="lines", code="order_total_large")
     return cleaned
 
 

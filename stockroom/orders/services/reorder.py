@@ -27,8 +27,9 @@ def reorder_create_purchase_orders(*, organization, user) -> list[PurchaseOrder]
     orderable.sort(key=lambda s: (s.supplier.name, s.supplier.pk, s.product.sku))
     orders = []
     for supplier, group in groupby(orderable, key=lambda s: s.supplier):
-        orders.append(
-            purchase_order_create(
+        suggestions = list(group)
+        try:
+            order = purchase_order_create(
                 organization=organization_id,
                 user=user,
                 supplier=supplier,
@@ -38,9 +39,18 @@ def reorder_create_purchase_orders(*, organization, user) -> list[PurchaseOrder]
                         quantity=s.suggested_quantity,
                         unit_price=s.unit_price,
                     )
-                    for s in group
+                    for s in suggestions
                 ],
                 notes=_("Created from reorder suggestions."),
             )
-        )
+        except ApplicationError as exc:
+            # The caller sent no lines, so a row number would mean nothing: name the product
+            # (or, for the order total, the supplier) whose suggestion the order limits refuse.
+            row = exc.extra.get("row")
+            name = suggestions[row].product.sku if row is not None else supplier.name
+            raise ApplicationError(
+                _("%(name)s: %(message)s") % {"name": name, "message": exc.message},
+                code=exc.code,
+            ) from None
+        orders.append(order)
     return orders
