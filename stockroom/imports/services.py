@@ -286,7 +286,11 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             plan = _validate(job)
             _write(job, plan)
         except ImportFileError as exc:
-            return import_job_fail(job=job, message=exc.message)
+            return import_job_fail(
+                job=job,
+                message="",
+                report=[{"row": exc.row, "field": "", "message": exc.message}],
+            )
         except ImportStopped:
             return job
         except _WriteRefused as exc:
