@@ -1,11 +1,11 @@
 """Admin base classes for tenant data: scoping and the role policy, defined once."""
 
-import csv
-
 from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from stockroom.core.spreadsheets import csv_writer
 
 from .roles import Action
 
@@ -19,7 +19,7 @@ def export_as_csv(modeladmin, request, queryset):
     response["Content-Disposition"] = (
         f'attachment; filename="{queryset.model._meta.model_name}-{stamp}.csv"'
     )
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(fields)
     for obj in queryset:
         row = []

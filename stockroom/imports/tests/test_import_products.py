@@ -331,7 +331,7 @@ def test_unit_of_a_product_with_stock_history_cannot_change(organization, run_im
     ("content", "row", "message"),
     [
         pytest.param(
-            b"sku,name\nA-1,Hammer\nB-1,\"Nails\nC-1,Saw\nD-1,Drill\n",
+            b'sku,name\nA-1,Hammer\nB-1,"Nails\nC-1,Saw\nD-1,Drill\n',
             3,
             "Row 3 (line 3) opens a quoted cell that is never closed, so every line after it "
             "would be read into that cell. Close the quote and upload the file again. Nothing "
