@@ -1,7 +1,5 @@
 """Admin base classes for tenant data: scoping and the role policy, defined once."""
 
-import csv
-
 from simple_history.admin import SimpleHistoryAdmin
 
 from django.contrib import admin
@@ -11,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from stockroom.core.spreadsheets import csv_writer
 
 from .models import Membership, Organization, User
 from .roles import Action
@@ -27,7 +27,7 @@ def export_as_csv(modeladmin, request, queryset):
     response["Content-Disposition"] = (
         f'attachment; filename="{queryset.model._meta.model_name}-{stamp}.csv"'
     )
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(fields)
     for obj in queryset:
         row = []

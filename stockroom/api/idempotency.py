@@ -7,6 +7,7 @@ own write, and replays the winner's response.
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -24,6 +25,10 @@ from .models import IdempotencyRecord
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 100
+# 1 to 100 printable ASCII characters, no space at either end (HTTP strips those anyway). The
+# API schema documents this same pattern (api.v1.views.IDEMPOTENCY_PARAMETER).
+KEY_PATTERN = rf"^[!-~](?:[ -~]{{0,{MAX_KEY_LENGTH - 2}}}[!-~])?$"
+_KEY = re.compile(KEY_PATTERN)
 # How long a key protects a retry. Older records are purged daily (api.tasks) and ignored, so a
 # key may be reused for a new request once this has passed.
 RECORD_LIFETIME = timedelta(hours=24)
@@ -34,9 +39,9 @@ def idempotency_key(request) -> str | None:
     if raw is None:
         return None
     key = raw.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not _KEY.fullmatch(key):
         raise serializers.ValidationError(
-            {IDEMPOTENCY_HEADER: [_("Send a key of 1 to 100 printable characters.")]}
+            {IDEMPOTENCY_HEADER: [_("Send a key of 1 to 100 printable ASCII characters.")]}
         )
     return key
 

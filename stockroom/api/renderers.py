@@ -1,9 +1,10 @@
 """CSV for list endpoints: one row per result, nested objects flattened to dotted columns."""
 
-import csv
 import io
 
 from rest_framework import renderers
+
+from stockroom.core.spreadsheets import csv_writer
 
 
 def _flatten(row, prefix: str = "") -> dict:
@@ -16,16 +17,6 @@ def _flatten(row, prefix: str = "") -> dict:
     else:
         flat[prefix or "value"] = "" if row is None else row
     return flat
-
-
-def _cell(value):
-    """Neutralise spreadsheet formulas in user-entered text (CSV injection); numbers pass."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        try:
-            float(value)
-        except ValueError:
-            return f"'{value}"
-    return value
 
 
 def _rows(data) -> list[dict]:
@@ -50,8 +41,8 @@ class CSVRenderer(renderers.BaseRenderer):
         for row in rows:
             columns.extend(key for key in row if key not in columns)
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
+        writer = csv_writer(buffer)
+        writer.writerow(columns)
         for row in rows:
-            writer.writerow({key: _cell(value) for key, value in row.items()})
+            writer.writerow([row.get(column, "") for column in columns])
         return buffer.getvalue().encode(self.charset)

@@ -4,6 +4,7 @@ from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes
+from rest_framework import serializers
 
 from .errors import ErrorSerializer
 from .tenancy import ORGANIZATION_HEADER, ActiveOrganizationMixin
@@ -20,9 +21,27 @@ ORGANIZATION_PARAMETER = OpenApiParameter(
 )
 
 
+def decimal_pattern(whole_digits: int, decimal_places: int) -> str:
+    """A decimal string as DecimalField reads and writes it: at least one digit, at most
+    `whole_digits` before the point and `decimal_places` after it. drf-spectacular's own pattern
+    also matches "", "-" and ".", which the API refuses."""
+    if not decimal_places:
+        return rf"^-?\d{{1,{whole_digits}}}$"
+    return (
+        rf"^-?(?:\d{{1,{whole_digits}}}(?:\.\d{{0,{decimal_places}}})?"
+        rf"|\.\d{{1,{decimal_places}}})$"
+    )
+
+
 class StockroomAutoSchema(AutoSchema):
     """Adds the X-Organization header to tenant endpoints and the error shape to every
     operation's responses."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.DecimalField) and "pattern" in schema:
+            schema["pattern"] = decimal_pattern(field.max_whole_digits, field.decimal_places)
+        return schema
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()

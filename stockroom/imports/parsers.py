@@ -35,8 +35,10 @@ HEADER_ALIASES = {
 class ImportFileError(ApplicationError):
     """The file cannot be read as a table at all (encoding, format, header)."""
 
-    def __init__(self, message: str, *, code: str = "bad_file") -> None:
+    def __init__(self, message: str, *, code: str = "bad_file", row: int = 0) -> None:
         super().__init__(message, code=code, field="file")
+        # The row the problem was found on, when it is one row's (0: the file as a whole).
+        self.row = row
 
 
 @dataclass
@@ -91,12 +93,37 @@ def _csv_rows(stream: IO[bytes]) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The CSV file could not be read: %(error)s") % {"error": exc}, code="bad_csv"
-        ) from None
+    # strict: a quote that is never closed is an error at the end of the file, not a cell that
+    # silently swallows every row after it, and text after a closing quote is an error too. That
+    # second check needs doublequote, which the sniffer turns off when its sample has no "" in
+    # it; spreadsheets always write a quote inside a cell as "".
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True, doublequote=True)
+    rows: list[list[str]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            raise _csv_error(exc, row=len(rows) + 1, line=line) from None
+        rows.append(row)
+
+
+def _csv_error(error: csv.Error, *, row: int, line: int) -> ImportFileError:
+    if str(error) == "unexpected end of data":
+        message = _(
+            "Row %(row)s (line %(line)s) opens a quoted cell that is never closed, so every "
+            "line after it would be read into that cell. Close the quote and upload the file "
+            "again. Nothing was imported."
+        )
+    else:
+        message = _(
+            "Row %(row)s (line %(line)s) could not be read: %(error)s. Nothing was imported."
+        )
+    return ImportFileError(
+        message % {"row": row, "line": line, "error": error}, code="bad_csv", row=row
+    )
 
 
 def _xlsx_rows(stream: IO[bytes]) -> list[list[str]]:

@@ -5,8 +5,6 @@ all rows and marks the job succeeded in ONE transaction. A worker that dies or f
 therefore leaves nothing behind, and a job that succeeded is never applied twice.
 """
 
-import csv
-import io
 import logging
 import math
 import os
@@ -15,9 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -37,6 +32,7 @@ from stockroom.catalog.models import (
 )
 from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.spreadsheets import write_csv, write_xlsx
 from stockroom.core.tenancy import organization_scope
 from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement, Warehouse
 from stockroom.inventory.services import ReceiptLine, stock_receive_bulk
@@ -287,7 +283,11 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             plan = _validate(job)
             _write(job, plan)
         except ImportFileError as exc:
-            return import_job_fail(job=job, message=exc.message)
+            return import_job_fail(
+                job=job,
+                message="",
+                report=[{"row": exc.row, "field": "", "message": exc.message}],
+            )
         except ImportStopped:
             return job
         except _WriteRefused as exc:
@@ -829,49 +829,6 @@ class _WriteRefused(Exception):
 
 # --- exports ------------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value):
-    """Spreadsheet apps run a cell that starts like a formula; exported text must stay text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _write_csv(handle, header: list[str], rows: Iterable[list]) -> int:
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    writer.writerow(header)
-    count = 0
-    for row in rows:
-        writer.writerow(["" if value is None else _safe_text(value) for value in row])
-        count += 1
-    text.flush()
-    text.detach()
-    return count
-
-
-def _write_xlsx(handle, header: list[str], rows: Iterable[list]) -> int:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str) and value.startswith("="):
-                # Written as an explicit string cell, never as a formula.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-        count += 1
-    workbook.save(handle)
-    return count
-
 
 def export_job_run(*, job_id: int) -> ExportJob | None:
     """Write the export file and mark the job succeeded; a finished job is left alone."""
@@ -894,7 +851,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
                 date_to=job.date_to,
             )
             with tempfile.TemporaryFile() as handle:
-                write = _write_xlsx if job.format == FileFormat.XLSX else _write_csv
+                write = write_xlsx if job.format == FileFormat.XLSX else write_csv
                 count = write(handle, header, rows)
                 handle.seek(0)
                 job.file.save(f"{job.kind}.{job.format}", File(handle), save=False)

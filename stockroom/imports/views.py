@@ -1,7 +1,5 @@
 """Import and export pages. Forms validate the request, services create and run the jobs."""
 
-import csv
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -10,6 +8,7 @@ from django.views.generic import DetailView, FormView, ListView, View
 
 from stockroom.accounts.permissions import MemberRequiredMixin
 from stockroom.accounts.roles import Action
+from stockroom.core.spreadsheets import csv_writer
 from stockroom.core.views import ServiceFormMixin
 
 from . import selectors, services
@@ -120,7 +119,7 @@ class ImportTemplateView(ImportAccessMixin, View):
         header, example = services.import_template(kind)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="stockroom-{kind}-template.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(header)
         writer.writerow(example)
         return response

@@ -327,6 +327,10 @@ class StockMovement(TenantModel):
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=100, null=True, blank=True
     )
+    # Whose keys the key is unique among: the posting user's pk (0 without a user). A column of
+    # its own, not user_id: user_id becomes NULL when the user is deleted, and NULLs never
+    # collide in a unique constraint.
+    idempotency_scope = models.PositiveBigIntegerField(_("idempotency scope"), default=0)
 
     objects = TenantManager.from_queryset(StockMovementQuerySet)()
     unscoped = models.Manager.from_queryset(StockMovementQuerySet)()
@@ -374,7 +378,7 @@ class StockMovement(TenantModel):
                 name="inventory_movement_kind_locations",
             ),
             models.UniqueConstraint(
-                fields=["organization", "idempotency_key"],
+                fields=["organization", "idempotency_scope", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="inventory_movement_idempotency_unique",
             ),

@@ -182,16 +182,29 @@ def _replay(movement: StockMovement | None, intent: _Intent) -> StockMovement | 
     return movement
 
 
-def _movements_by_key(organization_id: int, idempotency_key: str):
+def idempotency_scope(user) -> int:
+    """Whose idempotency keys a movement's key is unique among: the posting user's, as for every
+    other POST (api.idempotency), so one member's key never replays another's movement. Posts
+    without a user (commands) share scope 0."""
+    return user.pk if user is not None else 0
+
+
+def _keyed_movements(organization_id: int, scope: int, idempotency_key: str):
     return StockMovement.unscoped.filter(
-        organization_id=organization_id, idempotency_key=idempotency_key
-    ).select_related("product", "lot", "user")
+        organization_id=organization_id, idempotency_scope=scope, idempotency_key=idempotency_key
+    )
+
+
+def _movements_by_key(organization_id: int, scope: int, idempotency_key: str):
+    return _keyed_movements(organization_id, scope, idempotency_key).select_related(
+        "product", "lot", "user"
+    )
 
 
 def _earlier_movement(
-    organization_id: int, idempotency_key: str, intent: _Intent
+    organization_id: int, scope: int, idempotency_key: str, intent: _Intent
 ) -> StockMovement | None:
-    return _replay(_movements_by_key(organization_id, idempotency_key).first(), intent)
+    return _replay(_movements_by_key(organization_id, scope, idempotency_key).first(), intent)
 
 
 def _idempotency_conflict() -> ApplicationError:
@@ -204,6 +217,7 @@ def _idempotency_conflict() -> ApplicationError:
 def _post_once(
     *,
     organization_id: int,
+    scope: int,
     idempotency_key: str | None,
     intent: _Intent,
     post: Callable[[], StockMovement],
@@ -220,13 +234,15 @@ def _post_once(
     try:
         with transaction.atomic():
             if idempotency_key and look_up_first:
-                earlier = _earlier_movement(organization_id, idempotency_key, intent)
+                earlier = _earlier_movement(organization_id, scope, idempotency_key, intent)
                 if earlier is not None:
                     return earlier
             return post()
     except IntegrityError:
         earlier = (
-            _earlier_movement(organization_id, idempotency_key, intent) if idempotency_key else None
+            _earlier_movement(organization_id, scope, idempotency_key, intent)
+            if idempotency_key
+            else None
         )
         if earlier is None:
             raise
@@ -241,6 +257,7 @@ def _lock_product(
     organization_id: int,
     idempotency_key: str | None = None,
     intent: _Intent | None = None,
+    scope: int = 0,
 ) -> tuple[Product, StockMovement | None]:
     """Lock the product row and re-check it on the fresh copy; with an idempotency key, the
     lock's statement also finds a movement posted under it before: (locked product, that
@@ -248,16 +265,16 @@ def _lock_product(
     earlier_id = None
     if idempotency_key:
         earlier_id = Subquery(
-            StockMovement.unscoped.filter(
-                organization_id=organization_id, idempotency_key=idempotency_key
-            ).values("pk")[:1]
+            _keyed_movements(organization_id, scope, idempotency_key).values("pk")[:1]
         )
     locked = lock_product(product.pk, **({"earlier_movement_id": earlier_id} if earlier_id else {}))
     _check_product(locked, organization_id)
     earlier = None
     if idempotency_key and locked.earlier_movement_id is not None:
         earlier = _replay(
-            _movements_by_key(organization_id, idempotency_key).get(pk=locked.earlier_movement_id),
+            _movements_by_key(organization_id, scope, idempotency_key).get(
+                pk=locked.earlier_movement_id
+            ),
             intent,
         )
     return locked, earlier
@@ -342,6 +359,7 @@ def _queue_low_stock(product: Product, organization_id: int) -> None:
 
 
 def _record(**fields) -> StockMovement:
+    fields["idempotency_scope"] = idempotency_scope(fields.get("user"))
     if fields.get("occurred_at") is None:
         fields["occurred_at"] = timezone.now()
     return StockMovement.unscoped.create(**fields)
@@ -441,7 +459,9 @@ def stock_receive(
     intent = _Intent(MovementKind.RECEIPT, product.pk, quantity, None, location.pk)
 
     def post() -> StockMovement:
-        locked, earlier = _lock_product(product, organization_id, idempotency_key, intent)
+        locked, earlier = _lock_product(
+            product, organization_id, idempotency_key, intent, idempotency_scope(user)
+        )
         if earlier is not None:
             return earlier
         lot = _resolve_receipt_lot(
@@ -474,6 +494,7 @@ def stock_receive(
 
     return _post_once(
         organization_id=organization_id,
+        scope=idempotency_scope(user),
         idempotency_key=idempotency_key,
         intent=intent,
         post=post,
@@ -513,7 +534,7 @@ def _naming_line(error: ApplicationError, index: int) -> ApplicationError:
 
 
 def _clean_receipt_lines(
-    lines: Sequence[ReceiptLine], organization_id: int, batch_size: int
+    lines: Sequence[ReceiptLine], organization_id: int, scope: int, batch_size: int
 ) -> list[tuple[Decimal, Decimal | None]]:
     """stock_receive's checks before its locks, for every line: (quantity, unit cost) each."""
     cleaned = []
@@ -534,7 +555,7 @@ def _clean_receipt_lines(
     # A bulk post is all or nothing: a key posted before refuses it rather than being skipped.
     for batch in _batches(list(keys), batch_size):
         taken = StockMovement.unscoped.filter(
-            organization_id=organization_id, idempotency_key__in=batch
+            organization_id=organization_id, idempotency_scope=scope, idempotency_key__in=batch
         ).values_list("idempotency_key", flat=True)
         for key in taken:
             raise _naming_line(_idempotency_conflict(), keys[key])
@@ -647,7 +668,7 @@ def stock_receive_bulk(
     Receipts only raise availability, so there is no low-stock check (as one by one).
     """
     organization_id = _organization_id(organization)
-    cleaned = _clean_receipt_lines(lines, organization_id, batch_size)
+    cleaned = _clean_receipt_lines(lines, organization_id, idempotency_scope(user), batch_size)
     if not lines:
         return []
     products = lock_products({line.product.pk for line in lines}, batch_size=batch_size)
@@ -677,6 +698,7 @@ def stock_receive_bulk(
                 user=user,
                 occurred_at=moment,
                 idempotency_key=line.idempotency_key or None,
+                idempotency_scope=idempotency_scope(user),
             )
         )
     keys: list[StockKey] = [
@@ -729,7 +751,9 @@ def stock_issue(
     intent = _Intent(MovementKind.SHIPMENT, product.pk, quantity, location.pk, None)
 
     def post() -> StockMovement:
-        locked, earlier = _lock_product(product, organization_id, idempotency_key, intent)
+        locked, earlier = _lock_product(
+            product, organization_id, idempotency_key, intent, idempotency_scope(user)
+        )
         if earlier is not None:
             return earlier
         key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
@@ -758,6 +782,7 @@ def stock_issue(
 
     return _post_once(
         organization_id=organization_id,
+        scope=idempotency_scope(user),
         idempotency_key=idempotency_key,
         intent=intent,
         post=post,
@@ -829,6 +854,7 @@ def stock_transfer(
 
     return _post_once(
         organization_id=organization_id,
+        scope=idempotency_scope(user),
         idempotency_key=idempotency_key,
         intent=intent,
         post=post,
@@ -890,7 +916,9 @@ def stock_adjust(
     )
 
     def post() -> StockMovement:
-        locked, earlier = _lock_product(product, organization_id, idempotency_key, intent)
+        locked, earlier = _lock_product(
+            product, organization_id, idempotency_key, intent, idempotency_scope(user)
+        )
         if earlier is not None:
             return earlier
         if gain:
@@ -925,6 +953,7 @@ def stock_adjust(
 
     return _post_once(
         organization_id=organization_id,
+        scope=idempotency_scope(user),
         idempotency_key=idempotency_key,
         intent=intent,
         post=post,

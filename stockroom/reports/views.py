@@ -15,7 +15,7 @@ from stockroom.accounts.permissions import MemberRequiredMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
 from stockroom.core.cache import cached_for_organization
-from stockroom.imports.services import _write_csv, _write_xlsx
+from stockroom.core.spreadsheets import write_csv, write_xlsx
 from stockroom.inventory.models import Location, Lot
 
 from . import forms, labels, selectors, services
@@ -198,7 +198,7 @@ class ReportExportView(ReportMixin, View):
             for item in rows
         )
         buffer = io.BytesIO()
-        (_write_xlsx if file_format == "xlsx" else _write_csv)(buffer, header, cells)
+        (write_xlsx if file_format == "xlsx" else write_csv)(buffer, header, cells)
         response = HttpResponse(buffer.getvalue(), content_type=self.CONTENT_TYPES[file_format])
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = (

@@ -120,12 +120,35 @@ def test_idempotency_keys_are_per_user(owner_client, client_for, organization, p
     clerk_client = client_for(MembershipFactory(organization=organization, role="clerk"))
     body = _receipt(product, bin_a)
 
-    owner_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    owner = owner_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
     clerk = clerk_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    clerk_retry = clerk_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
 
-    # The ledger's own key is per organization: the clerk's retry finds the same movement.
+    # Another member's key never replays your movement: two users, two movements.
+    assert (owner.status_code, clerk.status_code, clerk_retry.status_code) == (201, 201, 201)
+    assert "Idempotent-Replayed" not in clerk
+    assert clerk.json()["id"] != owner.json()["id"]
+    # The same user's retry is replayed.
+    assert clerk_retry["Idempotent-Replayed"] == "true"
+    assert clerk_retry.json() == clerk.json()
+    assert StockMovement.unscoped.count() == 2
+    assert _on_hand(product, bin_a) == Decimal(20)
+
+
+def test_another_users_key_with_another_body_is_not_a_conflict(
+    owner_client, client_for, organization, product, bin_a
+):
+    from stockroom.accounts.tests.factories import MembershipFactory
+
+    clerk_client = client_for(MembershipFactory(organization=organization, role="clerk"))
+    owner_client.post(URL, _receipt(product, bin_a, "10"), format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    clerk = clerk_client.post(
+        URL, _receipt(product, bin_a, "3"), format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+
     assert clerk.status_code == 201
-    assert StockMovement.unscoped.count() == 1
+    assert _on_hand(product, bin_a) == Decimal(13)
 
 
 @pytest.mark.parametrize(

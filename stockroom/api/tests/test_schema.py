@@ -218,3 +218,91 @@ def test_api_conforms_to_its_schema(case, seeded_owner, unthrottled, keep_test_c
             response_schema_conformance,
         ],
     )
+
+
+# --- the schema says what the API does (issue 14, finding 7) --------------------------------------
+
+
+def test_reorder_purchase_order_creation_documents_the_bare_list_it_answers(openapi):
+    path = openapi["paths"]["/api/v1/reorder-suggestions/create-purchase-orders/"]["post"]
+
+    # test_orders.test_reorder_suggestions_become_purchase_orders: the answer is a list, no page.
+    assert path["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/PurchaseOrder"},
+    }
+
+
+def _idempotency_schema(openapi, path: str) -> dict:
+    (parameter,) = [
+        p for p in openapi["paths"][path]["post"]["parameters"] if p["name"] == "Idempotency-Key"
+    ]
+    return parameter["schema"]
+
+
+def test_idempotency_key_pattern_is_documented(openapi):
+    schemas = [
+        _idempotency_schema(openapi, path)
+        for path in ("/api/v1/movements/", "/api/v1/purchase-orders/")
+    ]
+
+    assert (
+        schemas
+        == [
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100,
+                "pattern": r"^[!-~](?:[ -~]{0,98}[!-~])?$",
+            }
+        ]
+        * 2
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("k", id="one-character"),
+        pytest.param("0f8fad5b-d9cb-469f-a165-70867728950e", id="uuid"),
+        pytest.param("retry #2: po/7", id="inner-spaces-and-punctuation"),
+        pytest.param("x" * 100, id="100-characters"),
+        pytest.param("x" * 101, id="101-characters"),
+        pytest.param("clé", id="non-ascii"),
+        pytest.param("a\x7fb", id="control-character"),
+    ],
+)
+def test_api_accepts_exactly_the_documented_idempotency_keys(
+    openapi, organization, owner_client, key
+):
+    pattern = _idempotency_schema(openapi, "/api/v1/movements/")["pattern"]
+    location = LocationFactory(organization=organization)
+    product = ProductFactory(organization=organization)
+    body = {"kind": "receipt", "product": product.pk, "location": location.pk, "quantity": "1"}
+
+    response = owner_client.post(
+        "/api/v1/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+    assert response.status_code == (201 if re.fullmatch(pattern, key) else 400)
+
+
+def _decimal_patterns(openapi) -> dict[str, str]:
+    return {
+        f"{name}.{field}": spec["pattern"]
+        for name, component in openapi["components"]["schemas"].items()
+        for field, spec in component.get("properties", {}).items()
+        if spec.get("format") == "decimal" and "pattern" in spec
+    }
+
+
+def test_decimal_patterns_refuse_what_the_api_refuses(openapi):
+    patterns = _decimal_patterns(openapi)
+
+    assert patterns["Product.cost_price"] == r"^-?(?:\d{1,10}(?:\.\d{0,4})?|\.\d{1,4})$"
+    for name, pattern in patterns.items():
+        for refused in ("", "-", ".", "-."):
+            assert not re.search(pattern, refused), (name, refused)
+        for written in ("0", "-5", "7.", ".5", "-0.5"):
+            assert re.search(pattern, written), (name, written)

@@ -528,7 +528,14 @@ class ReorderSuggestionViewSet(TenantViewSet):
         responses={201: os.PurchaseOrderSerializer(many=True)},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
-    @action(detail=False, methods=["post"], url_path="create-purchase-orders")
+    # pagination_class=None: it answers the bare list of the orders it created, and the schema
+    # must not document a page around it.
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="create-purchase-orders",
+        pagination_class=None,
+    )
     def create_purchase_orders(self, request, *args, **kwargs):
         """One draft purchase order per preferred supplier for every orderable suggestion."""
         return run_once(request, idempotency_key(request), self._create_purchase_orders)

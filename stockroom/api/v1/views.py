@@ -2,7 +2,7 @@
 through one service; serializers only validate and shape."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,6 +19,8 @@ from stockroom.accounts.roles import Action
 from stockroom.api.errors import NON_FIELD
 from stockroom.api.idempotency import (
     IDEMPOTENCY_HEADER,
+    KEY_PATTERN,
+    MAX_KEY_LENGTH,
     REPLAYED_HEADER,
     idempotency_key,
 )
@@ -52,11 +54,12 @@ from . import serializers as s
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=IDEMPOTENCY_HEADER,
-    type=OpenApiTypes.STR,
+    type={"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     required=False,
-    description="Send a unique key (≤ 100 characters) to make a retry safe: the same key and "
-    "body return the first response and create nothing; the same key with another body is a 409.",
+    description="Send a unique key (1 to 100 printable ASCII characters) to make a retry safe: "
+    "the same key and body return the first response and create nothing; the same key with "
+    "another body is a 409. Keys are your own: another user's key never replays your request.",
 )
 
 

@@ -325,3 +325,41 @@ def test_unit_of_a_product_with_stock_history_cannot_change(organization, run_im
     ]
     level.product.refresh_from_db()
     assert level.product.unit == "each"
+
+
+@pytest.mark.parametrize(
+    ("content", "row", "message"),
+    [
+        pytest.param(
+            b'sku,name\nA-1,Hammer\nB-1,"Nails\nC-1,Saw\nD-1,Drill\n',
+            3,
+            "Row 3 (line 3) opens a quoted cell that is never closed, so every line after it "
+            "would be read into that cell. Close the quote and upload the file again. Nothing "
+            "was imported.",
+            id="unclosed-quote",
+        ),
+        pytest.param(
+            b'sku,name\nA-1,"multi\nline"\nB-1,"Nai"ls\nC-1,Saw\n',
+            3,
+            "Row 3 (line 4) could not be read: ',' expected after '\"'. Nothing was imported.",
+            id="text-after-closing-quote",
+        ),
+    ],
+)
+def test_broken_csv_quoting_names_the_row_and_imports_nothing(
+    organization, run_import, content, row, message
+):
+    job = run_import(content)
+
+    assert job.status == JobStatus.FAILED
+    assert job.error_report == [{"row": row, "field": "", "message": message}]
+    assert Product.objects.for_organization(organization).count() == 0
+
+
+def test_quoted_cells_over_several_lines_still_import(organization, run_import):
+    job = run_import(b'sku,name,description\nA-1,Hammer,"Two\nlines"\nB-1,Saw,\n')
+
+    assert job.status == JobStatus.SUCCEEDED
+    assert dict(
+        Product.objects.for_organization(organization).values_list("sku", "description")
+    ) == {"A-1": "Two\nlines", "B-1": ""}

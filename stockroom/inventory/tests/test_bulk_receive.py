@@ -583,3 +583,26 @@ def test_queries_grow_with_the_batches_not_the_lines(
         _receive_bulk(organization, many_lines(count, "second"), batch_size=batch_size)
 
     assert StockMovement.unscoped.filter(organization=organization).count() == count // 2 + count
+
+
+def test_keys_are_per_user(organization, product, location, clerk, owner):
+    """Another member's key is no conflict; the same user's key used before refuses the post."""
+    services.stock_receive(
+        organization=organization,
+        product=product,
+        location=location,
+        quantity=D("1"),
+        user=clerk.user,
+        idempotency_key="k",
+    )
+    line = ReceiptLine(product=product, location=location, quantity=D("2"), idempotency_key="k")
+
+    posted = _receive_bulk(organization, [line], user=owner.user)
+    with pytest.raises(ApplicationError) as refused:
+        _receive_bulk(organization, [line], user=clerk.user)
+
+    assert [movement.idempotency_scope for movement in posted] == [owner.user_id]
+    assert (refused.value.code, refused.value.extra) == ("idempotency_conflict", {"line": 0})
+    assert sorted(StockMovement.unscoped.values_list("user_id", "quantity")) == sorted(
+        [(clerk.user_id, D("1.000")), (owner.user_id, D("2.000"))]
+    )
