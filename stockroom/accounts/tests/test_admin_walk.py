@@ -40,6 +40,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             alfa = tenant_with_everything("ALFA")
             zulu = tenant_with_everything("ZULU")
+            # A's owner is also a member of B: the admin must follow the active organization,
+            # not every organization the user may read.
+            MembershipFactory(organization=zulu.organization, user=alfa.user, role=Role.VIEWER)
+            # Whose name the organization switcher shows them rightly; the filters and selects
+            # are checked by id instead.
+            Organization.objects.filter(pk=zulu.organization_id).update(name="Bravo Corp")
             superuser = UserFactory(is_staff=True, is_superuser=True, email="root@example.com")
             root = MembershipFactory(
                 organization=alfa.organization, user=superuser, role=Role.OWNER
