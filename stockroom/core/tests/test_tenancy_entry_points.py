@@ -204,3 +204,14 @@ def test_api_requests_run_in_the_members_scope(stocked, clerk, client):
     response = client.get("/api/v1/products/")
     assert response.status_code == 200
     assert response.json()["count"] == 1
+
+
+@pytest.mark.fail_closed
+def test_superusers_without_an_organization_cross_tenants_only_in_the_admin(stocked, client):
+    from stockroom.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # Its warehouse list filter and the product page's supplier inline read tenant rows.
+    assert client.get(reverse("admin:inventory_location_changelist")).status_code == 200
+    page = reverse("admin:catalog_product_change", args=[stocked.pk])
+    assert client.get(page).status_code == 200
