@@ -1,9 +1,10 @@
 """Resolves the request's active organization from the session and scopes tenant queries."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from stockroom.core.tenancy import organization_scope
+from stockroom.core.tenancy import organization_scope, scopes_disabled
 
 from .selectors import active_membership_among, memberships_for_user
 
@@ -36,10 +37,21 @@ class ActiveOrganizationMiddleware:
             # Dates and times on pages show in the organization's time zone.
             timezone.activate(request.organization.time_zone)
         try:
-            with organization_scope(request.organization.pk if request.organization else None):
+            with self._tenant_scope(request):
                 return self.get_response(request)
         finally:
             timezone.deactivate()
+
+    @staticmethod
+    def _tenant_scope(request):
+        if request.organization is not None:
+            return organization_scope(request.organization.pk)
+        if request.user.is_superuser and request.path_info.startswith(reverse("admin:index")):
+            # Crosses tenants: superusers (platform operators) with no organization of their
+            # own administer every organization's rows in /admin/, as TenantAdmin lets them.
+            return scopes_disabled()
+        # No organization: tenant queries raise instead of reading every organization's rows.
+        return organization_scope(None)
 
 
 class UserLanguageMiddleware:

@@ -76,7 +76,7 @@ def _email_and_publish(notifications: list[Notification]) -> None:
             for n in notifications
         ]
         send_mass_mail(messages, fail_silently=False)
-        Notification.unscoped.filter(pk__in=[n.pk for n in notifications]).update(
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
             emailed_at=timezone.now()
         )
         events.send_robust(
@@ -97,7 +97,7 @@ def notify_low_stock(
 
     Re-checks the stock first: a product restocked before the task ran raises nothing.
     """
-    product = Product.unscoped.filter(organization_id=organization_id, pk=product_id).first()
+    product = Product.objects.filter(organization_id=organization_id, pk=product_id).first()
     if product is None or not product.is_active or product.reorder_point <= 0:
         return []
     totals = product_totals(organization=organization_id, product=product)

@@ -3,27 +3,32 @@
 from celery import shared_task
 
 from stockroom.accounts.models import Organization
-from stockroom.core.task_options import RETRY_ON_TRANSIENT_ERRORS
+from stockroom.core.task_options import (
+    RETRY_ON_TRANSIENT_ERRORS,
+    CrossTenantTask,
+    OrganizationTask,
+)
 
 from . import services
 
 
-@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
+@shared_task(base=OrganizationTask, **RETRY_ON_TRANSIENT_ERRORS)
 def low_stock_alert(organization_id: int, product_id: int) -> int:
     return len(services.notify_low_stock(organization_id=organization_id, product_id=product_id))
 
 
-@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
+@shared_task(base=OrganizationTask, **RETRY_ON_TRANSIENT_ERRORS)
 def expiring_lots_alert(organization_id: int) -> int:
     return len(services.notify_expiring_lots(organization_id=organization_id))
 
 
-@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
+@shared_task(base=OrganizationTask, **RETRY_ON_TRANSIENT_ERRORS)
 def daily_digest(organization_id: int) -> int:
     return len(services.send_daily_digest(organization_id=organization_id))
 
 
-@shared_task(acks_late=True)
+# Crosses tenants: it lists every organization to queue each one its own scoped tasks.
+@shared_task(base=CrossTenantTask, acks_late=True)
 def fan_out_daily_alerts() -> int:
     """Beat entry point: one digest and one expiry scan task per organization."""
     organization_ids = list(Organization.objects.values_list("pk", flat=True))

@@ -2,10 +2,13 @@
 
 from celery import shared_task
 
+from stockroom.core.task_options import CrossTenantTask
+
 from .idempotency import idempotency_records_purge
 
 
-@shared_task
+# Crosses tenants: housekeeping of every organization's expired records at once.
+@shared_task(base=CrossTenantTask)
 def purge_idempotency_records() -> int:
     """Forget Idempotency-Key records past their lifetime (daily, from Celery beat)."""
     return idempotency_records_purge()

@@ -32,7 +32,7 @@ def _own_product_count() -> Coalesce:
     the index on the products' category, where a join grouped every product of the
     organization first (a scan of the whole product table for a page of categories)."""
     products = (
-        Product.unscoped.filter(category=OuterRef("pk"))
+        Product.objects.filter(category=OuterRef("pk"))
         .order_by()
         .values("category")
         .annotate(count=Count("*"))

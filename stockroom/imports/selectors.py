@@ -60,13 +60,13 @@ def _organization_id(organization) -> int:
 
 
 def import_job_list(*, organization) -> QuerySet[ImportJob]:
-    return ImportJob.unscoped.filter(organization_id=_organization_id(organization)).select_related(
+    return ImportJob.objects.filter(organization_id=_organization_id(organization)).select_related(
         "created_by"
     )
 
 
 def export_job_list(*, organization) -> QuerySet[ExportJob]:
-    return ExportJob.unscoped.filter(organization_id=_organization_id(organization)).select_related(
+    return ExportJob.objects.filter(organization_id=_organization_id(organization)).select_related(
         "created_by"
     )
 
@@ -75,7 +75,7 @@ def category_paths(*, organization) -> dict[int, str]:
     """Every category's full path ("Tools/Hand tools") by pk, from one query."""
     rows = {
         pk: (parent_id, name)
-        for pk, parent_id, name in Category.unscoped.filter(
+        for pk, parent_id, name in Category.objects.filter(
             organization_id=_organization_id(organization)
         ).values_list("pk", "parent_id", "name")
     }

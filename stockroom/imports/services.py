@@ -157,7 +157,7 @@ def _report_progress(job: ImportJob, processed: int, *, persist: bool) -> None:
     job.processed_rows = processed
     if persist:
         # Its own autocommit statement: only called outside the data transaction.
-        ImportJob.unscoped.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             processed_rows=processed, phase=job.phase, updated_at=timezone.now()
         )
     job_progress.send(
@@ -200,7 +200,7 @@ def import_job_create(
     )
     job.file.save(f"{kind}.{file_format}", uploaded_file, save=False)
     job.save()
-    _queue_after_commit("run_import_job", job.pk)
+    _queue_after_commit("run_import_job", job.organization_id, job.pk)
     return job
 
 
@@ -233,14 +233,17 @@ def export_job_create(
         date_to=date_to,
         created_by=user,
     )
-    _queue_after_commit("run_export_job", job.pk)
+    _queue_after_commit("run_export_job", job.organization_id, job.pk)
     return job
 
 
-def _queue_after_commit(task_name: str, job_id: int) -> None:
+def _queue_after_commit(task_name: str, organization_id: int, job_id: int) -> None:
     from . import tasks  # tasks import this module
 
-    events.on_commit(partial(getattr(tasks, task_name).delay, job_id), hook=f"imports.{task_name}")
+    events.on_commit(
+        partial(getattr(tasks, task_name).delay, organization_id, job_id),
+        hook=f"imports.{task_name}",
+    )
 
 
 # --- running imports ------------------------------------------------------------------------------
@@ -249,7 +252,7 @@ def _queue_after_commit(task_name: str, job_id: int) -> None:
 def import_job_run(*, job_id: int) -> ImportJob | None:
     """Validate every row, then write them all in one transaction. Safe to run again: a
     finished job is left alone, an interrupted one starts over (it wrote nothing)."""
-    job = ImportJob.unscoped.select_related("organization", "created_by").filter(pk=job_id).first()
+    job = ImportJob.objects.select_related("organization", "created_by").filter(pk=job_id).first()
     if job is None or job.is_finished:
         return job
     if job.attempts >= MAX_ATTEMPTS:
@@ -356,7 +359,7 @@ def _validate(job: ImportJob):
     if not table.rows:
         raise ImportFileError(_("The file has a header but no rows."), code="no_rows")
     job.total_rows = len(table.rows)
-    ImportJob.unscoped.filter(pk=job.pk).update(total_rows=job.total_rows)
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
     progress = _Progress(job, persist=True)
     report = _Report()
     validate = _validate_products if job.kind == ImportKind.PRODUCTS else _validate_opening_stock
@@ -373,7 +376,7 @@ def _write(job: ImportJob, plan) -> None:
     progress = _Progress(job, persist=False)
     with transaction.atomic():
         # The job row is the gate: a second run waiting on this lock finds it succeeded.
-        locked = ImportJob.unscoped.select_for_update().get(pk=job.pk)
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status == JobStatus.SUCCEEDED:
             return
         if job.kind == ImportKind.PRODUCTS:
@@ -413,7 +416,7 @@ def _validate_products(
     job: ImportJob, table: Table, report: _Report, tick: Callable
 ) -> _ProductPlan:
     organization_id = job.organization_id
-    existing_rows = Product.unscoped.filter(organization_id=organization_id).values_list(
+    existing_rows = Product.objects.filter(organization_id=organization_id).values_list(
         "pk", "sku", "unit", "is_lot_tracked", "barcode"
     )
     existing: dict[str, int] = {}
@@ -427,11 +430,11 @@ def _validate_products(
         if barcode:
             barcodes[barcode] = sku.upper()
     with_history = set(
-        StockLevel.unscoped.filter(organization_id=organization_id)
+        StockLevel.objects.filter(organization_id=organization_id)
         .values_list("product_id", flat=True)
         .distinct()
     ) | set(
-        StockMovement.unscoped.filter(organization_id=organization_id)
+        StockMovement.objects.filter(organization_id=organization_id)
         .values_list("product_id", flat=True)
         .distinct()
     )
@@ -497,7 +500,7 @@ def _validate_products(
         rows.append(row)
     categories = {
         (parent_id, name.lower()): pk
-        for pk, parent_id, name in Category.unscoped.filter(
+        for pk, parent_id, name in Category.objects.filter(
             organization_id=organization_id
         ).values_list("pk", "parent_id", "name")
     }
@@ -569,7 +572,7 @@ def _resolve_categories(job: ImportJob, plan: _ProductPlan) -> dict[tuple[str, .
         for depth, name in enumerate(path, start=1):
             key = (parent_id, name.lower())
             if key not in known:
-                known[key] = Category.unscoped.create(
+                known[key] = Category.objects.create(
                     organization_id=job.organization_id, parent_id=parent_id, name=name
                 ).pk
             parent_id = known[key]
@@ -625,7 +628,7 @@ def _write_products(job: ImportJob, plan: _ProductPlan, tick: Callable) -> tuple
             )
         )
     for batch in _batches(products, BATCH_SIZE):
-        Product.unscoped.bulk_create(
+        Product.objects.bulk_create(
             batch,
             update_conflicts=True,
             unique_fields=["organization", "sku"],
@@ -655,25 +658,25 @@ def _validate_opening_stock(
     organization_id = job.organization_id
     products = {
         sku.upper(): (pk, unit, lot_tracked, active)
-        for pk, sku, unit, lot_tracked, active in Product.unscoped.filter(
+        for pk, sku, unit, lot_tracked, active in Product.objects.filter(
             organization_id=organization_id
         ).values_list("pk", "sku", "unit", "is_lot_tracked", "is_active")
     }
     warehouses = {
         code.upper(): (pk, active)
-        for pk, code, active in Warehouse.unscoped.filter(
+        for pk, code, active in Warehouse.objects.filter(
             organization_id=organization_id
         ).values_list("pk", "code", "is_active")
     }
     locations = {
         (warehouse_id, code.upper()): (pk, active)
-        for pk, warehouse_id, code, active in Location.unscoped.filter(
+        for pk, warehouse_id, code, active in Location.objects.filter(
             organization_id=organization_id
         ).values_list("pk", "warehouse_id", "code", "is_active")
     }
     lot_expiry = {
         (product_id, number): expiry
-        for product_id, number, expiry in Lot.unscoped.filter(
+        for product_id, number, expiry in Lot.objects.filter(
             organization_id=organization_id
         ).values_list("product_id", "lot_number", "expiry_date")
     }
@@ -781,9 +784,9 @@ def _clean_stock_row(values, products, warehouses, locations, lot_expiry, proble
 def _write_opening_stock(job: ImportJob, plan: _StockPlan, tick: Callable) -> tuple[int, int]:
     """Post every row as one bulk receipt: a few hundred statements for 100,000 rows instead of
     ten per row, with the same checks, lots and average costs as one stock_receive per row."""
-    products = Product.unscoped.in_bulk({row["product_id"] for row in plan.rows})
+    products = Product.objects.in_bulk({row["product_id"] for row in plan.rows})
     # The warehouse names the location in the live stock events sent after commit.
-    locations = Location.unscoped.select_related("warehouse").in_bulk(
+    locations = Location.objects.select_related("warehouse").in_bulk(
         {row["location_id"] for row in plan.rows}
     )
     lines = [
@@ -832,7 +835,7 @@ class _WriteRefused(Exception):
 
 def export_job_run(*, job_id: int) -> ExportJob | None:
     """Write the export file and mark the job succeeded; a finished job is left alone."""
-    job = ExportJob.unscoped.filter(pk=job_id).first()
+    job = ExportJob.objects.filter(pk=job_id).first()
     if job is None or job.is_finished:
         return job
     if job.attempts >= MAX_ATTEMPTS:
@@ -856,7 +859,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
                 handle.seek(0)
                 job.file.save(f"{job.kind}.{job.format}", File(handle), save=False)
             with transaction.atomic():
-                locked = ExportJob.unscoped.select_for_update().get(pk=job.pk)
+                locked = ExportJob.objects.select_for_update().get(pk=job.pk)
                 if locked.status == JobStatus.SUCCEEDED:  # a concurrent run finished first
                     return locked
                 job.status = JobStatus.SUCCEEDED

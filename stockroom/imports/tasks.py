@@ -13,11 +13,14 @@ from celery import Task, shared_task
 
 from django.db import OperationalError
 
+from stockroom.core.task_options import OrganizationTask
+
 from . import services
 
 logger = logging.getLogger(__name__)
 
 JOB_TASK = {
+    "base": OrganizationTask,
     "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
@@ -42,12 +45,12 @@ def _run_with_retries(task: Task, run: Callable, job_id: int):
 
 
 @shared_task(**JOB_TASK)
-def run_import_job(self, job_id: int) -> str | None:
+def run_import_job(self, organization_id: int, job_id: int) -> str | None:
     job = _run_with_retries(self, services.import_job_run, job_id)
     return job.status if job else None
 
 
 @shared_task(**JOB_TASK)
-def run_export_job(self, job_id: int) -> str | None:
+def run_export_job(self, organization_id: int, job_id: int) -> str | None:
     job = _run_with_retries(self, services.export_job_run, job_id)
     return job.status if job else None

@@ -54,7 +54,7 @@ def lock_products(
     ids = sorted(set(product_ids))
     products: dict[int, Product] = {}
     for chunk in _chunks(ids, batch_size):
-        locked = Product.unscoped.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
+        locked = Product.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
         products.update((product.pk, product) for product in locked)
     return products
 
@@ -63,7 +63,7 @@ def lock_product(product_id: int, **annotations) -> Product | None:
     """Lock one product row and return a fresh copy (None if it does not exist). `annotations`
     are computed by the same statement: the stock services look up an idempotency key with it."""
     return (
-        Product.unscoped.select_for_update(no_key=True)
+        Product.objects.select_for_update(no_key=True)
         .filter(pk=product_id)
         .annotate(**annotations)
         .first()
@@ -83,7 +83,7 @@ def ensure_stock_levels(
     wanted = sorted(set(keys), key=_sort_key)
     if not wanted:
         return
-    StockLevel.unscoped.bulk_create(
+    StockLevel.objects.bulk_create(
         [
             StockLevel(
                 organization_id=organization_id,
@@ -111,7 +111,7 @@ def lock_stock_levels(
         return {}
     ensure_stock_levels(organization_id=organization_id, keys=create)
     locked = (
-        StockLevel.unscoped.select_for_update(no_key=True)
+        StockLevel.objects.select_for_update(no_key=True)
         .filter(organization_id=organization_id)
         .filter(_key_filter(keys))
         .order_by("pk")
@@ -153,7 +153,7 @@ def lock_many_stock_levels(
     for keys in _chunks(sorted(wanted, key=_sort_key), batch_size):
         # Products × locations may match a few rows we do not want: they are dropped here. (An
         # OR of a thousand (product, location, lot) terms costs more to build and to plan.)
-        rows = StockLevel.unscoped.filter(
+        rows = StockLevel.objects.filter(
             organization_id=organization_id,
             product_id__in={key[0] for key in keys},
             location_id__in={key[1] for key in keys},
@@ -161,7 +161,7 @@ def lock_many_stock_levels(
         pks.update(pk for pk, *key in rows if tuple(key) in wanted)
     levels: dict[StockKey, StockLevel] = {}
     for chunk in _chunks(sorted(pks), batch_size):
-        locked = StockLevel.unscoped.select_for_update(no_key=True).filter(pk__in=chunk)
+        locked = StockLevel.objects.select_for_update(no_key=True).filter(pk__in=chunk)
         for level in locked.order_by("pk"):
             levels[(level.product_id, level.location_id, level.lot_id)] = level
     return levels

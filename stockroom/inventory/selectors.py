@@ -56,9 +56,9 @@ def _search_matches(
 
     def capped(model, condition: Q, kind: str) -> QuerySet:
         # LIMIT inside an IN subquery: SQLite refuses it directly in a member of a UNION.
-        matches = model.unscoped.filter(condition, organization_id=organization_id).order_by()
+        matches = model.objects.filter(condition, organization_id=organization_id).order_by()
         return (
-            model.unscoped.filter(pk__in=matches.values("pk")[: STOCK_SEARCH_ID_LIMIT + 1])
+            model.objects.filter(pk__in=matches.values("pk")[: STOCK_SEARCH_ID_LIMIT + 1])
             .order_by()
             .values_list(Value(kind, output_field=CharField()), "pk")
         )
@@ -115,7 +115,7 @@ def stock_levels(
     """Non-zero stock rows of the organization, optionally narrowed and searched, by SKU."""
     organization_id = _organization_id(organization)
     queryset = (
-        StockLevel.unscoped.filter(organization_id=organization_id)
+        StockLevel.objects.filter(organization_id=organization_id)
         # Same rows as "on hand or reserved > 0" (reserved is never above on hand, never
         # negative), in the form the partial index of stocked rows (on_hand > 0) can serve.
         .filter(on_hand__gt=0)
@@ -179,7 +179,7 @@ def warehouse_stock_totals(*, organization, warehouse: Warehouse) -> dict:
     Reads the stocked rows only (reserved never exceeds on hand, so the others add nothing),
     scoped through the organization's locations rather than the rows' own organization column:
     that keeps it an index-only scan of the stocked rows' covering index."""
-    return StockLevel.unscoped.filter(
+    return StockLevel.objects.filter(
         location__in=Location.objects.for_organization(organization).filter(warehouse=warehouse),
         on_hand__gt=0,
     ).aggregate(
@@ -193,7 +193,7 @@ def _stocked_products(location) -> Coalesce:
     """How many products have stock at `location` (an OuterRef): a subquery evaluated for the
     rows of the page only, where a joined COUNT(DISTINCT) grouped every stock row first."""
     stocked = (
-        StockLevel.unscoped.filter(on_hand__gt=0, location=location)
+        StockLevel.objects.filter(on_hand__gt=0, location=location)
         .order_by()
         .values("location")
         .annotate(products=Count("product_id", distinct=True))
@@ -228,7 +228,7 @@ def warehouse_stocked_product_counts(*, organization) -> dict[int, int]:
 
     def count() -> dict[int, int]:
         rows = (
-            StockLevel.unscoped.filter(organization_id=organization_id, on_hand__gt=0)
+            StockLevel.objects.filter(organization_id=organization_id, on_hand__gt=0)
             .values("location__warehouse_id")
             .annotate(products=Count("product_id", distinct=True))
             .order_by()
@@ -241,7 +241,7 @@ def warehouse_stocked_product_counts(*, organization) -> dict[int, int]:
 def product_stock_by_location(*, organization, product: Product) -> QuerySet[StockLevel]:
     """The product's non-zero rows, one per location and lot, lots by expiry."""
     return (
-        StockLevel.unscoped.filter(organization_id=_organization_id(organization), product=product)
+        StockLevel.objects.filter(organization_id=_organization_id(organization), product=product)
         .filter(Q(on_hand__gt=0) | Q(reserved__gt=0))
         .select_related("product", "location__warehouse", "lot")
         .order_by("location__warehouse__code", "location__code", "lot__expiry_date", "lot_id")
@@ -252,7 +252,7 @@ def product_totals(*, organization, product: Product) -> dict[str, Decimal]:
     """On hand, reserved and available of a product across all locations, as stored now (the
     product's maintained totals, re-read: `product` may be a copy loaded earlier)."""
     on_hand, reserved = (
-        Product.unscoped.filter(organization_id=_organization_id(organization), pk=product.pk)
+        Product.objects.filter(organization_id=_organization_id(organization), pk=product.pk)
         .values_list("stock_on_hand", "stock_reserved")
         .get()
     )
@@ -275,7 +275,7 @@ def movement_history(
     date_to: date | datetime | None = None,
 ) -> QuerySet[StockMovement]:
     """The ledger, newest first. Dates are inclusive; a datetime bound is exact."""
-    queryset = StockMovement.unscoped.filter(
+    queryset = StockMovement.objects.filter(
         organization_id=_organization_id(organization)
     ).select_related("product", "lot", "from_location__warehouse", "to_location__warehouse", "user")
     if product is not None:
@@ -307,7 +307,7 @@ def low_stock_products(*, organization) -> QuerySet[Product]:
     """Active products whose total available is at or below their (positive) reorder point.
 
     Reads the products' maintained totals (one row each), not their stock rows."""
-    active = Product.unscoped.filter(organization_id=_organization_id(organization), is_active=True)
+    active = Product.objects.filter(organization_id=_organization_id(organization), is_active=True)
     return products_by_stock(active, STOCK_LOW).select_related("category").order_by("sku")
 
 
@@ -317,7 +317,7 @@ def inventory_valuation(*, organization) -> Decimal:
     Reads each stocked product's maintained total and multiplies here in Decimal, so the result
     is exact on SQLite too (which would multiply in floating point).
     """
-    rows = Product.unscoped.filter(
+    rows = Product.objects.filter(
         organization_id=_organization_id(organization), stock_on_hand__gt=0
     ).values_list("stock_on_hand", "average_cost")
     total = sum((on_hand * average for on_hand, average in rows), start=ZERO)
@@ -338,8 +338,8 @@ def ledger_mismatches(*, organization=None) -> list[LedgerMismatch]:
     Three grouped queries (in, out, levels) whatever the size of the ledger; a balance with
     movements but no stock row, or a non-zero row without movements, is reported too.
     """
-    movements = StockMovement.unscoped.all()
-    levels = StockLevel.unscoped.all()
+    movements = StockMovement.objects.all()
+    levels = StockLevel.objects.all()
     if organization is not None:
         movements = movements.filter(organization_id=_organization_id(organization))
         levels = levels.filter(organization_id=_organization_id(organization))
@@ -390,8 +390,8 @@ class ProductTotalMismatch(NamedTuple):
 def product_total_mismatches(*, organization=None) -> list[ProductTotalMismatch]:
     """Products whose maintained totals differ from the sums of their stock rows (two queries:
     the rows grouped by product, and the products' totals)."""
-    levels = StockLevel.unscoped.all()
-    products = Product.unscoped.all()
+    levels = StockLevel.objects.all()
+    products = Product.objects.all()
     if organization is not None:
         levels = levels.filter(organization_id=_organization_id(organization))
         products = products.filter(organization_id=_organization_id(organization))

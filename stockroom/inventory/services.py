@@ -190,7 +190,7 @@ def idempotency_scope(user) -> int:
 
 
 def _keyed_movements(organization_id: int, scope: int, idempotency_key: str):
-    return StockMovement.unscoped.filter(
+    return StockMovement.objects.filter(
         organization_id=organization_id, idempotency_scope=scope, idempotency_key=idempotency_key
     )
 
@@ -309,7 +309,7 @@ def _change_product_stock(
         changes["average_cost"] = average_cost
     if not changes:
         return
-    Product.unscoped.filter(pk=product.pk).update(**changes)
+    Product.objects.filter(pk=product.pk).update(**changes)
     for instance in (product, original):
         for field, value in changes.items():
             setattr(instance, field, value)
@@ -362,7 +362,7 @@ def _record(**fields) -> StockMovement:
     fields["idempotency_scope"] = idempotency_scope(fields.get("user"))
     if fields.get("occurred_at") is None:
         fields["occurred_at"] = timezone.now()
-    return StockMovement.unscoped.create(**fields)
+    return StockMovement.objects.create(**fields)
 
 
 def _save_level(level: StockLevel, *fields: str) -> None:
@@ -418,9 +418,9 @@ def _resolve_receipt_lot(
     if not lot_number:
         return None
     # The product row is locked, so no other receipt of this product creates the lot meanwhile.
-    lot = Lot.unscoped.filter(product_id=product.pk, lot_number=lot_number).first()
+    lot = Lot.objects.filter(product_id=product.pk, lot_number=lot_number).first()
     if lot is None:
-        return Lot.unscoped.create(
+        return Lot.objects.create(
             organization_id=organization_id,
             product_id=product.pk,
             lot_number=lot_number,
@@ -554,7 +554,7 @@ def _clean_receipt_lines(
         cleaned.append((quantity, unit_cost))
     # A bulk post is all or nothing: a key posted before refuses it rather than being skipped.
     for batch in _batches(list(keys), batch_size):
-        taken = StockMovement.unscoped.filter(
+        taken = StockMovement.objects.filter(
             organization_id=organization_id, idempotency_scope=scope, idempotency_key__in=batch
         ).values_list("idempotency_key", flat=True)
         for key in taken:
@@ -581,7 +581,7 @@ def _receipt_lots(
     wanted = {(line.product.pk, number) for line, number in pairs if number}
     lots: dict[tuple[int, str], Lot] = {}
     for batch in _batches(sorted(wanted), batch_size):
-        found = Lot.unscoped.filter(
+        found = Lot.objects.filter(
             product_id__in={product_id for product_id, _number in batch},
             lot_number__in={number for _product_id, number in batch},
         )
@@ -615,12 +615,12 @@ def _receipt_lots(
                 raise _naming_line(exc, index) from None
         resolved.append(lot)
     # The products are locked, so no other receipt creates or dates these lots meanwhile.
-    Lot.unscoped.bulk_create(new, batch_size=batch_size)
+    Lot.objects.bulk_create(new, batch_size=batch_size)
     if dated:
         now = timezone.now()
         for lot in dated.values():
             lot.updated_at = now
-        Lot.unscoped.bulk_update(
+        Lot.objects.bulk_update(
             list(dated.values()), ["expiry_date", "updated_at"], batch_size=batch_size
         )
     return resolved
@@ -633,7 +633,7 @@ def _write_locked_rows(model, rows: list, fields: list[str], batch_size: int) ->
     CASE WHEN statements grow with the square of the batch: about 10x slower (see the product
     import). Copies are written, so pre_save's timestamps stay off the callers' instances.
     """
-    model.unscoped.bulk_create(
+    model.objects.bulk_create(
         [copy.copy(row) for row in rows],
         batch_size=batch_size,
         update_conflicts=True,
@@ -710,7 +710,7 @@ def stock_receive_bulk(
     for key, movement in zip(keys, movements, strict=True):
         levels[key].on_hand += movement.quantity
     for batch in _batches(movements, batch_size):
-        StockMovement.unscoped.bulk_create(batch)
+        StockMovement.objects.bulk_create(batch)
         if on_progress is not None:
             on_progress(len(batch))
     _write_locked_rows(StockLevel, list(levels.values()), ["on_hand", "updated_at"], batch_size)
@@ -1036,7 +1036,7 @@ def _place_code(code: str) -> str:
 
 def _check_warehouse_code(warehouse: Warehouse) -> None:
     taken = (
-        Warehouse.unscoped.filter(organization_id=warehouse.organization_id, code=warehouse.code)
+        Warehouse.objects.filter(organization_id=warehouse.organization_id, code=warehouse.code)
         .exclude(pk=warehouse.pk)
         .exists()
     )
@@ -1090,12 +1090,12 @@ def warehouse_update(
 
 def _has_stock_history(locations: Q) -> bool:
     """True when any location matched by `locations` has a stock row or a movement."""
-    in_ledger = StockMovement.unscoped.filter(
-        Q(from_location__in=Location.unscoped.filter(locations))
-        | Q(to_location__in=Location.unscoped.filter(locations))
+    in_ledger = StockMovement.objects.filter(
+        Q(from_location__in=Location.objects.filter(locations))
+        | Q(to_location__in=Location.objects.filter(locations))
     )
     return (
-        StockLevel.unscoped.filter(location__in=Location.unscoped.filter(locations)).exists()
+        StockLevel.objects.filter(location__in=Location.objects.filter(locations)).exists()
         or in_ledger.exists()
     )
 
@@ -1110,7 +1110,7 @@ def warehouse_delete(*, warehouse: Warehouse) -> None:
         )
     try:
         with transaction.atomic():
-            locations = Location.unscoped.filter(warehouse_id=warehouse.pk)
+            locations = Location.objects.filter(warehouse_id=warehouse.pk)
             # Parents restrict the deletion of their children: flatten the tree first.
             locations.exclude(parent=None).update(parent=None)
             locations.delete()
@@ -1142,7 +1142,7 @@ def _check_location_place(location: Location) -> None:
     if not location.code:
         raise ApplicationError(_("Enter a code."), field="code", code="code_required")
     taken = (
-        Location.unscoped.filter(warehouse_id=warehouse.pk, code=location.code)
+        Location.objects.filter(warehouse_id=warehouse.pk, code=location.code)
         .exclude(pk=location.pk)
         .exists()
     )
@@ -1214,7 +1214,7 @@ def location_update(
 @transaction.atomic
 def location_delete(*, location: Location) -> None:
     """Delete a location that has no sub-locations and never held stock."""
-    if Location.unscoped.filter(parent_id=location.pk).exists():
+    if Location.objects.filter(parent_id=location.pk).exists():
         raise ApplicationError(
             _("This location contains other locations: move or delete them first."),
             code="location_has_children",

@@ -68,9 +68,9 @@ def purchase_order_list(
 ) -> QuerySet[PurchaseOrder]:
     """Purchase orders, newest first, with supplier and lines (for totals) fetched."""
     queryset = (
-        PurchaseOrder.unscoped.filter(organization_id=_organization_id(organization))
+        PurchaseOrder.objects.filter(organization_id=_organization_id(organization))
         .select_related("supplier")
-        .prefetch_related(Prefetch("lines", PurchaseOrderLine.unscoped.order_by("pk")))
+        .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.order_by("pk")))
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -85,16 +85,16 @@ def purchase_order_list(
 
 
 def purchase_order_detail(*, organization, pk: int) -> PurchaseOrder:
-    receipts = PurchaseOrderReceipt.unscoped.select_related(
+    receipts = PurchaseOrderReceipt.objects.select_related(
         "location__warehouse", "lot", "received_by"
     ).order_by("received_at", "pk")
     lines = (
-        PurchaseOrderLine.unscoped.select_related("product")
+        PurchaseOrderLine.objects.select_related("product")
         .prefetch_related(Prefetch("receipts", receipts))
         .order_by("pk")
     )
     return (
-        PurchaseOrder.unscoped.filter(organization_id=_organization_id(organization))
+        PurchaseOrder.objects.filter(organization_id=_organization_id(organization))
         .select_related("supplier", "created_by", "sent_by", "cancelled_by")
         .prefetch_related(Prefetch("lines", lines))
         .get(pk=pk)
@@ -106,9 +106,9 @@ def purchase_order_detail(*, organization, pk: int) -> PurchaseOrder:
 
 def sales_order_list(*, organization, search: str = "", status: str = "") -> QuerySet[SalesOrder]:
     queryset = (
-        SalesOrder.unscoped.filter(organization_id=_organization_id(organization))
+        SalesOrder.objects.filter(organization_id=_organization_id(organization))
         .select_related("customer")
-        .prefetch_related(Prefetch("lines", SalesOrderLine.unscoped.order_by("pk")))
+        .prefetch_related(Prefetch("lines", SalesOrderLine.objects.order_by("pk")))
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -123,16 +123,16 @@ def sales_order_list(*, organization, search: str = "", status: str = "") -> Que
 
 
 def sales_order_detail(*, organization, pk: int) -> SalesOrder:
-    reservations = SalesOrderReservation.unscoped.select_related(
+    reservations = SalesOrderReservation.objects.select_related(
         "location__warehouse", "lot"
     ).order_by("pk")
     lines = (
-        SalesOrderLine.unscoped.select_related("product")
+        SalesOrderLine.objects.select_related("product")
         .prefetch_related(Prefetch("reservations", reservations))
         .order_by("pk")
     )
     return (
-        SalesOrder.unscoped.filter(organization_id=_organization_id(organization))
+        SalesOrder.objects.filter(organization_id=_organization_id(organization))
         .select_related("customer", "created_by", "confirmed_by", "shipped_by", "cancelled_by")
         .prefetch_related(Prefetch("lines", lines))
         .get(pk=pk)
@@ -141,7 +141,7 @@ def sales_order_detail(*, organization, pk: int) -> SalesOrder:
 
 def open_reserved_total(*, organization, product: Product | None = None) -> Decimal:
     """Σ of the open reservations of confirmed sales orders (what StockLevel.reserved holds)."""
-    queryset = SalesOrderReservation.unscoped.filter(
+    queryset = SalesOrderReservation.objects.filter(
         organization_id=_organization_id(organization), closed_at__isnull=True
     )
     if product is not None:
@@ -154,7 +154,7 @@ def open_reserved_total(*, organization, product: Product | None = None) -> Deci
 
 def stock_count_list(*, organization, search: str = "", status: str = "") -> QuerySet[StockCount]:
     queryset = (
-        StockCount.unscoped.filter(organization_id=_organization_id(organization))
+        StockCount.objects.filter(organization_id=_organization_id(organization))
         .select_related("warehouse", "location__warehouse", "created_by")
         .annotate(
             line_count=Count("lines"),
@@ -176,7 +176,7 @@ def stock_count_list(*, organization, search: str = "", status: str = "") -> Que
 
 def stock_count_detail(*, organization, pk: int) -> StockCount:
     return (
-        StockCount.unscoped.filter(organization_id=_organization_id(organization))
+        StockCount.objects.filter(organization_id=_organization_id(organization))
         .select_related(
             "warehouse",
             "location__warehouse",
@@ -191,13 +191,13 @@ def stock_count_detail(*, organization, pk: int) -> StockCount:
 
 def stock_count_lines(*, count: StockCount) -> QuerySet[StockCountLine]:
     """The sheet's lines with the on hand now (`current_on_hand`) to show drift and variance."""
-    current = StockLevel.unscoped.filter(
+    current = StockLevel.objects.filter(
         product_id=OuterRef("product_id"), location_id=OuterRef("location_id")
     )
     current_with_lot = current.filter(lot_id=OuterRef("lot_id")).values("on_hand")[:1]
     current_without_lot = current.filter(lot__isnull=True).values("on_hand")[:1]
     return (
-        StockCountLine.unscoped.filter(count=count)
+        StockCountLine.objects.filter(count=count)
         .select_related("product", "location__warehouse", "lot", "counted_by")
         .annotate(
             current_with_lot=Subquery(current_with_lot, output_field=_QUANTITY),
@@ -276,7 +276,7 @@ def reorder_suggestions(*, organization) -> list[ReorderSuggestion]:
     ids = [product.pk for product in products]
     since = timezone.now() - timedelta(days=DEMAND_WINDOW_DAYS)
     shipped = dict(
-        StockMovement.unscoped.filter(
+        StockMovement.objects.filter(
             organization_id=organization_id,
             product_id__in=ids,
             kind=MovementKind.SHIPMENT,
@@ -288,12 +288,12 @@ def reorder_suggestions(*, organization) -> list[ReorderSuggestion]:
     )
     preferred = {
         link.product_id: link
-        for link in ProductSupplier.unscoped.filter(
+        for link in ProductSupplier.objects.filter(
             product_id__in=ids, is_preferred=True
         ).select_related("supplier")
     }
     on_order = dict(
-        PurchaseOrderLine.unscoped.filter(
+        PurchaseOrderLine.objects.filter(
             organization_id=organization_id,
             product_id__in=ids,
             order__status__in=OPEN_PURCHASE_STATUSES,

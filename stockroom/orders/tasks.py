@@ -6,24 +6,27 @@ from django.db import OperationalError
 from django.db.models import Prefetch
 from django.utils import translation
 
+from stockroom.core.task_options import OrganizationTask
+
 from .emails import send_purchase_order
 from .models import PurchaseOrder, PurchaseOrderLine
 from .services import purchase_order_mark_emailed
 
 
 @shared_task(
+    base=OrganizationTask,
     acks_late=True,
     autoretry_for=(OperationalError, ConnectionError, OSError),
     retry_backoff=True,
     max_retries=5,
 )
-def send_purchase_order_email(order_id: int) -> bool:
+def send_purchase_order_email(organization_id: int, order_id: int) -> bool:
     """Email a sent purchase order to its supplier. Safe to run twice: once recorded as
     emailed it is not sent again."""
     order = (
-        PurchaseOrder.unscoped.select_related("organization", "supplier", "sent_by")
+        PurchaseOrder.objects.select_related("organization", "supplier", "sent_by")
         .prefetch_related(
-            Prefetch("lines", PurchaseOrderLine.unscoped.select_related("product").order_by("pk"))
+            Prefetch("lines", PurchaseOrderLine.objects.select_related("product").order_by("pk"))
         )
         .filter(pk=order_id, emailed_at__isnull=True)
         .first()

@@ -28,7 +28,7 @@ def _location_labels(movement) -> dict[int, str]:
                 continue
         missing.add(location_id)
     if missing:
-        rows = Location.unscoped.filter(pk__in=missing).values_list("pk", "warehouse__code", "code")
+        rows = Location.objects.filter(pk__in=missing).values_list("pk", "warehouse__code", "code")
         labels.update({pk: f"{warehouse}/{code}" for pk, warehouse, code in rows})
     return labels
 

@@ -25,7 +25,7 @@ class OrganizationFilterForm(forms.Form):
         self.organization = organization
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
-                field.queryset = field.queryset.model.unscoped.filter(organization=organization)
+                field.queryset = field.queryset.model.objects.filter(organization=organization)
 
     def filters(self) -> dict:
         """The cleaned filters, or the defaults when the form is invalid."""
@@ -66,13 +66,13 @@ class MovementFilterForm(OrganizationFilterForm):
     )
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
-        queryset=Warehouse.unscoped.none(),
+        queryset=Warehouse.objects.none(),
         required=False,
         empty_label=_("All warehouses"),
     )
     product = forms.ModelChoiceField(
         label=_("Product"),
-        queryset=Product.unscoped.none(),
+        queryset=Product.objects.none(),
         required=False,
         widget=ProductPicker,
         help_text=_("Leave empty for all products."),
@@ -92,7 +92,7 @@ class AbcFilterForm(OrganizationFilterForm):
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=Category.unscoped.none(),
+        queryset=Category.objects.none(),
         required=False,
         empty_label=_("All categories"),
     )
@@ -107,7 +107,7 @@ class SlowMoverFilterForm(OrganizationFilterForm):
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=Category.unscoped.none(),
+        queryset=Category.objects.none(),
         required=False,
         empty_label=_("All categories"),
     )
@@ -122,7 +122,7 @@ class LotExpiryFilterForm(OrganizationFilterForm):
     )
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
-        queryset=Warehouse.unscoped.none(),
+        queryset=Warehouse.objects.none(),
         required=False,
         empty_label=_("All warehouses"),
     )
@@ -141,12 +141,12 @@ class ProductLabelForm(OrganizationFilterForm):
         help_text=_("One SKU per line, or separated by commas."),
     )
     products = forms.ModelMultipleChoiceField(
-        queryset=Product.unscoped.none(), required=False, widget=forms.MultipleHiddenInput
+        queryset=Product.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, organization=organization, **kwargs)
-        self.fields["products"].queryset = Product.unscoped.filter(
+        self.fields["products"].queryset = Product.objects.filter(
             organization=organization, is_active=True
         )
 
@@ -191,20 +191,20 @@ class ProductLabelForm(OrganizationFilterForm):
 
 
 class LocationLabelForm(OrganizationFilterForm):
-    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.unscoped.none())
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.none())
 
 
 class LotLabelForm(OrganizationFilterForm):
     product = forms.ModelChoiceField(
         label=_("Product"),
-        queryset=Product.unscoped.none(),
+        queryset=Product.objects.none(),
         widget=ProductPicker,
         error_messages={"invalid_choice": _("Choose a lot-tracked product.")},
     )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, organization=organization, **kwargs)
-        self.fields["product"].queryset = Product.unscoped.filter(
+        self.fields["product"].queryset = Product.objects.filter(
             organization=organization, is_lot_tracked=True
         )
 

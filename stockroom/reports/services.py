@@ -39,7 +39,7 @@ def stock_value_snapshots_backfill(
         raise ValueError("days must be at least 1")
     wanted = _finished_days(organization, days)
     present = set(
-        StockValueSnapshot.unscoped.filter(
+        StockValueSnapshot.objects.filter(
             organization=organization, day__gte=wanted[0], day__lte=wanted[-1]
         ).values_list("day", flat=True)
     )
@@ -54,7 +54,7 @@ def stock_value_snapshots_backfill(
         for day, value in zip(missing, values, strict=True)
     ]
     with transaction.atomic():
-        StockValueSnapshot.unscoped.bulk_create(snapshots, ignore_conflicts=True)
+        StockValueSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
     return snapshots
 
 
@@ -66,7 +66,7 @@ def stock_value_snapshots_discard(*, organization_id: int, since: datetime) -> i
     """
     organization = Organization.objects.only("time_zone").get(pk=organization_id)
     day = since.astimezone(zoneinfo.ZoneInfo(organization.time_zone)).date()
-    deleted, _per_model = StockValueSnapshot.unscoped.filter(
+    deleted, _per_model = StockValueSnapshot.objects.filter(
         organization_id=organization_id, day__gte=day
     ).delete()
     return deleted

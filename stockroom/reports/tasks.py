@@ -8,13 +8,17 @@ from celery import shared_task
 from django.utils import timezone
 
 from stockroom.accounts.models import Organization
-from stockroom.core.task_options import RETRY_ON_TRANSIENT_ERRORS
+from stockroom.core.task_options import (
+    RETRY_ON_TRANSIENT_ERRORS,
+    CrossTenantTask,
+    OrganizationTask,
+)
 
 from . import services
 from .models import StockValueSnapshot
 
 
-@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
+@shared_task(base=OrganizationTask, **RETRY_ON_TRANSIENT_ERRORS)
 def snapshot_stock_values(organization_id: int) -> int:
     """Write the organization's missing stock-value snapshots (normally just yesterday's)."""
     organization = Organization.objects.filter(pk=organization_id).first()
@@ -23,7 +27,8 @@ def snapshot_stock_values(organization_id: int) -> int:
     return len(services.stock_value_snapshots_backfill(organization=organization))
 
 
-@shared_task(acks_late=True)
+# Crosses tenants: it reads every organization's latest snapshot day in one query.
+@shared_task(base=CrossTenantTask, acks_late=True)
 def snapshot_stock_values_for_all_organizations() -> int:
     """Beat entry point (hourly): one snapshot task per organization whose day has ended since
     its last snapshot. Organizations keep their own time zones, so each day ends at a different
@@ -36,7 +41,7 @@ def snapshot_stock_values_for_all_organizations() -> int:
     if not yesterdays:
         return 0
     done = set(
-        StockValueSnapshot.unscoped.filter(day__gte=min(yesterdays.values())).values_list(
+        StockValueSnapshot.objects.filter(day__gte=min(yesterdays.values())).values_list(
             "organization_id", "day"
         )
     )

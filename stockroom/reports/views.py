@@ -211,7 +211,7 @@ class ReportExportView(ReportMixin, View):
 
 
 def _scoped(model, request, pk: int, *related: str):
-    item = model.unscoped.filter(organization=request.organization, pk=pk)
+    item = model.objects.filter(organization=request.organization, pk=pk)
     item = item.select_related(*related).first()
     if item is None:
         raise Http404
@@ -301,7 +301,7 @@ class LabelSheetView(MemberRequiredMixin, View):
         if sheet == "locations":
             warehouse = data["warehouse"]
             locations = (
-                Location.unscoped.filter(organization=organization, warehouse=warehouse)
+                Location.objects.filter(organization=organization, warehouse=warehouse)
                 .select_related("warehouse")
                 .order_by("code")
             )
@@ -312,7 +312,7 @@ class LabelSheetView(MemberRequiredMixin, View):
                 for location in locations
             ], _("Location labels")
         product = data["product"]
-        lots = Lot.unscoped.filter(organization=organization, product=product).select_related(
+        lots = Lot.objects.filter(organization=organization, product=product).select_related(
             "product"
         )
         return [
@@ -347,7 +347,7 @@ class ScanView(MemberRequiredMixin, TemplateView):
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             if data.get("location"):
-                location = Location.unscoped.filter(
+                location = Location.objects.filter(
                     organization=request.organization, pk=data["location"]
                 ).first()
             match = resolve_scanned_code(organization=request.organization, code=data["code"])
@@ -409,7 +409,7 @@ class HistoryView(MemberRequiredMixin, TemplateView):
         )
         if latest is None:
             raise Http404
-        current = model.unscoped.filter(
+        current = model.objects.filter(
             organization=self.request.organization, pk=self.kwargs["pk"]
         ).first()
         return super().get_context_data(

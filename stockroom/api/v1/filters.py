@@ -197,7 +197,7 @@ class SalesOrderFilter(filters.FilterSet):
 
     def filter_backordered(self, queryset, name, value):
         with_backorders = Exists(
-            SalesOrderLine.unscoped.filter(order=OuterRef("pk"), backordered_quantity__gt=0)
+            SalesOrderLine.objects.filter(order=OuterRef("pk"), backordered_quantity__gt=0)
         )
         return queryset.filter(with_backorders if value else ~with_backorders)
 

@@ -144,7 +144,7 @@ class PurchaseOrderViewSet(OrderViewSet):
     }
 
     def get_tenant_queryset(self, organization):
-        lines = PurchaseOrderLine.unscoped.select_related("product").order_by("pk")
+        lines = PurchaseOrderLine.objects.select_related("product").order_by("pk")
         return (
             order_selectors.purchase_order_list(organization=organization)
             .prefetch_related(None)
@@ -228,7 +228,7 @@ class PurchaseOrderViewSet(OrderViewSet):
                 receipts=receipts,
                 allow_over_receipt=data["over_receipt"],
             )
-        receipts = PurchaseOrderReceipt.unscoped.filter(
+        receipts = PurchaseOrderReceipt.objects.filter(
             pk__in=[receipt.pk for receipt in posted]
         ).select_related("line", "lot")
         result = {
@@ -258,7 +258,7 @@ class SalesOrderViewSet(OrderViewSet):
     }
 
     def get_tenant_queryset(self, organization):
-        lines = SalesOrderLine.unscoped.select_related("product").order_by("pk")
+        lines = SalesOrderLine.objects.select_related("product").order_by("pk")
         return (
             order_selectors.sales_order_list(organization=organization)
             .prefetch_related(None)
@@ -544,9 +544,9 @@ class ReorderSuggestionViewSet(TenantViewSet):
         orders = order_services.reorder_create_purchase_orders(
             organization=self.request.organization, user=self.request.user
         )
-        lines = PurchaseOrderLine.unscoped.select_related("product").order_by("pk")
+        lines = PurchaseOrderLine.objects.select_related("product").order_by("pk")
         created = (
-            PurchaseOrder.unscoped.filter(pk__in=[order.pk for order in orders])
+            PurchaseOrder.objects.filter(pk__in=[order.pk for order in orders])
             .select_related("supplier")
             .prefetch_related(Prefetch("lines", lines))
             .order_by("pk")

@@ -48,15 +48,15 @@ class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         self.model = model
         self.select_related = tuple(select_related)
         self._preloaded: dict[int, object] = {}
-        kwargs.setdefault("queryset", model.unscoped.none())
+        kwargs.setdefault("queryset", model.objects.none())
         super().__init__(**kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
         organization = getattr(request, "organization", None)
         if organization is None:
-            return self.model.unscoped.none()
-        queryset = self.model.unscoped.filter(organization=organization)
+            return self.model.objects.none()
+        queryset = self.model.objects.filter(organization=organization)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         return queryset

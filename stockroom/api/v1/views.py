@@ -293,7 +293,7 @@ class ProductViewSet(CrudTenantViewSet):
                 ids.add(value)
         if not ids:
             return {}
-        return Product.unscoped.filter(organization=self.request.organization).in_bulk(ids)
+        return Product.objects.filter(organization=self.request.organization).in_bulk(ids)
 
     def _write_bulk(self, validated) -> tuple[list[Product], int]:
         products, created, errors = [], 0, {}
@@ -372,7 +372,7 @@ class WarehouseViewSet(CrudTenantViewSet):
     write_action = Action.MANAGE_WAREHOUSES
 
     def get_tenant_queryset(self, organization):
-        return Warehouse.unscoped.filter(organization=organization).order_by("code", "pk")
+        return Warehouse.objects.filter(organization=organization).order_by("code", "pk")
 
     def create_object(self, data):
         return inventory_services.warehouse_create(organization=self.request.organization, **data)
@@ -398,7 +398,7 @@ class LocationViewSet(CrudTenantViewSet):
 
     def get_tenant_queryset(self, organization):
         return (
-            Location.unscoped.filter(organization=organization)
+            Location.objects.filter(organization=organization)
             .select_related("warehouse")
             .order_by("warehouse__code", "code", "pk")
         )
@@ -435,7 +435,7 @@ class LotViewSet(ReadOnlyTenantViewSet):
 
     def get_tenant_queryset(self, organization):
         return (
-            Lot.unscoped.filter(organization=organization)
+            Lot.objects.filter(organization=organization)
             .select_related("product")
             .order_by("expiry_date", "lot_number", "pk")
         )

@@ -696,7 +696,7 @@ def test_purchase_order_email_is_in_the_senders_language(spanish_world, mailoutb
     mailoutbox.clear()
 
     with translation.override("en"):
-        assert send_purchase_order_email(order.pk) is True
+        assert send_purchase_order_email(order.organization_id, order.pk) is True
 
     number = order.number
     assert mailoutbox[-1].subject == f"Orden de compra {number} de Ferretería Andina"

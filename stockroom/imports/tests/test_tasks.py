@@ -40,9 +40,9 @@ def _crash_after_first_batch(real):
 
 
 def test_crash_in_the_write_phase_writes_nothing_and_fails_the_job(organization, job):
-    real = Product.unscoped.bulk_create
-    with mock.patch.object(Product.unscoped, "bulk_create", _crash_after_first_batch(real)):
-        tasks.run_import_job.delay(job.pk)
+    real = Product.objects.bulk_create
+    with mock.patch.object(Product.objects, "bulk_create", _crash_after_first_batch(real)):
+        tasks.run_import_job.delay(job.organization_id, job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
@@ -62,7 +62,7 @@ def test_database_error_in_the_write_phase_leaves_the_job_retryable(organization
         raise OperationalError("database is locked")
 
     with (
-        mock.patch.object(Product.unscoped, "bulk_create", locked),
+        mock.patch.object(Product.objects, "bulk_create", locked),
         pytest.raises(OperationalError),
     ):
         services.import_job_run(job_id=job.pk)
@@ -71,7 +71,7 @@ def test_database_error_in_the_write_phase_leaves_the_job_retryable(organization
     assert (job.status, job.phase, job.attempts) == (JobStatus.RUNNING, ImportPhase.WRITING, 1)
     assert Product.objects.for_organization(organization).count() == 0
 
-    tasks.run_import_job.delay(job.pk)  # the redelivered message
+    tasks.run_import_job.delay(job.organization_id, job.pk)  # the redelivered message
 
     job.refresh_from_db()
     assert (job.status, job.attempts, job.created_count) == (JobStatus.SUCCEEDED, 2, 2500)
@@ -79,7 +79,7 @@ def test_database_error_in_the_write_phase_leaves_the_job_retryable(organization
 
 
 def test_task_retries_a_transient_error_until_it_succeeds(organization, job):
-    real = Product.unscoped.bulk_create
+    real = Product.objects.bulk_create
     failures = iter([OperationalError("deadlock detected")])
 
     def flaky(*args, **kwargs):
@@ -88,8 +88,8 @@ def test_task_retries_a_transient_error_until_it_succeeds(organization, job):
             raise error
         return real(*args, **kwargs)
 
-    with mock.patch.object(Product.unscoped, "bulk_create", flaky):
-        tasks.run_import_job.delay(job.pk)
+    with mock.patch.object(Product.objects, "bulk_create", flaky):
+        tasks.run_import_job.delay(job.organization_id, job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 2)
@@ -106,7 +106,7 @@ def test_redelivery_after_a_killed_worker_runs_from_scratch(organization, job):
     )
     job.save()
 
-    tasks.run_import_job.delay(job.pk)
+    tasks.run_import_job.delay(job.organization_id, job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.attempts, job.processed_rows) == (JobStatus.SUCCEEDED, 2, 2500)
@@ -117,7 +117,7 @@ def test_job_interrupted_too_often_is_failed(organization, job):
     job.status, job.attempts = JobStatus.RUNNING, services.MAX_ATTEMPTS
     job.save()
 
-    tasks.run_import_job.delay(job.pk)
+    tasks.run_import_job.delay(job.organization_id, job.pk)
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
@@ -129,10 +129,10 @@ def test_job_interrupted_too_often_is_failed(organization, job):
 
 
 def test_rerunning_a_succeeded_job_applies_nothing_twice(organization, job):
-    tasks.run_import_job.delay(job.pk)
+    tasks.run_import_job.delay(job.organization_id, job.pk)
     Product.objects.for_organization(organization).filter(sku="SKU-1").update(name="Edited since")
 
-    tasks.run_import_job.delay(job.pk)
+    tasks.run_import_job.delay(job.organization_id, job.pk)
     services.import_job_run(job_id=job.pk)
 
     job.refresh_from_db()
@@ -158,8 +158,8 @@ def test_persistent_database_errors_fail_the_job_after_max_attempts(organization
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    with mock.patch.object(Product.unscoped, "bulk_create", locked):
-        tasks.run_import_job.delay(job.pk)
+    with mock.patch.object(Product.objects, "bulk_create", locked):
+        tasks.run_import_job.delay(job.organization_id, job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, services.MAX_ATTEMPTS)
@@ -174,7 +174,7 @@ def test_progress_is_reported_every_2_percent_in_both_phases(organization, owner
 
     job_progress.connect(listen)
     try:
-        tasks.run_import_job.delay(job.pk)
+        tasks.run_import_job.delay(job.organization_id, job.pk)
     finally:
         job_progress.disconnect(listen)
 

@@ -1,5 +1,6 @@
 """Stock services under real concurrency: PostgreSQL, one connection per thread."""
 
+import contextvars
 import random
 import threading
 import time
@@ -44,7 +45,11 @@ def run_at_once(jobs: list) -> list[str]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
+    # Threads start with an empty context: each takes a copy of the test's (its tenant scope).
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(work, i, job))
+        for i, job in enumerate(jobs)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -204,10 +209,10 @@ def test_issue_waits_for_a_held_stock_row_lock(places):
         finally:
             connection.close()
 
-    holder = threading.Thread(target=hold_lock)
+    holder = threading.Thread(target=contextvars.copy_context().run, args=(hold_lock,))
     holder.start()
     assert locked.wait(timeout=10)
-    issuer = threading.Thread(target=issue)
+    issuer = threading.Thread(target=contextvars.copy_context().run, args=(issue,))
     issuer.start()
 
     time.sleep(0.5)

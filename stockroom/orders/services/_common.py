@@ -45,7 +45,7 @@ def organization_id_of(organization) -> int:
 
 def lock_row(model: type[Model], pk: int):
     """The row, re-read under SELECT … FOR UPDATE (SQLite: the transaction's write lock)."""
-    return model.unscoped.select_for_update().get(pk=pk)
+    return model.objects.select_for_update().get(pk=pk)
 
 
 def to_decimal(value, *, field: str, message: str, code: str) -> Decimal:
@@ -164,7 +164,7 @@ def sync_lines(
     wanted = {line.product.pk for line in lines}
     stale = [line.pk for product_id, line in existing.items() if product_id not in wanted]
     if stale:
-        line_model.unscoped.filter(pk__in=stale).delete()
+        line_model.objects.filter(pk__in=stale).delete()
     added = []
     for line in lines:
         current = existing.get(line.product.pk)

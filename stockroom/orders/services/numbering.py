@@ -16,13 +16,13 @@ def next_document_number(*, organization_id: int, prefix: str) -> str:
     callers get consecutive numbers (and a rolled-back document gives its number back)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_document_number() must run inside transaction.atomic().")
-    sequences = DocumentSequence.unscoped.filter(organization_id=organization_id, prefix=prefix)
+    sequences = DocumentSequence.objects.filter(organization_id=organization_id, prefix=prefix)
     # UPDATE … SET last_value = last_value + 1 takes the row lock before reading the value. It
     # updates nothing only for the organization's first document of this kind.
     if not sequences.update(last_value=F("last_value") + 1):
         try:
             with transaction.atomic():
-                DocumentSequence.unscoped.create(organization_id=organization_id, prefix=prefix)
+                DocumentSequence.objects.create(organization_id=organization_id, prefix=prefix)
         except IntegrityError:
             pass  # a concurrent transaction created it first; its row is used below
         sequences.update(last_value=F("last_value") + 1)

@@ -78,7 +78,7 @@ def purchase_order_create(
     organization_id = organization_id_of(organization)
     _check_supplier(supplier, organization_id)
     lines = clean_lines(lines, organization_id=organization_id, price_places=COST_PLACES)
-    order = PurchaseOrder.unscoped.create(
+    order = PurchaseOrder.objects.create(
         organization_id=organization_id,
         number=next_document_number(organization_id=organization_id, prefix=PURCHASE_ORDER_PREFIX),
         supplier=supplier,
@@ -131,9 +131,9 @@ def purchase_order_send(*, order: PurchaseOrder, user) -> PurchaseOrder:
     locked.sent_by = user
     locked.save(update_fields=["status", "sent_at", "sent_by", "updated_at"])
     if locked.supplier.email:
-        order_id = locked.pk
         events.on_commit(
-            partial(send_purchase_order_email.delay, order_id), hook="orders.purchase_order_email"
+            partial(send_purchase_order_email.delay, locked.organization_id, locked.pk),
+            hook="orders.purchase_order_email",
         )
     return locked
 
@@ -141,7 +141,7 @@ def purchase_order_send(*, order: PurchaseOrder, user) -> PurchaseOrder:
 @transaction.atomic
 def purchase_order_mark_emailed(*, order: PurchaseOrder, email: str) -> PurchaseOrder:
     """Record that the order went out to `email` (called by the email task once sent)."""
-    PurchaseOrder.unscoped.filter(pk=order.pk).update(emailed_to=email, emailed_at=timezone.now())
+    PurchaseOrder.objects.filter(pk=order.pk).update(emailed_to=email, emailed_at=timezone.now())
     order.refresh_from_db(fields=["emailed_to", "emailed_at"])
     return order
 
@@ -238,12 +238,12 @@ def purchase_order_receive(
             )
         except ApplicationError as exc:
             raise _line_error(exc, line) from None
-        PurchaseOrderLine.unscoped.filter(pk=line.pk).update(
+        PurchaseOrderLine.objects.filter(pk=line.pk).update(
             received_quantity=F("received_quantity") + quantity
         )
         line.received_quantity += quantity
         posted.append(
-            PurchaseOrderReceipt.unscoped.create(
+            PurchaseOrderReceipt.objects.create(
                 organization_id=locked.organization_id,
                 line=line,
                 movement=movement,

@@ -68,7 +68,7 @@ def sales_order_create(
     organization_id = organization_id_of(organization)
     _check_customer(customer, organization_id)
     lines = clean_lines(lines, organization_id=organization_id, price_places=MONEY_PLACES)
-    order = SalesOrder.unscoped.create(
+    order = SalesOrder.objects.create(
         organization_id=organization_id,
         number=next_document_number(organization_id=organization_id, prefix=SALES_ORDER_PREFIX),
         customer=customer,
@@ -110,15 +110,15 @@ def _lock_candidate_levels(organization_id: int, product_ids: list[int]) -> list
     totals), so no stock row of theirs appears or changes until we commit."""
     lock_products(product_ids)
     keys: list[StockKey] = list(
-        StockLevel.unscoped.filter(
+        StockLevel.objects.filter(
             organization_id=organization_id, product_id__in=product_ids, on_hand__gt=0
         ).values_list("product_id", "location_id", "lot_id")
     )
     locked = lock_stock_levels(organization_id=organization_id, keys=keys)
-    locations = Location.unscoped.select_related("warehouse").in_bulk(
+    locations = Location.objects.select_related("warehouse").in_bulk(
         {location_id for _product, location_id, _lot in locked}
     )
-    lots = Lot.unscoped.in_bulk({lot_id for _p, _l, lot_id in locked if lot_id})
+    lots = Lot.objects.in_bulk({lot_id for _p, _l, lot_id in locked if lot_id})
     today = timezone.localdate()
     candidates = []
     for (_product_id, location_id, lot_id), level in locked.items():
@@ -181,7 +181,7 @@ def _reserve(organization_id: int, plan: list[_Allocation]) -> None:
             quantity=allocation.quantity,
         )
     # One INSERT for the order's reservations; a refused stock_reserve above raised before it.
-    SalesOrderReservation.unscoped.bulk_create(
+    SalesOrderReservation.objects.bulk_create(
         SalesOrderReservation(
             organization_id=organization_id,
             line=allocation.line,
@@ -280,7 +280,7 @@ def sales_order_reserve_backorders(*, order: SalesOrder, user) -> SalesOrder:
 
 def _open_reservations(order: SalesOrder) -> list[SalesOrderReservation]:
     return list(
-        SalesOrderReservation.unscoped.filter(line__order=order, closed_at__isnull=True)
+        SalesOrderReservation.objects.filter(line__order=order, closed_at__isnull=True)
         .select_related("line__product", "location", "lot")
         .order_by("pk")
     )
@@ -346,7 +346,7 @@ def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = 
         reservation.closed_at = occurred_at
         reservation.shipment = movement
         reservation.save(update_fields=["closed_at", "shipment", "updated_at"])
-        SalesOrderLine.unscoped.filter(pk=line.pk).update(
+        SalesOrderLine.objects.filter(pk=line.pk).update(
             shipped_quantity=F("shipped_quantity") + reservation.quantity
         )
     locked.status = Status.SHIPPED

@@ -42,7 +42,7 @@ def stock_count_create(
         raise ApplicationError(
             _("Choose a location of this warehouse."), field="location", code="wrong_warehouse"
         )
-    levels = StockLevel.unscoped.filter(organization_id=organization_id, on_hand__gt=0)
+    levels = StockLevel.objects.filter(organization_id=organization_id, on_hand__gt=0)
     if location is not None:
         levels = levels.filter(location=location)
     else:
@@ -56,7 +56,7 @@ def stock_count_create(
         raise ApplicationError(
             _("There is no stock to count here."), field="location", code="nothing_to_count"
         )
-    count = StockCount.unscoped.create(
+    count = StockCount.objects.create(
         organization_id=organization_id,
         number=next_document_number(organization_id=organization_id, prefix=STOCK_COUNT_PREFIX),
         warehouse=warehouse,
@@ -64,7 +64,7 @@ def stock_count_create(
         notes=notes or "",
         created_by=user,
     )
-    StockCountLine.unscoped.bulk_create(
+    StockCountLine.objects.bulk_create(
         StockCountLine(
             organization_id=organization_id,
             count=count,
@@ -194,11 +194,11 @@ def stock_count_add_line(
             code="line_exists",
         )
     expected = (
-        StockLevel.unscoped.filter(product=product, location=location, lot=lot)
+        StockLevel.objects.filter(product=product, location=location, lot=lot)
         .values_list("on_hand", flat=True)
         .first()
     )
-    return StockCountLine.unscoped.create(
+    return StockCountLine.objects.create(
         organization_id=locked.organization_id,
         count=locked,
         product=product,

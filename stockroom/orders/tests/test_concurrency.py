@@ -1,5 +1,6 @@
 """Sales orders competing for the last units, on PostgreSQL with one connection per thread."""
 
+import contextvars
 import threading
 from collections import Counter
 from decimal import Decimal
@@ -42,7 +43,11 @@ def run_at_once(jobs) -> list[str]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
+    # Threads start with an empty context: each takes a copy of the test's (its tenant scope).
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(work, i, job))
+        for i, job in enumerate(jobs)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -185,7 +185,7 @@ def test_send_without_supplier_email_sends_nothing(
 def test_email_task_is_safe_to_run_twice(sent):
     from stockroom.orders.tasks import send_purchase_order_email
 
-    assert send_purchase_order_email(sent.pk) is False
+    assert send_purchase_order_email(sent.organization_id, sent.pk) is False
     assert len(mail.outbox) == 1
 
 

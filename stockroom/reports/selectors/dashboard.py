@@ -114,7 +114,7 @@ def _closed_days_values(organization: Organization, days: list) -> list[str | No
     is None, a gap in the chart; replaying the ledger here would cost seconds per request.
     """
     values = dict(
-        StockValueSnapshot.unscoped.filter(
+        StockValueSnapshot.objects.filter(
             organization_id=organization.pk, day__gte=days[0], day__lte=days[-1]
         ).values_list("day", "value")
     )
@@ -137,7 +137,7 @@ def _movements_per_day(organization: Organization) -> dict:
     since = end_of_day(organization, days[0] - timedelta(days=1))
     counts = {
         row["day"]: row["count"]
-        for row in StockMovement.unscoped.filter(
+        for row in StockMovement.objects.filter(
             organization_id=organization.pk, occurred_at__gte=since
         )
         .annotate(day=TruncDate("occurred_at", tzinfo=since.tzinfo))
@@ -154,7 +154,7 @@ def _movements_per_day(organization: Organization) -> dict:
 def _top_movers(organization: Organization) -> dict:
     since = timezone.now() - timedelta(days=CHART_DAYS)
     rows = (
-        StockMovement.unscoped.filter(
+        StockMovement.objects.filter(
             organization_id=organization.pk, kind=MovementKind.SHIPMENT, occurred_at__gte=since
         )
         .values("product__sku", "product__name")

@@ -47,7 +47,7 @@ def _organization_id(organization) -> int:
 
 
 def _movements(organization_id: int, until: datetime, product_ids: Iterable[int] | None):
-    queryset = StockMovement.unscoped.filter(
+    queryset = StockMovement.objects.filter(
         organization_id=organization_id, occurred_at__lt=until
     ).exclude(kind=MovementKind.TRANSFER)
     if product_ids is not None:

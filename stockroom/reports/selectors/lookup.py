@@ -25,7 +25,7 @@ def _location(organization_id: int, text: str) -> Location | None:
     if not separator:
         return None
     return (
-        Location.unscoped.filter(
+        Location.objects.filter(
             organization_id=organization_id,
             warehouse__code__iexact=warehouse_code.strip(),
             code__iexact=location_code.strip(),
@@ -40,7 +40,7 @@ def _lot(organization_id: int, text: str) -> Lot | None:
     if not separator:
         return None
     return (
-        Lot.unscoped.filter(
+        Lot.objects.filter(
             organization_id=organization_id,
             product__sku__iexact=sku.strip(),
             lot_number=lot_number.strip(),
@@ -64,12 +64,12 @@ def resolve_scanned_code(*, organization, code: str) -> ScanMatch | None:
     if upper.startswith(LOT_PREFIX):
         lot = _lot(organization_id, code[len(LOT_PREFIX) :])
         return ScanMatch("lot", lot) if lot else None
-    products = Product.unscoped.filter(organization_id=organization_id)
+    products = Product.objects.filter(organization_id=organization_id)
     product = products.filter(barcode=code).first() or products.filter(sku__iexact=code).first()
     if product is not None:
         return ScanMatch("product", product)
     lots = list(
-        Lot.unscoped.filter(organization_id=organization_id, lot_number=code).select_related(
+        Lot.objects.filter(organization_id=organization_id, lot_number=code).select_related(
             "product"
         )[:2]
     )

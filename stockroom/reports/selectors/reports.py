@@ -62,9 +62,7 @@ class ValuationGrouping:
 
 def _warehouse_quantities(organization_id: int, until: datetime) -> dict[tuple[int, int], Decimal]:
     """(product, warehouse) → quantity from the ledger before `until`: two grouped queries."""
-    movements = StockMovement.unscoped.filter(
-        organization_id=organization_id, occurred_at__lt=until
-    )
+    movements = StockMovement.objects.filter(organization_id=organization_id, occurred_at__lt=until)
     quantities: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for product_id, warehouse_id, total in (
         movements.filter(to_location__isnull=False)
@@ -101,10 +99,10 @@ def inventory_valuation_at(
             organization=organization_id, moments=[until], product_ids=product_ids
         ).items()
     }
-    products = Product.unscoped.filter(pk__in=product_ids).select_related("category").in_bulk()
+    products = Product.objects.filter(pk__in=product_ids).select_related("category").in_bulk()
 
     if group_by == ValuationGrouping.WAREHOUSE:
-        warehouses = Warehouse.unscoped.filter(
+        warehouses = Warehouse.objects.filter(
             pk__in={warehouse_id for _product, warehouse_id in quantities}
         ).in_bulk()
         groups: dict[int, dict] = {}
@@ -204,14 +202,14 @@ def abc_analysis(*, organization, days: int = 365, category: Category | None = N
     """
     organization_id = _organization_id(organization)
     since = timezone.now() - timedelta(days=days)
-    products = Product.unscoped.filter(organization_id=organization_id, is_active=True)
+    products = Product.objects.filter(organization_id=organization_id, is_active=True)
     if category is not None:
         products = products.filter(category=category)
     products = products.select_related("category").in_bulk()
     consumed: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     # Grouped by cost too: multiplying in Decimal here stays exact on SQLite.
     for product_id, unit_cost, quantity in (
-        StockMovement.unscoped.filter(
+        StockMovement.objects.filter(
             organization_id=organization_id,
             kind=MovementKind.SHIPMENT,
             occurred_at__gte=since,
@@ -267,14 +265,14 @@ def slow_movers(*, organization, days: int = 90, category: Category | None = Non
     now = timezone.now()
     since = now - timedelta(days=days)
     last_shipment = (
-        StockMovement.unscoped.filter(product=OuterRef("pk"), kind=MovementKind.SHIPMENT)
+        StockMovement.objects.filter(product=OuterRef("pk"), kind=MovementKind.SHIPMENT)
         .order_by()
         .values("product")
         .annotate(last=Max("occurred_at"))
         .values("last")
     )
     products = (
-        Product.unscoped.filter(organization_id=organization_id, stock_on_hand__gt=0)
+        Product.objects.filter(organization_id=organization_id, stock_on_hand__gt=0)
         .annotate(last_shipped_at=Subquery(last_shipment))
         .filter(Q(last_shipped_at__isnull=True) | Q(last_shipped_at__lt=since))
         .select_related("category")
@@ -321,7 +319,7 @@ def lot_expiry(
     """Lots with stock on hand by expiry date (soonest first), expired ones flagged."""
     organization_id = _organization_id(organization)
     today = organization_today(organization)
-    levels = StockLevel.unscoped.filter(
+    levels = StockLevel.objects.filter(
         organization_id=organization_id, lot__isnull=False, on_hand__gt=0
     )
     if warehouse is not None:
@@ -332,7 +330,7 @@ def lot_expiry(
         levels = levels.filter(Q(lot__expiry_date__gte=today) | Q(lot__expiry_date__isnull=True))
     grouped = levels.values("lot_id").annotate(on_hand_total=_quantity(Sum("on_hand"))).order_by()
     totals = {row["lot_id"]: row["on_hand_total"] for row in grouped}
-    lots = Lot.unscoped.filter(pk__in=list(totals)).select_related("product")
+    lots = Lot.objects.filter(pk__in=list(totals)).select_related("product")
     rows = []
     for lot in lots:
         quantity = totals[lot.pk]

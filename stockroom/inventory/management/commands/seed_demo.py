@@ -29,6 +29,7 @@ from stockroom.catalog.models import (
     Supplier,
     UnitOfMeasure,
 )
+from stockroom.core.tenancy import organization_scope
 from stockroom.inventory import costing, services
 from stockroom.inventory.models import Location, MovementKind, StockLevel, StockMovement, Warehouse
 from stockroom.reports.services import stock_value_snapshots_backfill
@@ -183,10 +184,15 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name} cannot be negative.")
         if options["warehouses"] < 1:
             raise CommandError("--warehouses must be at least 1.")
+        organization = self._organization(options["organization_slug"])
+        # Everything the demo writes and reads belongs to this one organization.
+        with organization_scope(organization.pk):
+            self._seed(organization, options)
+
+    def _seed(self, organization: Organization, options: dict) -> None:
         bulk = options["products"] is not None or options["movements"] is not None
 
         with transaction.atomic():
-            organization = self._organization(options["organization_slug"])
             clerk = self._users(organization)
             categories = self._categories(organization)
             suppliers = self._suppliers(organization)
@@ -242,12 +248,12 @@ class Command(BaseCommand):
     def _categories(self, organization: Organization) -> dict[str, Category]:
         categories = {}
         for root_name, children in CATEGORIES.items():
-            root, _ = Category.unscoped.get_or_create(
+            root, _ = Category.objects.get_or_create(
                 organization=organization, parent=None, name=root_name
             )
             categories[root_name] = root
             for child_name in children:
-                child, _ = Category.unscoped.get_or_create(
+                child, _ = Category.objects.get_or_create(
                     organization=organization, parent=root, name=child_name
                 )
                 categories[child_name] = child
@@ -256,7 +262,7 @@ class Command(BaseCommand):
     def _suppliers(self, organization: Organization) -> list[tuple[Supplier, list[str]]]:
         suppliers = []
         for index, (name, contact, email, category_names) in enumerate(SUPPLIERS, start=1):
-            supplier, _ = Supplier.unscoped.get_or_create(
+            supplier, _ = Supplier.objects.get_or_create(
                 organization=organization,
                 name=name,
                 defaults={
@@ -271,7 +277,7 @@ class Command(BaseCommand):
 
     def _customers(self, organization: Organization) -> None:
         for index, (name, contact, email) in enumerate(CUSTOMERS, start=1):
-            Customer.unscoped.get_or_create(
+            Customer.objects.get_or_create(
                 organization=organization,
                 name=name,
                 defaults={
@@ -290,17 +296,16 @@ class Command(BaseCommand):
                 code, name, address = WAREHOUSES[index]
             else:
                 code, name, address = f"WH{index + 1}", f"Warehouse {index + 1}", ""
-            warehouse, _ = Warehouse.unscoped.get_or_create(
+            warehouse, _ = Warehouse.objects.get_or_create(
                 organization=organization,
                 code=code,
                 defaults={"name": name, "address": address},
             )
             existing = {
-                location.code: location
-                for location in Location.unscoped.filter(warehouse=warehouse)
+                location.code: location for location in Location.objects.filter(warehouse=warehouse)
             }
             for aisle_code in AISLES:
-                aisle = existing.get(aisle_code) or Location.unscoped.create(
+                aisle = existing.get(aisle_code) or Location.objects.create(
                     organization=organization,
                     warehouse=warehouse,
                     code=aisle_code,
@@ -310,7 +315,7 @@ class Command(BaseCommand):
                     bin_code = f"{aisle_code}-{number:02d}"
                     bins.append(
                         existing.get(bin_code)
-                        or Location.unscoped.create(
+                        or Location.objects.create(
                             organization=organization,
                             warehouse=warehouse,
                             parent=aisle,
@@ -325,7 +330,7 @@ class Command(BaseCommand):
     def _demo_products(self, organization, categories, suppliers) -> list[Product]:
         products = []
         for index, (sku, name, category, unit, cost, sale, reorder, tracked) in enumerate(PRODUCTS):
-            product, _ = Product.unscoped.get_or_create(
+            product, _ = Product.objects.get_or_create(
                 organization=organization,
                 sku=sku,
                 defaults={
@@ -344,7 +349,7 @@ class Command(BaseCommand):
             for supplier, category_names in suppliers:
                 if category not in category_names:
                     continue
-                ProductSupplier.unscoped.get_or_create(
+                ProductSupplier.objects.get_or_create(
                     organization=organization,
                     product=product,
                     supplier=supplier,
@@ -358,7 +363,7 @@ class Command(BaseCommand):
         # A second, non-preferred source for a few products.
         backup, _names = suppliers[-1]
         for product in products[:6]:
-            ProductSupplier.unscoped.get_or_create(
+            ProductSupplier.objects.get_or_create(
                 organization=organization,
                 product=product,
                 supplier=backup,
@@ -368,7 +373,7 @@ class Command(BaseCommand):
 
     def _demo_stock(self, organization, products, bins, clerk) -> None:
         """Receipts, transfers, shipments, adjustments and a count through the services."""
-        seeded = StockMovement.unscoped.filter(
+        seeded = StockMovement.objects.filter(
             organization=organization, idempotency_key__startswith="seed:"
         )
         if seeded.exists():
@@ -456,7 +461,7 @@ class Command(BaseCommand):
                 )
         # A few products sitting at or below their reorder point, so alerts have something.
         for product in products[::9]:
-            totals = StockLevel.unscoped.filter(product=product).order_by("pk")
+            totals = StockLevel.objects.filter(product=product).order_by("pk")
             for level in totals:
                 if level.available > product.reorder_point / 2:
                     services.stock_issue(
@@ -493,7 +498,7 @@ class BulkGenerator:
 
     def products(self, count: int) -> None:
         existing = set(
-            Product.unscoped.filter(
+            Product.objects.filter(
                 organization=self.organization, sku__startswith=self.PREFIX
             ).values_list("sku", flat=True)
         )
@@ -521,14 +526,14 @@ class BulkGenerator:
                         )
                     )
                 if len(batch) >= BATCH:
-                    Product.unscoped.bulk_create(batch, batch_size=BATCH)
+                    Product.objects.bulk_create(batch, batch_size=BATCH)
                     batch = []
                 if done % 10000 == 0 or done == count:
                     _progress(self.stdout, "products", done, count)
             if batch:
-                Product.unscoped.bulk_create(batch, batch_size=BATCH)
+                Product.objects.bulk_create(batch, batch_size=BATCH)
         self.product_ids = list(
-            Product.unscoped.filter(organization=self.organization, sku__startswith=self.PREFIX)
+            Product.objects.filter(organization=self.organization, sku__startswith=self.PREFIX)
             .order_by("pk")
             .values_list("pk", flat=True)[:count]
         )
@@ -536,7 +541,7 @@ class BulkGenerator:
     def movements(self, count: int) -> None:
         """Generate `count` movements on the generated products, once per organization."""
         marker = "bulk:"
-        already = StockMovement.unscoped.filter(
+        already = StockMovement.objects.filter(
             organization=self.organization, idempotency_key__startswith=marker
         )
         if count == 0 or not self.product_ids or already.exists():
@@ -544,7 +549,7 @@ class BulkGenerator:
             return
         products = {
             row["pk"]: row
-            for row in Product.unscoped.filter(pk__in=self.product_ids).values(
+            for row in Product.objects.filter(pk__in=self.product_ids).values(
                 "pk", "unit", "cost_price"
             )
         }
@@ -640,12 +645,12 @@ class BulkGenerator:
                             movement.reason = "Damaged"
                 batch.append(movement)
                 if len(batch) >= BATCH:
-                    StockMovement.unscoped.bulk_create(batch, batch_size=BATCH)
+                    StockMovement.objects.bulk_create(batch, batch_size=BATCH)
                     batch = []
                 if (number + 1) % 50000 == 0 or number + 1 == count:
                     _progress(self.stdout, "movements", number + 1, count)
             if batch:
-                StockMovement.unscoped.bulk_create(batch, batch_size=BATCH)
+                StockMovement.objects.bulk_create(batch, batch_size=BATCH)
 
             levels = [
                 StockLevel(
@@ -657,7 +662,7 @@ class BulkGenerator:
                 for (product_id, location_id), on_hand in balances.items()
             ]
             for offset in range(0, len(levels), BATCH):
-                StockLevel.unscoped.bulk_create(levels[offset : offset + BATCH])
+                StockLevel.objects.bulk_create(levels[offset : offset + BATCH])
                 _progress(
                     self.stdout, "stock levels", min(offset + BATCH, len(levels)), len(levels)
                 )
@@ -666,7 +671,7 @@ class BulkGenerator:
                 Product(pk=product_id, average_cost=average, stock_on_hand=total)
                 for product_id, (total, average) in costs.items()
             ]
-            Product.unscoped.bulk_update(
+            Product.objects.bulk_update(
                 updates, ["average_cost", "stock_on_hand"], batch_size=BATCH
             )
 

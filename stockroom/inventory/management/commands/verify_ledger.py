@@ -4,6 +4,7 @@ stock rows, and report what disagrees."""
 from django.core.management.base import BaseCommand, CommandError
 
 from stockroom.accounts.models import Organization
+from stockroom.core.tenancy import organization_scope, scopes_disabled
 from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 
 
@@ -24,13 +25,16 @@ class Command(BaseCommand):
             organization = Organization.objects.filter(slug=options["organization"]).first()
             if organization is None:
                 raise CommandError(f"No organization with slug {options['organization']!r}.")
-        mismatches = ledger_mismatches(organization=organization)
+        # Without --organization the check crosses tenants on purpose: every ledger at once.
+        scope = organization_scope(organization.pk) if organization else scopes_disabled()
+        with scope:
+            mismatches = ledger_mismatches(organization=organization)
+            totals = product_total_mismatches(organization=organization)
         for row in mismatches:
             self.stdout.write(
                 f"MISMATCH product={row.product_id} location={row.location_id} "
                 f"lot={row.lot_id or '-'} ledger={row.ledger_qty} stock_level={row.level_qty}"
             )
-        totals = product_total_mismatches(organization=organization)
         for row in totals:
             self.stdout.write(
                 f"MISMATCH product={row.product_id} totals: "

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from stockroom.accounts.models import Organization
+from stockroom.core.tenancy import organization_scope
 from stockroom.reports.selectors.dashboard import FINISHED_DAYS
 from stockroom.reports.services import stock_value_snapshots_backfill
 
@@ -36,9 +37,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No organization with slug {options['organization']!r}.")
         for organization in organizations:
             started = time.monotonic()
-            written = stock_value_snapshots_backfill(
-                organization=organization, days=options["days"]
-            )
+            with organization_scope(organization.pk):
+                written = stock_value_snapshots_backfill(
+                    organization=organization, days=options["days"]
+                )
             self.stdout.write(
                 f"{organization.slug}: {len(written)} day(s) snapshotted "
                 f"in {time.monotonic() - started:.1f} s"
