@@ -22,14 +22,20 @@ def stock(server: Server, sku: str) -> dict[str, Decimal]:
     """Quantity per location code of `sku`, and the number of its ledger rows."""
     code = f"""
 import json
+from stockroom.accounts.models import Organization
 from stockroom.catalog.models import Product
+from stockroom.core.tenancy import organization_scope
 from stockroom.inventory.models import StockLevel, StockMovement
-product = Product.unscoped.get(organization__slug={ORGANIZATION!r}, sku={sku!r})
-levels = {{
-    f"{{level.location.warehouse.code}}/{{level.location.code}}": str(level.on_hand)
-    for level in StockLevel.unscoped.filter(product=product).select_related("location__warehouse")
-}}
-levels["ledger"] = str(StockMovement.unscoped.filter(product=product).count())
+organization = Organization.objects.get(slug={ORGANIZATION!r})
+with organization_scope(organization.pk):
+    product = Product.objects.get(sku={sku!r})
+    levels = {{
+        f"{{level.location.warehouse.code}}/{{level.location.code}}": str(level.on_hand)
+        for level in StockLevel.objects.filter(product=product).select_related(
+            "location__warehouse"
+        )
+    }}
+    levels["ledger"] = str(StockMovement.objects.filter(product=product).count())
 print(json.dumps(levels))
 """
     return {key: Decimal(value) for key, value in json.loads(server.python(code)).items()}

@@ -207,11 +207,16 @@ def test_api_requests_run_in_the_members_scope(stocked, clerk, client):
 
 
 @pytest.mark.fail_closed
-def test_superusers_without_an_organization_cross_tenants_only_in_the_admin(stocked, client):
+def test_superusers_without_an_organization_work_only_in_the_platform_admins(stocked, client):
+    """A superuser outside every organization administers users and organizations (pages whose
+    inlines read memberships of every tenant); tenant data stays behind an active organization."""
     from stockroom.accounts.tests.factories import UserFactory
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    # Its warehouse list filter and the product page's supplier inline read tenant rows.
-    assert client.get(reverse("admin:inventory_location_changelist")).status_code == 200
-    page = reverse("admin:catalog_product_change", args=[stocked.pk])
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    assert client.get(reverse("admin:accounts_organization_changelist")).status_code == 200
+    page = reverse("admin:accounts_organization_change", args=[stocked.organization_id])
     assert client.get(page).status_code == 200
+    assert client.get(reverse("admin:inventory_location_changelist")).status_code == 403
+    page = reverse("admin:catalog_product_change", args=[stocked.pk])
+    assert client.get(page).status_code in (403, 404)

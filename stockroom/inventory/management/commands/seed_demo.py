@@ -188,6 +188,7 @@ class Command(BaseCommand):
         # Everything the demo writes and reads belongs to this one organization.
         with organization_scope(organization.pk):
             self._seed(organization, options)
+        return organization
 
     def _seed(self, organization: Organization, options: dict) -> None:
         bulk = options["products"] is not None or options["movements"] is not None
@@ -221,7 +222,6 @@ class Command(BaseCommand):
         # the seeded history now (one pass over the ledger), as the hourly beat task would.
         snapshots = stock_value_snapshots_backfill(organization=organization)
         self.stdout.write(f"stock value snapshots {len(snapshots)}")
-        return organization
 
     # --- base data (both modes) -------------------------------------------------------------
 
