@@ -74,15 +74,24 @@ def _unit_price(decimal_places: int) -> serializers.DecimalField:
 
 
 def _line_total(line: Mapping) -> Decimal:
-    # A PATCH may leave a field out of a line: it adds nothing to the total then.
-    return line.get("quantity", Decimal(0)) * line.get("unit_price", Decimal(0))
+    return line["quantity"] * line["unit_price"]
 
 
 class OrderLineBoundsMixin:
-    """A line's total within the order limit (each factor is bounded by its field)."""
+    """A complete line whose total is within the order limit (each factor is bounded by its
+    field)."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        # `lines` replaces the order's lines as a whole, so a PATCH's line is complete too: DRF's
+        # partial update would otherwise skip the fields a line leaves out.
+        missing = {
+            name: [self.fields[name].error_messages["required"]]
+            for name in ("product", "quantity", "unit_price")
+            if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing, code="required")
         if _line_total(attrs) > MAX_ORDER_TOTAL:
             raise serializers.ValidationError(line_total_message())
         return attrs
