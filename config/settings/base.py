@@ -206,6 +206,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email in a field named "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# One failure count per account, whatever the case or spelling of the email typed.
+AXES_USERNAME_CALLABLE = "stockroom.api.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # JSON in the API's error shape under /api/, the template above everywhere else.
 AXES_LOCKOUT_CALLABLE = "stockroom.api.lockout.lockout_response"

@@ -17,7 +17,7 @@ from rest_framework_simplejwt.views import TokenViewBase
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 
-from stockroom.accounts.models import User
+from stockroom.accounts.models import User, canonical_email
 from stockroom.accounts.selectors import memberships_for_user
 
 from .tenancy import ORGANIZATION_CLAIM
@@ -31,11 +31,12 @@ class CredentialsSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         request = self.context["request"]._request
-        # `username` is the credential name django-axes watches for lockouts. When it refuses
-        # (or just locked) the account, its middleware answers with AXES_LOCKOUT_CALLABLE:
-        # a JSON 429 for API paths (stockroom.api.lockout).
+        # `username` is the credential name django-axes watches for lockouts (it counts failures
+        # per canonical email, AXES_USERNAME_CALLABLE). When it refuses (or just locked) the
+        # account, its middleware answers with AXES_LOCKOUT_CALLABLE: a JSON 429 for API paths
+        # (stockroom.api.lockout).
         user = authenticate(
-            request, username=attrs["email"].strip().lower(), password=attrs["password"]
+            request, username=canonical_email(attrs["email"]), password=attrs["password"]
         )
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(
