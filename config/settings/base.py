@@ -191,6 +191,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: it tells the API and the live sockets that a password changed, so the tokens
+    # and sockets the old password opened are revoked (stockroom.accounts.password_validation).
+    {"NAME": "stockroom.accounts.password_validation.PasswordChangePublisher"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:dashboard"
@@ -353,6 +356,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash they were issued under: a changed password
+    # makes every earlier access token fail (refresh and verify check it too, api/auth.py).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- Metrics -----------------------------------------------------------------------------------

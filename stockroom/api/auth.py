@@ -11,7 +11,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import serializers as jwt_serializers
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
+from rest_framework_simplejwt.tokens import Token as JSONWebToken
 from rest_framework_simplejwt.views import TokenViewBase
 
 from django.contrib.auth import authenticate
@@ -82,11 +84,21 @@ class TokenObtainSerializer(CredentialsSerializer):
         }
 
 
+def token_user(token: JSONWebToken) -> User:
+    """The active user a valid token names, if the token was issued under their current password.
+
+    Access tokens are checked so by JWTAuthentication on every request (CHECK_REVOKE_TOKEN);
+    refresh and verify call this, so a changed password ends the refresh tokens as well, even one
+    the blacklist did not know about. Raises AuthenticationFailed (401) otherwise."""
+    return JWTAuthentication().get_user(token)
+
+
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     refresh = serializers.CharField()
 
     def validate(self, attrs):
         try:
+            token_user(self.token_class(attrs["refresh"]))
             return super().validate(attrs)
         except User.DoesNotExist:
             raise exceptions.AuthenticationFailed(
@@ -99,7 +111,10 @@ class LogoutSerializer(jwt_serializers.TokenBlacklistSerializer):
 
 
 class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
-    pass
+    def validate(self, attrs):
+        verified = super().validate(attrs)
+        token_user(UntypedToken(attrs["token"]))
+        return verified
 
 
 class _TokenView(TokenViewBase):
