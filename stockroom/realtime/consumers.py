@@ -4,7 +4,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
-from stockroom.accounts.selectors import active_membership_for
+from stockroom.accounts.selectors import active_membership_for, membership_role
 from stockroom.core.metrics import WEBSOCKET_CONNECTIONS
 
 from .groups import member_group, organization_group
@@ -43,6 +43,14 @@ class OrganizationEventsConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         WEBSOCKET_CONNECTIONS.inc()
+        # A removal or role change committed between the read above and joining the groups sent
+        # its close to groups this socket was not in yet: read the membership once more.
+        role_now = await database_sync_to_async(membership_role)(membership.pk)
+        if role_now != membership.role:
+            await self.access_changed(
+                {"code": CLOSE_NOT_A_MEMBER if role_now is None else CLOSE_REJOIN}
+            )
+            return
         await self.send_json({"type": "hello", "organization": membership.organization_id})
 
     async def disconnect(self, code):

@@ -5,6 +5,7 @@ On the in-memory channel layer, or Redis's when REDIS_URL is set."""
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -156,3 +157,30 @@ def test_other_members_sockets_stay_open(team):
         return silent
 
     assert async_to_sync(scenario)() is True
+
+
+def test_a_removal_committed_while_the_socket_joins_still_closes_it(team, monkeypatch):
+    """The removal lands after the consumer read the membership but before it joined the groups,
+    so the close sent to the member's group misses it: the consumer reads the membership again."""
+    owner, clerk = team
+    layer = get_channel_layer()
+    join = layer.group_add
+    removed = []
+
+    async def join_after_a_removal(group, channel):
+        if not removed:
+            removed.append(group)
+            await database_sync_to_async(services.membership_remove)(actor=owner, membership=clerk)
+        await join(group, channel)
+
+    monkeypatch.setattr(layer, "group_add", join_after_a_removal)
+
+    async def scenario():
+        cookie = await database_sync_to_async(_session_cookie)(clerk)
+        socket = WebsocketCommunicator(
+            application, "/ws/events/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        connected, _ = await socket.connect()
+        return connected, await _closed_with(socket)
+
+    assert async_to_sync(scenario)() == (True, 4403)
