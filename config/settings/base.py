@@ -198,6 +198,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: it tells the API and the live sockets that a password changed, so the tokens
+    # and sockets the old password opened are revoked (stockroom.accounts.password_validation).
+    {"NAME": "stockroom.accounts.password_validation.PasswordChangePublisher"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:dashboard"
@@ -213,6 +216,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email in a field named "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# One failure count per account, whatever the case or spelling of the email typed.
+AXES_USERNAME_CALLABLE = "stockroom.api.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # JSON in the API's error shape under /api/, the template above everywhere else.
 AXES_LOCKOUT_CALLABLE = "stockroom.api.lockout.lockout_response"
@@ -360,6 +365,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash they were issued under: a changed password
+    # makes every earlier access token fail (refresh and verify check it too, api/auth.py).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- Metrics -----------------------------------------------------------------------------------

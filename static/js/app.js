@@ -13,8 +13,11 @@
       try { data = JSON.parse(message.data); } catch (error) { return; }
       document.dispatchEvent(new CustomEvent("stockroom:event", { detail: data }));
     });
+    // 4400 and up: refused for good (signed out, not a member). 4000: the server asks for a new
+    // connection at once (role or password changed) so it is authorized again. Others: retry.
     socket.addEventListener("close", function (event) {
-      if (event.code < 4400) { window.setTimeout(connectEvents, 3000); }
+      if (event.code >= 4400) { return; }
+      window.setTimeout(connectEvents, event.code === 4000 ? 0 : 3000);
     });
   }
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, User
+from .models import Organization, User, canonical_email
 from .roles import Role
 
 
@@ -27,7 +27,7 @@ class SignupForm(PasswordPairMixin, forms.Form):
     password2 = forms.CharField(label=_("Repeat password"), strip=False, widget=forms.PasswordInput)
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return canonical_email(self.cleaned_data["email"])
 
     def clean_organization_name(self):
         name = self.cleaned_data["organization_name"].strip()

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import unicodedata
 import zoneinfo
 
 from django.conf import settings
@@ -30,13 +31,20 @@ CURRENCY_CHOICES = [
 ]
 
 
+def canonical_email(email: str) -> str:
+    """The one spelling of an email address that accounts, invitations and the sign-in lockout
+    compare: `AuthBrute@X` and `authbrute@x` are the same person and share one failure count.
+    NFKC first, so look-alike compatibility characters fold to the plain ones."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=canonical_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -52,7 +60,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email: str):
-        return self.get(email__iexact=email)
+        return self.get(email__iexact=canonical_email(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -89,7 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = canonical_email(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -24,6 +24,11 @@ def active_membership_for(user: User, organization_id: int | None) -> Membership
     return memberships.first()
 
 
+def membership_role(membership_id: int) -> str | None:
+    """The membership's role as stored now; None once it is gone."""
+    return Membership.objects.filter(pk=membership_id).values_list("role", flat=True).first()
+
+
 def active_membership_among(
     memberships: list[Membership], organization_id: int | None
 ) -> Membership | None:

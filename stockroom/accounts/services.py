@@ -18,6 +18,7 @@ from .models import (
     Membership,
     Organization,
     User,
+    canonical_email,
     hash_invitation_token,
     new_invitation_token,
 )
@@ -38,7 +39,7 @@ def user_create(*, email: str, password: str, full_name: str = "", language: str
     """Create a login after validating the password against the configured validators.
 
     `language` is the one the person signed up in; empty keeps the model's default."""
-    email = User.objects.normalize_email(email).strip().lower()
+    email = canonical_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ApplicationError(
             _("An account with this email address already exists."), field="email", code="exists"
@@ -121,7 +122,7 @@ def invitation_create(
     _require(actor, Action.INVITE_MEMBERS)
     if role not in invitable_roles(actor.role):
         raise ApplicationError(_("You cannot invite someone with this role."), field="role")
-    email = User.objects.normalize_email(email).strip().lower()
+    email = canonical_email(email)
     organization = actor.organization
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise ApplicationError(

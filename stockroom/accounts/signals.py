@@ -6,3 +6,5 @@ from django.dispatch import Signal
 user_signed_up = Signal()
 # sent with membership=
 member_joined = Signal()
+# sent with user=, inside the save that stored the user's new password (see password_validation.py)
+password_changed = Signal()

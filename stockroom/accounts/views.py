@@ -33,7 +33,7 @@ from .forms import (
     SignupForm,
 )
 from .middleware import ACTIVE_ORGANIZATION_SESSION_KEY
-from .models import Invitation, Membership, User
+from .models import Invitation, Membership, User, canonical_email
 from .permissions import MemberRequiredMixin
 from .roles import Action, Role, invitable_roles, role_capabilities
 
@@ -186,7 +186,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     extra_email_context = {"site_name": "Stockroom"}
 
     def post(self, request, *args, **kwargs):
-        email = request.POST.get("email", "").strip().lower()
+        email = canonical_email(request.POST.get("email", ""))
         limit = settings.PASSWORD_RESET_RATE_LIMIT
         per_address = ratelimit.hit(
             "password-reset-ip", ratelimit.client_ip(request), limit=limit, window_seconds=3600

@@ -7,5 +7,6 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self) -> None:
-        # Registers the OpenAPI extensions (auth schemes, the organization header).
-        from . import schema  # noqa: F401
+        # The OpenAPI extensions (auth schemes, the organization header), and the receiver that
+        # revokes a user's API tokens when their password changes.
+        from . import receivers, schema  # noqa: F401

@@ -11,13 +11,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import serializers as jwt_serializers
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
+from rest_framework_simplejwt.tokens import Token as JSONWebToken
 from rest_framework_simplejwt.views import TokenViewBase
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 
-from stockroom.accounts.models import User
+from stockroom.accounts.models import User, canonical_email
 from stockroom.accounts.selectors import memberships_for_user
 
 from .tenancy import ORGANIZATION_CLAIM
@@ -31,11 +33,12 @@ class CredentialsSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         request = self.context["request"]._request
-        # `username` is the credential name django-axes watches for lockouts. When it refuses
-        # (or just locked) the account, its middleware answers with AXES_LOCKOUT_CALLABLE:
-        # a JSON 429 for API paths (stockroom.api.lockout).
+        # `username` is the credential name django-axes watches for lockouts (it counts failures
+        # per canonical email, AXES_USERNAME_CALLABLE). When it refuses (or just locked) the
+        # account, its middleware answers with AXES_LOCKOUT_CALLABLE: a JSON 429 for API paths
+        # (stockroom.api.lockout).
         user = authenticate(
-            request, username=attrs["email"].strip().lower(), password=attrs["password"]
+            request, username=canonical_email(attrs["email"]), password=attrs["password"]
         )
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(
@@ -81,11 +84,21 @@ class TokenObtainSerializer(CredentialsSerializer):
         }
 
 
+def token_user(token: JSONWebToken) -> User:
+    """The active user a valid token names, if the token was issued under their current password.
+
+    Access tokens are checked so by JWTAuthentication on every request (CHECK_REVOKE_TOKEN);
+    refresh and verify call this, so a changed password ends the refresh tokens as well, even one
+    the blacklist did not know about. Raises AuthenticationFailed (401) otherwise."""
+    return JWTAuthentication().get_user(token)
+
+
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     refresh = serializers.CharField()
 
     def validate(self, attrs):
         try:
+            token_user(self.token_class(attrs["refresh"]))
             return super().validate(attrs)
         except User.DoesNotExist:
             raise exceptions.AuthenticationFailed(
@@ -98,7 +111,10 @@ class LogoutSerializer(jwt_serializers.TokenBlacklistSerializer):
 
 
 class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
-    pass
+    def validate(self, attrs):
+        verified = super().validate(attrs)
+        token_user(UntypedToken(attrs["token"]))
+        return verified
 
 
 class _TokenView(TokenViewBase):

@@ -1,5 +1,6 @@
-"""django-axes' lockout response (AXES_LOCKOUT_CALLABLE): the API's JSON error for /api/ paths,
-the site's HTML page everywhere else.
+"""django-axes' hooks: whose failures are counted together (AXES_USERNAME_CALLABLE), and the
+lockout response (AXES_LOCKOUT_CALLABLE): the API's JSON error for /api/ paths, the site's HTML
+page everywhere else.
 
 Axes' middleware swaps the view's response for this one whenever a sign-in is refused for too
 many failures, so the API's sign-in endpoints need no special case of their own.
@@ -12,9 +13,25 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from stockroom.accounts.models import canonical_email
+
 from .errors import error_body
 
 API_PATH_PREFIX = "/api/"
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The account a sign-in attempt names, in its canonical spelling, for the web log-in and the
+    API's token endpoints alike. Login matches emails case-insensitively, so counting failures
+    per raw spelling would let every case variant of an email buy another round of guesses."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if not isinstance(username, str):
+        return None
+    return canonical_email(username)
 
 
 def lockout_response(

@@ -8,6 +8,7 @@ never a silent fallback: an API client that names a tenant must get that tenant 
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from django.utils.translation import gettext as _
 
@@ -92,9 +93,17 @@ class MembershipJWTAuthentication(JWTAuthentication):
             return super().get_user(validated_token)
         setattr(request._request, _PRELOADED_MEMBERSHIP, (organization_id, membership))
         user = membership.user
-        if not user.is_active or jwt_settings.CHECK_REVOKE_TOKEN:
-            return super().get_user(validated_token)
+        if not user.is_active or not _issued_under_current_password(validated_token, user):
+            return super().get_user(validated_token)  # refuses it, with the library's error
         return user
+
+
+def _issued_under_current_password(validated_token, user) -> bool:
+    """CHECK_REVOKE_TOKEN's test, on the user already loaded with the membership."""
+    if not jwt_settings.CHECK_REVOKE_TOKEN:
+        return True
+    claim = validated_token.get(jwt_settings.REVOKE_TOKEN_CLAIM)
+    return claim == get_md5_hash_password(user.password)
 
 
 def resolve_membership(request) -> Membership | None:

@@ -9,19 +9,21 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 
-from django.contrib.auth import get_user_model
-
 
 @database_sync_to_async
 def _user_for_token(raw_token: str):
-    from rest_framework_simplejwt.exceptions import TokenError
+    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
     from rest_framework_simplejwt.tokens import AccessToken
+
+    from stockroom.api.auth import token_user
 
     try:
         token = AccessToken(raw_token)
-    except TokenError:
+        # The API's own check: an active user, and a token issued under their current password.
+        user = token_user(token)
+    except (TokenError, InvalidToken, AuthenticationFailed):
         return None, None
-    user = get_user_model().objects.filter(pk=token.get("user_id"), is_active=True).first()
     return user, token.get("org")
 
 

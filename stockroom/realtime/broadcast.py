@@ -18,3 +18,15 @@ def publish(group: str, payload: dict) -> None:
         async_to_sync(layer.group_send)(group, {"type": "organization.event", "payload": payload})
     except Exception:
         logger.exception("could not publish a live event to %s", group)
+
+
+def end_access(group: str, *, code: int) -> None:
+    """Close every socket in `group` with `code` (see consumers.py): its member left, or what it
+    was allowed to hear changed. Like `publish`, never fails the committed change that caused it."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "access.changed", "code": code})
+    except Exception:
+        logger.exception("could not close the sockets of %s", group)

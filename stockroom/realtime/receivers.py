@@ -1,13 +1,19 @@
-"""Turn domain events (sent after commit) into live messages for the organization's browsers."""
+"""Turn domain events (sent after commit) into live messages for the organization's browsers,
+and close the sockets whose access changed."""
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from stockroom.accounts.models import Membership, User
+from stockroom.accounts.signals import password_changed
 from stockroom.alerts.signals import notifications_created
 from stockroom.imports.signals import job_progress
 from stockroom.inventory.models import Location, StockMovement
 from stockroom.inventory.signals import stock_changed
 
-from .broadcast import publish
+from .broadcast import end_access, publish
+from .consumers import CLOSE_NOT_A_MEMBER, CLOSE_REJOIN, CLOSE_UNAUTHENTICATED
 from .groups import member_group, organization_group
 
 
@@ -94,3 +100,46 @@ def push_job_progress(
             "total": total,
         },
     )
+
+
+# Access changes are caught on the models, not in the services: a membership also disappears
+# through the admin, a deleted user or a deleted organization (cascades send post_delete), and an
+# open socket must close whichever way it went. Sockets are only told after the commit.
+
+
+def _end_access_on_commit(organization_id: int, user_id: int, code: int) -> None:
+    group = member_group(organization_id, user_id)
+    transaction.on_commit(lambda: end_access(group, code=code))
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="realtime_membership_removed")
+def close_removed_member_sockets(sender, *, instance: Membership, **kwargs) -> None:
+    _end_access_on_commit(instance.organization_id, instance.user_id, CLOSE_NOT_A_MEMBER)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="realtime_membership_changed")
+def rejoin_changed_member_sockets(sender, *, instance: Membership, created: bool, **kwargs) -> None:
+    """A role change (the only change a membership has) makes its sockets reconnect, so what
+    they join is decided again under the new role."""
+    if not created:
+        _end_access_on_commit(instance.organization_id, instance.user_id, CLOSE_REJOIN)
+
+
+def _end_access_of_user(user: User, code: int) -> None:
+    for organization_id in Membership.objects.filter(user=user).values_list(
+        "organization_id", flat=True
+    ):
+        _end_access_on_commit(organization_id, user.pk, code)
+
+
+@receiver(post_save, sender=User, dispatch_uid="realtime_user_deactivated")
+def close_deactivated_user_sockets(sender, *, instance: User, created: bool, **kwargs) -> None:
+    if not created and not instance.is_active:
+        _end_access_of_user(instance, CLOSE_UNAUTHENTICATED)
+
+
+@receiver(password_changed, dispatch_uid="realtime_password_changed")
+def rejoin_sockets_after_password_change(sender, *, user: User, **kwargs) -> None:
+    """Reconnecting authenticates again: the session that changed the password gets back in;
+    other sessions (logged out by the change) and tokens issued before it are refused."""
+    _end_access_of_user(user, CLOSE_REJOIN)

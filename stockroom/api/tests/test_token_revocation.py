@@ -1,0 +1,133 @@
+"""A new password ends what the old one granted: JWT access and refresh tokens, DRF's token,
+whichever path set the password (web change, web reset, admin, a service)."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from stockroom.accounts.tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "another-staple-battery-horse"
+OBTAIN = "/api/v1/auth/token/"
+REFRESH = "/api/v1/auth/token/refresh/"
+VERIFY = "/api/v1/auth/token/verify/"
+DRF_TOKEN = "/api/v1/auth/drf-token/"
+ORGANIZATIONS = "/api/v1/organizations/"
+
+
+def _change_on_the_site(user) -> None:
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+
+
+def _reset_by_email_link(user) -> None:
+    client = Client()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
+    )
+    form_url = client.get(link)["Location"]  # the token moves into the session
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+
+
+def _set_in_the_admin(user) -> None:
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+
+
+def _set_in_code(user) -> None:
+    user.set_password(NEW_PASSWORD)
+    user.save()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(_change_on_the_site, id="web-change"),
+        pytest.param(_reset_by_email_link, id="web-reset"),
+        pytest.param(_set_in_the_admin, id="admin"),
+        pytest.param(_set_in_code, id="set-password"),
+    ]
+)
+def change_password(request):
+    return request.param
+
+
+def test_a_new_password_revokes_every_api_credential(owner, change_password):
+    api = APIClient()
+    credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
+    jwt = api.post(OBTAIN, credentials, format="json").json()
+    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+
+    change_password(owner.user)
+
+    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
+    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
+    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
+    verified = api.post(VERIFY, {"token": jwt["access"]}, format="json")
+    assert {
+        "access": access_use.status_code,
+        "drf token": drf_use.status_code,
+        "refresh": refreshed.status_code,
+        "verify": verified.status_code,
+    } == {"access": 401, "drf token": 401, "refresh": 401, "verify": 401}
+    assert not Token.objects.filter(user=owner.user).exists()
+    fresh = api.post(OBTAIN, {**credentials, "password": NEW_PASSWORD}, format="json")
+    assert fresh.status_code == 200
+    fresh_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {fresh.json()['access']}")
+    assert fresh_use.get(ORGANIZATIONS).status_code == 200
+
+
+def test_a_refresh_token_from_before_the_change_fails_even_unknown_to_the_blacklist(owner):
+    """The password claim alone refuses it: the blacklist is not the only guard."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    api = APIClient()
+    credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
+    refresh = api.post(OBTAIN, credentials, format="json").json()["refresh"]
+    OutstandingToken.objects.filter(user=owner.user).delete()
+
+    _set_in_code(owner.user)
+
+    response = api.post(REFRESH, {"refresh": refresh}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "password_changed"
+
+
+def test_another_users_tokens_keep_working(owner, manager):
+    api = APIClient()
+    credentials = {"email": manager.user.email, "password": TEST_PASSWORD}
+    jwt = api.post(OBTAIN, credentials, format="json").json()
+    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+
+    _set_in_code(owner.user)
+
+    assert (
+        APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS).status_code
+        == 200
+    )
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS).status_code == 200
+    assert api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json").status_code == 200
