@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
 
 from .emails import send_templated_email
@@ -68,10 +69,12 @@ def organization_signup(
     """Sign-up: a new user, a new organization, and the user as its owner."""
     user = user_create(email=email, password=password, full_name=full_name, language=language)
     membership = organization_create(name=organization_name, owner=user)
-    transaction.on_commit(
-        lambda: user_signed_up.send(
-            sender=Organization, user=user, organization=membership.organization
-        )
+    events.send_after_commit(
+        user_signed_up,
+        hook="user_signed_up",
+        sender=Organization,
+        user=user,
+        organization=membership.organization,
     )
     return membership
 
@@ -139,13 +142,14 @@ def invitation_create(
     )
     path = reverse("accounts:invitation_accept", kwargs={"token": raw_token})
     accept_url = accept_url_builder(path) if accept_url_builder else path
-    transaction.on_commit(
+    events.on_commit(
         lambda: send_templated_email(
             to=email,
             template="invitation",
             context={"invitation": invitation, "accept_url": accept_url, "inviter": actor.user},
             language=actor.user.language,
-        )
+        ),
+        hook="accounts.invitation_email",
     )
     return invitation
 
@@ -198,7 +202,9 @@ def invitation_accept(*, raw_token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    transaction.on_commit(lambda: member_joined.send(sender=Membership, membership=membership))
+    events.send_after_commit(
+        member_joined, hook="member_joined", sender=Membership, membership=membership
+    )
     return membership
 
 

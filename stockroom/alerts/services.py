@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization, User
 from stockroom.catalog.models import Product
+from stockroom.core import events
 from stockroom.core.mail import absolute_url
 from stockroom.inventory.selectors import inventory_valuation, low_stock_products, product_totals
 
@@ -78,9 +79,14 @@ def _email_and_publish(notifications: list[Notification]) -> None:
         Notification.unscoped.filter(pk__in=[n.pk for n in notifications]).update(
             emailed_at=timezone.now()
         )
-        notifications_created.send(sender=Notification, notifications=notifications)
+        events.send_robust(
+            notifications_created,
+            hook="notifications_created",
+            sender=Notification,
+            notifications=notifications,
+        )
 
-    transaction.on_commit(send)
+    events.on_commit(send, hook="alerts.email_and_publish")
 
 
 @transaction.atomic

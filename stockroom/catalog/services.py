@@ -13,6 +13,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization
+from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
 
 from .images import make_thumbnail, name_for_format, validate_product_image
@@ -246,7 +247,7 @@ def _delete_files_after_commit(product: Product, names: Iterable[str]) -> None:
     storage = product.image.storage
     for name in names:
         if name:
-            transaction.on_commit(partial(storage.delete, name))
+            events.on_commit(partial(storage.delete, name), hook="catalog.delete_image")
 
 
 @transaction.atomic

@@ -28,9 +28,17 @@ def healthz(request):
 
 
 def _check_database() -> None:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    # This runs in an executor thread that no request cycle ever cleans up: a connection kept
+    # there outlives a database restart, and reusing it kept the probe failing long after the
+    # database was back. A fresh connection each poll (closed after it) recovers at the first
+    # poll, and proves what readiness should: that a new connection can be opened.
+    connection = connections["default"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()
 
 
 async def _check_cache() -> None:

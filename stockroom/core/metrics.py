@@ -2,7 +2,7 @@
 
 import logging
 
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge
 
 from django.conf import settings
 
@@ -30,3 +30,15 @@ def refresh_celery_queue_length(queue: str = "celery") -> None:
         CELERY_QUEUE_LENGTH.labels(queue=queue).set(client.llen(queue))
     except redis.RedisError as exc:
         logger.warning("could not read the Celery queue length: %s", exc)
+
+
+CACHE_UNAVAILABLE = Counter(
+    "stockroom_cache_unavailable_total",
+    "Cache operations answered without the cache because Redis could not be reached",
+    ["operation"],
+)
+POST_COMMIT_FAILURES = Counter(
+    "stockroom_post_commit_failures_total",
+    "Work queued to run after a commit (cache bumps, live events, tasks) that raised",
+    ["hook"],
+)

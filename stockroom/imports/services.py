@@ -35,6 +35,7 @@ from stockroom.catalog.models import (
     Product,
     UnitOfMeasure,
 )
+from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.tenancy import organization_scope
 from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement, Warehouse
@@ -243,7 +244,7 @@ def export_job_create(
 def _queue_after_commit(task_name: str, job_id: int) -> None:
     from . import tasks  # tasks import this module
 
-    transaction.on_commit(partial(getattr(tasks, task_name).delay, job_id))
+    events.on_commit(partial(getattr(tasks, task_name).delay, job_id), hook=f"imports.{task_name}")
 
 
 # --- running imports ------------------------------------------------------------------------------

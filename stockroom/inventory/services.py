@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import Product, UnitOfMeasure
+from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
 
 from .costing import COST_QUANTUM, moving_average
@@ -311,10 +312,12 @@ def _take_in(
 def _publish(movement: StockMovement, *, check_low_stock: bool) -> None:
     """Queue the events of a posted movement for after the commit."""
     organization_id = movement.organization_id
-    transaction.on_commit(
-        lambda: stock_changed.send(
-            sender=StockMovement, movement=movement, organization_id=organization_id
-        )
+    events.send_after_commit(
+        stock_changed,
+        hook="stock_changed",
+        sender=StockMovement,
+        movement=movement,
+        organization_id=organization_id,
     )
     if check_low_stock:
         _queue_low_stock(movement.product, organization_id)
@@ -328,13 +331,13 @@ def _queue_low_stock(product: Product, organization_id: int) -> None:
     available = product.stock_available
     if available <= product.reorder_point:
         product_id = product.pk
-        transaction.on_commit(
-            lambda: low_stock.send(
-                sender=Product,
-                product_id=product_id,
-                organization_id=organization_id,
-                available=available,
-            )
+        events.send_after_commit(
+            low_stock,
+            hook="low_stock",
+            sender=Product,
+            product_id=product_id,
+            organization_id=organization_id,
+            available=available,
         )
 
 

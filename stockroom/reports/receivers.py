@@ -3,12 +3,13 @@ organization's cache version. A movement dated into a finished day also voids th
 snapshots from that day on."""
 
 from datetime import timedelta
+from functools import partial
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from stockroom.core import events
 from stockroom.core.cache import bump_organization_cache
 from stockroom.inventory.signals import stock_changed
 from stockroom.orders.models import PurchaseOrder, SalesOrder
@@ -44,7 +45,9 @@ def _order_changed(instance, *, status_may_have_changed: bool) -> None:
     # and the page must not read the old count before the change commits.
     if status_may_have_changed:
         organization_id = instance.organization_id
-        transaction.on_commit(lambda: bump_organization_cache(organization_id))
+        events.on_commit(
+            partial(bump_organization_cache, organization_id), hook="reports.bump_cache"
+        )
 
 
 @receiver(post_save, sender=PurchaseOrder, dispatch_uid="reports_purchase_order_saved")

@@ -7,11 +7,13 @@ per day and organization; a web request only reads the rows.
 
 import zoneinfo
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
 
 from stockroom.accounts.models import Organization
+from stockroom.core import events
 
 from .models import StockValueSnapshot
 from .selectors.dashboard import FINISHED_DAYS
@@ -85,5 +87,7 @@ def stock_value_snapshots_request(*, organization: Organization) -> bool:
     if not cache.add(f"org:{organization.pk}:stock-value-fill-requested", 1, FILL_REQUEST_TTL):
         return False
     organization_id = organization.pk
-    transaction.on_commit(lambda: snapshot_stock_values.delay(organization_id))
+    events.on_commit(
+        partial(snapshot_stock_values.delay, organization_id), hook="reports.snapshot_task"
+    )
     return True

@@ -38,3 +38,36 @@ def test_readiness_fails_when_the_broker_is_unreachable(client, settings):
     response = client.get(reverse("readyz"))
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "fail"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_readiness_recovers_at_the_first_poll_after_the_database_drops_its_connections(rf):
+    """As under uvicorn: one event loop whose executor threads outlive each poll. The database
+    then kills the probe's backend (what a restart does to every connection); the very next
+    poll must find the database ready again."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from stockroom.core.health import readyz
+
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
+
+    def poll() -> int:
+        return loop.run_until_complete(readyz(rf.get("/readyz"))).status_code
+
+    try:
+        assert poll() == 200
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        assert poll() == 200
+    finally:
+        # Leave no connection behind in the executor thread (the test database is dropped).
+        loop.run_until_complete(loop.run_in_executor(None, lambda: connections["default"].close()))
+        loop.close()

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import COST_PLACES, Supplier
+from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory.models import Location
 from stockroom.inventory.services import stock_receive
@@ -130,7 +132,9 @@ def purchase_order_send(*, order: PurchaseOrder, user) -> PurchaseOrder:
     locked.save(update_fields=["status", "sent_at", "sent_by", "updated_at"])
     if locked.supplier.email:
         order_id = locked.pk
-        transaction.on_commit(lambda: send_purchase_order_email.delay(order_id))
+        events.on_commit(
+            partial(send_purchase_order_email.delay, order_id), hook="orders.purchase_order_email"
+        )
     return locked
 
 
