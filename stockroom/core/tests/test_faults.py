@@ -42,11 +42,15 @@ REDIS_PORTS = range(6390, 6400)
 STARTUP_SECONDS = 5
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _free_port() -> int:
     for port in REDIS_PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
+        if not _listening(port):
+            return port
     pytest.fail(f"no free port for a redis-server in {REDIS_PORTS}")
 
 
@@ -67,7 +71,7 @@ def stopped_redis(settings):
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + STARTUP_SECONDS
-    while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+    while not _listening(port):
         assert time.monotonic() < deadline, "redis-server did not start"
         time.sleep(0.05)
 
