@@ -72,17 +72,24 @@ async def _run_check(check) -> str:
 
 @never_cache
 async def readyz(request):
-    """Readiness: database, cache and (when configured) the Celery broker answer."""
+    """Readiness: the database answers. The cache and (when configured) the Celery broker are
+    checked and reported too, as "degraded", without failing the probe: the site serves without
+    them (see core/cache_backends.py and core/events.py), and an orchestrator that took every
+    replica out of service over a Redis outage would turn it into a full one."""
     checks = {
         "database": await _run_check(_check_database),
         "cache": await _run_check(_check_cache),
     }
     if settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
         checks["broker"] = await _run_check(_check_broker)
-    healthy = all(result == "ok" for result in checks.values())
+    if checks["database"] != "ok":
+        status = "fail"
+    elif all(result == "ok" for result in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
     return JsonResponse(
-        {"status": "ok" if healthy else "fail", "checks": checks},
-        status=200 if healthy else 503,
+        {"status": status, "checks": checks}, status=503 if status == "fail" else 200
     )
 
 
