@@ -89,3 +89,6 @@ def test_login_and_the_token_endpoint_work_without_the_cache(client, settings):
     )
     assert login.status_code == 302
     assert client.get(reverse("reports:dashboard")).status_code == 200
+    # The outage shows where operators look (the test client's address is allowed to scrape).
+    scraped = client.get(reverse("metrics")).content.decode()
+    assert 'stockroom_cache_unavailable_total{operation="get"}' in scraped

@@ -10,6 +10,7 @@ Each test is bounded to a few seconds beyond the database setup.
 
 import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -62,6 +63,8 @@ def _sample(name: str, **labels: str) -> float:
 def stopped_redis(settings):
     """Point the cache, the channel layer and the Celery broker at a redis-server of this test
     (so the test can warm them up), and stop the server when the test calls the fixture."""
+    if shutil.which("redis-server") is None:
+        pytest.fail("the fault suite starts its own redis-server: install it (apt redis-server)")
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
     argv = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
