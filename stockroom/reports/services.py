@@ -84,7 +84,11 @@ def stock_value_snapshots_request(*, organization: Organization) -> bool:
     """
     from .tasks import snapshot_stock_values  # tasks import this module
 
-    if not cache.add(f"org:{organization.pk}:stock-value-fill-requested", 1, FILL_REQUEST_TTL):
+    key = f"org:{organization.pk}:stock-value-fill-requested"
+    # While Redis is unreachable `add` answers True (core/cache_backends.py) and remembers
+    # nothing: only a request the cache really holds may queue the task, or every dashboard view
+    # would replay the ledger during an outage. The hourly beat task fills the days meanwhile.
+    if not cache.add(key, 1, FILL_REQUEST_TTL) or cache.get(key) is None:
         return False
     organization_id = organization.pk
     events.on_commit(

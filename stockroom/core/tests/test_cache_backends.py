@@ -12,6 +12,7 @@ from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import TEST_PASSWORD, MembershipFactory
 from stockroom.core import ratelimit
 from stockroom.core.cache_backends import FailSoftRedisCache
+from stockroom.reports.services import stock_value_snapshots_request
 
 UNREACHABLE = "redis://127.0.0.1:1/0"
 
@@ -92,3 +93,16 @@ def test_login_and_the_token_endpoint_work_without_the_cache(client, settings):
     # The outage shows where operators look (the test client's address is allowed to scrape).
     scraped = client.get(reverse("metrics")).content.decode()
     assert 'stockroom_cache_unavailable_total{operation="get"}' in scraped
+
+
+@pytest.mark.django_db
+def test_the_dashboard_queues_no_ledger_replay_per_view_without_the_cache(settings, organization):
+    assert stock_value_snapshots_request(organization=organization) is True  # once an hour
+    assert stock_value_snapshots_request(organization=organization) is False
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "stockroom.core.cache_backends.FailSoftRedisCache",
+            "LOCATION": UNREACHABLE,
+        }
+    }
+    assert stock_value_snapshots_request(organization=organization) is False

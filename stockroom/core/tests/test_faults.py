@@ -59,6 +59,14 @@ def _sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
+def _drop_broker_connections() -> None:
+    """Close Celery's pooled broker connections; the next publish connects to `broker_url`."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def stopped_redis(settings):
     """Point the cache, the channel layer and the Celery broker at a redis-server of this test
@@ -83,6 +91,7 @@ def stopped_redis(settings):
     layer = settings.CHANNEL_LAYERS["default"]
     settings.CHANNEL_LAYERS = {"default": {**layer, "CONFIG": {**layer["CONFIG"], "hosts": [url]}}}
     broker = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    _drop_broker_connections()  # an earlier test's pool would still publish to the real broker
     celery_app.conf.broker_url = url
     celery_app.conf.task_always_eager = False
 
@@ -96,11 +105,7 @@ def stopped_redis(settings):
         if server.poll() is None:
             stop()
         celery_app.conf.broker_url, celery_app.conf.task_always_eager = broker
-        # Drop the connections made to the dead broker; the next use reconnects to the real one.
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-            celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        _drop_broker_connections()
 
 
 @pytest.mark.redis
