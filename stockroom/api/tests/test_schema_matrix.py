@@ -100,7 +100,8 @@ def _fill(schema: dict, ids: dict[str, int], name: str = "", depth: int = 0) -> 
         return {
             key: _fill(value, ids, key, depth + 1)
             for key, value in schema.get("properties", {}).items()
-            if not _resolve(value).get("readOnly")
+            # Files cannot travel in JSON: the field would refuse the whole body.
+            if not _resolve(value).get("readOnly") and _resolve(value).get("format") != "binary"
         }
     if kind == "array":
         item = _fill(schema.get("items", {}), ids, name.rstrip("s"), depth + 1)
@@ -108,7 +109,7 @@ def _fill(schema: dict, ids: dict[str, int], name: str = "", depth: int = 0) -> 
     if kind == "integer":
         return ids.get(name, ids.get(name.removesuffix("_id"), 1))
     if kind == "boolean":
-        return False
+        return True  # active rows: an inactive product would be refused before its organization
     if kind == "number":
         return 1
     if schema.get("format") == "date":
