@@ -115,7 +115,7 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
             inner = ":".join(filter(None, [namespace, entry.namespace or ""]))
             yield from _walk(entry.url_patterns, route, inner)
         elif not route.startswith(OTHER_MATRICES):
-            name = ":".join(filter(None, [namespace, entry.name or route]))
+            name = ":".join(filter(None, [namespace, entry.name])) if entry.name else route
             yield Route(name=name, pattern=entry, prefix=prefix)
 
 
@@ -249,6 +249,10 @@ def _probe(route: Route, world: World) -> list[str]:
 def _reverse(route: Route, kwargs: dict) -> str:
     from django.urls import reverse
 
+    if route.pattern.name is None:
+        # An unnamed route (e.g. /favicon.ico) cannot be reversed: its keywordless path is its URL.
+        assert not kwargs, f"{route.name}: name the route so the matrix can fill its keywords"
+        return "/" + route.name
     return reverse(route.name, kwargs=kwargs)
 
 
