@@ -209,8 +209,15 @@ def seeded_owner(owner):
     database=None,
 )
 def test_api_conforms_to_its_schema(case, seeded_owner, unthrottled, keep_test_connection):
+    # Pinned to the owner's organization: a generated X-Organization names nobody, and every
+    # call would stop at the membership check instead of reaching the seeded rows.
+    headers = {
+        "Authorization": f"Bearer {access_token_for(seeded_owner)}",
+        "X-Organization": str(seeded_owner.organization_id),
+    }
+    case.headers = {**(case.headers or {}), **headers}
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {access_token_for(seeded_owner)}"},
+        headers=headers,
         checks=[
             not_a_server_error,
             status_code_conformance,

@@ -258,7 +258,14 @@ class ProductViewSet(CrudTenantViewSet):
         errors: dict[int, dict] = {}
         validated = []
         for index, item in enumerate(items):
-            instance = existing.get(item.get("id")) if "id" in item else None
+            # Only an integer can name a product: an object or a list (unhashable) is an
+            # unknown id like any other, not a lookup error.
+            item_id = item.get("id")
+            instance = (
+                existing.get(item_id)
+                if isinstance(item_id, int) and not isinstance(item_id, bool)
+                else None
+            )
             if "id" in item and instance is None:
                 errors[index] = {"id": [_("No product of this organization has this id.")]}
                 continue
