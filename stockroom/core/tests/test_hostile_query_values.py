@@ -24,13 +24,17 @@ from stockroom.inventory import services as inventory_services
 from stockroom.inventory.tests.factories import LocationFactory
 from stockroom.reports.definitions import REPORTS
 
-HOSTILE_VALUES = {
-    "page": ["9223372036854775807"],
-    "integer": ["9" * 30, "²"],
-    "date": ["0001-01-01", "9999-12-31"],
-    "datetime": ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"],
-    "text": ["a\x00b"],
-}
+KINDS = ("page", "integer", "date", "datetime", "text")
+# Each request sets every parameter of the kinds it names. Dates and instants at the same edge
+# of the calendar go together: both are valid input, so neither hides the other.
+HOSTILE_QUERIES = [
+    {"page": "9223372036854775807"},
+    {"integer": "9" * 30},
+    {"integer": "²"},
+    {"date": "0001-01-01", "datetime": "0001-01-01T00:00:00+14:00"},
+    {"date": "9999-12-31", "datetime": "9999-12-31T23:59:59-12:00"},
+    {"text": "a\x00b"},
+]
 # The rest of a route's path: the values its URL parameters take in the product.
 PATH_VALUES = {
     "version": ["v1"],
@@ -104,7 +108,7 @@ def _schema_kind(schema: dict) -> str | None:
 
 def _parameter_names() -> dict[str, set[str]]:
     """Query parameter names by kind: from the schema's operations and every form's fields."""
-    names: dict[str, set[str]] = {kind: set() for kind in HOSTILE_VALUES}
+    names: dict[str, set[str]] = {kind: set() for kind in KINDS}
     names["page"] = {"page"}
     schema = SchemaGenerator().get_schema(request=None, public=True)
     for operations in schema["paths"].values():
@@ -183,7 +187,9 @@ def test_the_walk_covers_the_routes_and_parameters_that_broke(parameter_names):
     assert {"date_from", "date_to", "as_of"} <= parameter_names["date"]
     assert {"occurred_after", "created_before"} <= parameter_names["datetime"]
     assert {"q", "search"} <= parameter_names["text"]
-    assert date.min.isoformat() in HOSTILE_VALUES["date"]
+    assert {"date": date.min.isoformat(), "datetime": "0001-01-01T00:00:00+14:00"} in (
+        HOSTILE_QUERIES
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -192,10 +198,13 @@ def test_no_route_answers_5xx_to_hostile_query_values(
 ):
     failures = []
     for path in _paths(route, sample_ids):
-        for kind, values in HOSTILE_VALUES.items():
-            for value in values:
-                query = dict.fromkeys(parameter_names[kind], value)
-                response = owner_client.get(path, query)
-                if response.status_code >= 500:
-                    failures.append(f"{path} {kind}={value!r}: {response.status_code}")
+        if owner_client.get(path).status_code == 405:
+            continue  # a form's POST target: nothing reads its query
+        for values in HOSTILE_QUERIES:
+            query = {
+                name: value for kind, value in values.items() for name in parameter_names[kind]
+            }
+            response = owner_client.get(path, query)
+            if response.status_code >= 500:
+                failures.append(f"{path} {values}: {response.status_code}")
     assert failures == []

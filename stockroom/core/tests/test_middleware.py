@@ -68,7 +68,7 @@ def test_a_nul_in_an_api_query_is_a_400_naming_the_parameter(query, fields, clie
     assert response.json()["error"] == {
         "code": "null_characters_not_allowed",
         "message": "Check the fields in error.",
-        "fields": dict.fromkeys(fields, ["Null characters are not allowed."]),
+        "fields": {name: ["Null characters are not allowed."] for name in fields},
     }
 
 
