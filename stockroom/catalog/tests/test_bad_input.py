@@ -64,9 +64,7 @@ def test_a_nul_in_the_product_search_is_a_400(page, organization, manager_client
     assert response.status_code == 400
 
 
-def test_a_page_past_the_end_of_the_product_list_shows_the_last_one(
-    organization, manager_client
-):
+def test_a_page_past_the_end_of_the_product_list_shows_the_last_one(organization, manager_client):
     ProductFactory(organization=organization, sku="A-1")
 
     response = manager_client.get(reverse("catalog:product_list"), {"page": str(2**63 - 1)})
