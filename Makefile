@@ -40,7 +40,7 @@ assets: static/vendor/.lock-digest  ## fetch the pinned front-end packages
 
 run: $(VENV)/.base-installed assets  ## set up, load the demo organization and serve on :8000
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	SITE_URL=http://$(HOST):$(PORT) $(MANAGE) seed_demo
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL/Redis too when their URLs are set)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from stockroom.accounts.views import LanguageSwitchView
 from stockroom.core import health
+from stockroom.core.views import FaviconView
 
 admin.site.site_header = gettext_lazy("Stockroom administration")
 admin.site.site_title = gettext_lazy("Stockroom admin")
@@ -13,6 +14,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
+    # Browsers ask for /favicon.ico before (or without) reading the page's icon link.
+    path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("accounts/", include("stockroom.accounts.urls")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import json
 import os
 import re
 import secrets
@@ -55,7 +56,8 @@ class Server:
 
     @classmethod
     def from_workdir(cls, workdir: Path) -> Server:
-        return cls(url=(workdir / "url").read_text().strip(), workdir=workdir, env={})
+        env = json.loads((workdir / "env.json").read_text())
+        return cls(url=(workdir / "url").read_text().strip(), workdir=workdir, env=env)
 
     @property
     def mail_dir(self) -> Path:
@@ -69,6 +71,20 @@ class Server:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+
+    def python(self, code: str) -> str:
+        """Run `code` in the server's Django (its database, its settings) and return what it
+        printed: the browser tests assert stock and documents where they live, not on screen."""
+        finished = subprocess.run(  # noqa: S603
+            [PYTHON, "manage.py", "shell", "--no-startup", "--no-imports", "-c", code],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if finished.returncode:
+            raise RuntimeError(f"manage.py shell failed:\n{finished.stderr[-3000:]}")
+        return finished.stdout.strip()
 
     def spawn(self, name: str, args: list[str]) -> None:
         log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 - closed in stop()
@@ -224,6 +240,7 @@ def start_server() -> Server:
                 ],
             )
         server.wait_until_up()
+        (workdir / "env.json").write_text(json.dumps(env))
         (workdir / "url").write_text(server.url)
     except BaseException:
         server.stop()

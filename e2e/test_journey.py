@@ -206,6 +206,19 @@ def test_new_company_journey(server: Server, new_context: Callable[..., BrowserC
     owner.locator("#id_lines-0-unit_price").fill("4.00")
     save(owner)
     expect(owner.locator("main h1")).to_contain_text("Draft")
+    # Sending asks first and says what follows; declining leaves the draft as it was.
+    dialogs: list[str] = []
+
+    def decline(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    owner.once("dialog", decline)
+    owner.get_by_role("button", name="Send to supplier").click()
+    wait_for(owner, lambda: dialogs, "the confirmation of sending")
+    assert "can no longer be edited" in dialogs[0]
+    expect(owner.locator("main h1")).to_contain_text("Draft")
+    owner.once("dialog", lambda dialog: dialog.accept())
     owner.get_by_role("button", name="Send to supplier").click()
     expect(owner.locator("main h1")).to_contain_text("Sent")
     owner.locator("main").get_by_role("link", name="Receive").click()
@@ -229,6 +242,7 @@ def test_new_company_journey(server: Server, new_context: Callable[..., BrowserC
     expect(owner.locator("main h1")).to_contain_text("Draft")
     owner.get_by_role("button", name="Confirm and reserve stock").click()
     expect(owner.locator("main h1")).to_contain_text("Confirmed")
+    owner.once("dialog", lambda dialog: dialog.accept())
     owner.get_by_role("button", name="Pick and ship").click()
     expect(owner.locator("main h1")).to_contain_text("Shipped")
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, VIEWPORT
 
 
 def first_link(list_path: str, pattern: str) -> Callable[[Page], str]:
@@ -88,3 +88,38 @@ def test_accessibility(demo_owner_page: Page, axe_source: str, name: str) -> Non
     assert serious == [], "\n".join(
         f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in serious
     )
+
+
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_sideways_panning_on_a_phone(demo_owner_page: Page, name: str) -> None:
+    """Wide tables scroll inside their own box; the page itself never pans sideways."""
+    demo_owner_page.set_viewport_size(PHONE)
+    try:
+        open_page(demo_owner_page, name)
+        assert demo_owner_page.evaluate(OVERFLOW) <= 0
+    finally:
+        demo_owner_page.set_viewport_size(VIEWPORT)
+
+
+@pytest.mark.parametrize("width", [992, 1280, 1440])
+def test_navigation_is_open_on_a_laptop(demo_owner_page: Page, width: int) -> None:
+    """From 992 px the sections are shown, not behind a menu button, and none is cut off."""
+    demo_owner_page.set_viewport_size({"width": width, "height": 800})
+    try:
+        open_page(demo_owner_page, "dashboard")
+        navigation = demo_owner_page.get_by_role("navigation", name="Main navigation")
+        assert not navigation.locator(".navbar-toggler").is_visible()
+        for name in ("Catalog", "Inventory", "Orders", "Reports", "Owner"):
+            button = navigation.get_by_role("button", name=re.compile(name)).first
+            box = button.bounding_box()
+            assert button.is_visible() and box is not None, name
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, name
+        language = navigation.get_by_label("Language")
+        box = language.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+    finally:
+        demo_owner_page.set_viewport_size(VIEWPORT)

@@ -5,6 +5,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from stockroom.core.mail import render_text
+
 
 def send_templated_email(
     *, to: str, template: str, context: dict, language: str | None = None
@@ -12,9 +14,9 @@ def send_templated_email(
     """Render `accounts/email/<template>_{subject,body}.txt` and `.html` and send them."""
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {"site_name": settings.SITE_NAME, **context}
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+        subject = render_text(f"accounts/email/{template}_subject.txt", context)
         subject = " ".join(subject.split())
-        text_body = render_to_string(f"accounts/email/{template}_body.txt", context)
+        text_body = render_text(f"accounts/email/{template}_body.txt", context)
         html_body = render_to_string(f"accounts/email/{template}_body.html", context)
     message = EmailMultiAlternatives(subject, text_body, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html_body, "text/html")

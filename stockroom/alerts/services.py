@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization, User
 from stockroom.catalog.models import Product
+from stockroom.core.mail import absolute_url
 from stockroom.inventory.selectors import inventory_valuation, low_stock_products, product_totals
 
 from . import selectors
@@ -67,7 +68,7 @@ def _email_and_publish(notifications: list[Notification]) -> None:
         messages = [
             (
                 n.title,
-                f"{n.message}\n\n{n.link}".strip(),
+                f"{n.message}\n\n{absolute_url(n.link)}".strip(),
                 settings.DEFAULT_FROM_EMAIL,
                 [n.recipient.email],
             )

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 
 from .exceptions import ApplicationError
 
@@ -35,3 +37,13 @@ class ServiceFormMixin:
 
     def redirect_after(self, form):
         return HttpResponseRedirect(self.get_success_url())
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for before (or without) reading the page's icon link.
+    The static URL is resolved per request: a manifest storage knows it only after collectstatic."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.svg")

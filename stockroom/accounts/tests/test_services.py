@@ -34,6 +34,19 @@ def test_signup_creates_user_organization_and_owner(db, django_capture_on_commit
     assert "Díaz Hardware" in mail.outbox[0].subject
 
 
+def test_plain_text_email_is_not_html_escaped(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organization_signup(
+            email="bean@example.com", password=STRONG, organization_name="Bean & Leaf Roasters"
+        )
+    message = mail.outbox[0]
+    assert "Bean & Leaf Roasters" in message.subject
+    assert "Bean & Leaf Roasters" in message.body
+    assert "&amp;" not in message.subject + message.body
+    html = message.alternatives[0][0]
+    assert "Bean &amp; Leaf Roasters" in html  # the HTML part stays escaped
+
+
 def test_welcome_email_waits_for_commit(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.organization_signup(

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -111,6 +112,8 @@ def test_issuing_below_the_reorder_point_alerts_through_the_task(
     assert Notification.objects.filter(kind=NotificationKind.LOW_STOCK).count() == 2
     assert len(mail.outbox) == 2
     assert product.sku in mail.outbox[0].subject
+    # A mail client opens no relative link: the product's page on the configured site.
+    assert f"{settings.SITE_URL}/catalog/products/{product.pk}/" in mail.outbox[0].body
 
 
 def test_expiring_lots_alert_once_per_lot(organization, team, django_capture_on_commit_callbacks):

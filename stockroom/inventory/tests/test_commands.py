@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 
 from stockroom.accounts.models import Membership, Organization, User
+from stockroom.alerts.models import Notification
 from stockroom.catalog.models import Category, Customer, Product, ProductSupplier, Supplier
 from stockroom.inventory import costing
 from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement, Warehouse
@@ -202,3 +203,15 @@ def test_verify_ledger_reports_movements_without_a_stock_row(organization):
 
     with pytest.raises(CommandError):
         call_command("verify_ledger", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)  # the alerts run after commit, as in `make run`
+def test_seed_demo_prints_the_site_url_and_mails_nobody(settings, mailoutbox):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    output = seed()
+
+    assert "Log in at http://127.0.0.1:8123/accounts/login/ with:" in output
+    # The seeded history leaves products below their reorder point: the alerts are recorded,
+    # but mailing them would bury the logins printed by `make run`.
+    assert Notification.unscoped.exists()
+    assert mailoutbox == []
