@@ -45,6 +45,9 @@ PATH_VALUES = {
     "kind": ["product", "location", "lot", "products"],
     "model": ["product"],
 }
+# The schema is generated anew for each request, the slowest GET there is; it reads only its
+# text parameters `format` and `lang`.
+ONLY_KINDS = {"/api/schema/": {"text"}}
 SKIPPED_PREFIXES = (
     "/admin/",  # walked by the admin's own generated tests
     "/static/",
@@ -201,6 +204,8 @@ def test_no_route_answers_5xx_to_hostile_query_values(
         if owner_client.get(path).status_code == 405:
             continue  # a form's POST target: nothing reads its query
         for values in HOSTILE_QUERIES:
+            if route in ONLY_KINDS and not ONLY_KINDS[route] & set(values):
+                continue
             query = {
                 name: value for kind, value in values.items() for name in parameter_names[kind]
             }
