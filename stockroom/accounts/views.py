@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -18,6 +18,7 @@ from django.views.i18n import set_language
 
 from stockroom.core import ratelimit
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.ids import parse_id
 from stockroom.core.views import ServiceFormMixin
 
 from . import selectors, services
@@ -118,9 +119,11 @@ class OrganizationSwitchView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        organization_id = parse_id(request.POST.get("organization"))
+        if organization_id is None:
+            raise Http404
         membership = get_object_or_404(
-            selectors.memberships_for_user(request.user),
-            organization_id=request.POST.get("organization"),
+            selectors.memberships_for_user(request.user), organization_id=organization_id
         )
         _activate(request, membership)
         messages.info(request, _("Switched to %(name)s.") % {"name": membership.organization})

@@ -1,10 +1,12 @@
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
 from stockroom.accounts.permissions import MemberRequiredMixin
+from stockroom.core.ids import parse_id
 
 from . import selectors, services
 
@@ -25,7 +27,9 @@ class NotificationMarkReadView(MemberRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         raw_ids = request.POST.getlist("id")
-        ids = [int(value) for value in raw_ids if value.isdigit()] if raw_ids else None
+        ids = [parse_id(value) for value in raw_ids] if raw_ids else None
+        if ids is not None and None in ids:
+            raise BadRequest("id must be a notification id")
         changed = services.notifications_mark_read(
             organization=request.organization, user=request.user, notification_ids=ids
         )

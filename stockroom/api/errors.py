@@ -11,6 +11,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -148,6 +149,19 @@ def api_exception_handler(exc, context) -> Response | None:
         return _validation_response(detail)
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(exc.detail)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised when DRF reads the body, inside the view: Django's own 400 never sees it.
+        return Response(
+            error_body("request_too_large", _("The request body is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        # Too many form fields or files, a malformed multipart body: the request, not a bug.
+        logger.warning("Suspicious request answered as a bad request: %s", exc)
+        return Response(
+            error_body("bad_request", _("The request could not be read.")),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, IntegrityError):
         # A constraint the validation did not foresee (usually a concurrent duplicate).
         logger.warning("Integrity error answered as a conflict: %s", exc)

@@ -9,6 +9,8 @@ from stockroom.core.pagination import CappedCountPaginator
 
 MAX_PAGE_SIZE = 100
 COUNT_CAP = 1000
+# OFFSET is a signed 64-bit integer in PostgreSQL and SQLite: a page beyond it has no rows.
+MAX_ROW_OFFSET = 2**63 - 1
 
 
 class StandardPagination(PageNumberPagination):
@@ -55,6 +57,9 @@ class OpenEndedPaginator(CappedCountPaginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page + 1 > MAX_ROW_OFFSET:
+            # The database would refuse the OFFSET (a 500); no list holds that many rows.
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

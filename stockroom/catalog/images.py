@@ -35,6 +35,8 @@ def validate_product_image(file) -> str:
             image_format = image.format
             width, height = image.size
             image.verify()
+        if width * height <= MAX_IMAGE_PIXELS:
+            _decode(file)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("The file is not an image, or it is damaged. Upload a JPEG, PNG, WebP or GIF."),
@@ -55,6 +57,15 @@ def validate_product_image(file) -> str:
             code="image_too_many_pixels",
         )
     return image_format
+
+
+def _decode(file) -> None:
+    """Decode the pixels: verify() reads only the structure, so a truncated JPEG passed it and
+    failed later, in the thumbnail, as a 500. A JPEG decodes at thumbnail scale, cheaply."""
+    file.seek(0)
+    with Image.open(file) as image:
+        image.draft("RGB", THUMBNAIL_SIZE)
+        image.load()
 
 
 def make_thumbnail(file, *, size: tuple[int, int] = THUMBNAIL_SIZE) -> ContentFile:

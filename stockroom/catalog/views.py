@@ -20,6 +20,7 @@ from django.views.generic import (
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.ids import parse_id
 from stockroom.core.pagination import CappedCountPaginator
 from stockroom.core.reversing import url_for_pk
 from stockroom.core.views import ServiceFormMixin
@@ -234,8 +235,8 @@ class CategoryCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
     saved_message = gettext_lazy("Category “%(name)s” was created.")
 
     def get_initial(self):
-        parent = self.request.GET.get("parent", "")
-        return {"parent": int(parent)} if parent.isdigit() else {}
+        parent = parse_id(self.request.GET.get("parent"))
+        return {"parent": parent} if parent else {}
 
     def perform(self, form):
         return services.category_create(organization=self.request.organization, **form.cleaned_data)
@@ -324,8 +325,8 @@ class ProductCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
     saved_message = gettext_lazy("Product “%(name)s” was created.")
 
     def get_initial(self):
-        category = self.request.GET.get("category", "")
-        return {"category": int(category)} if category.isdigit() else {}
+        category = parse_id(self.request.GET.get("category"))
+        return {"category": category} if category else {}
 
     def perform(self, form):
         return services.product_create(organization=self.request.organization, **form.cleaned_data)

@@ -12,6 +12,8 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from stockroom.core.ids import parse_id
+
 SEARCH_SUFFIX = "_search"
 
 
@@ -45,9 +47,10 @@ class ProductPicker(forms.Widget):
         if self.selected is not None and str(self.selected.pk) == value:
             return self.selected
         queryset = getattr(self.choices, "queryset", None)
-        if queryset is None or not value.isdigit():
+        pk = parse_id(value)
+        if queryset is None or pk is None:
             return None
-        return queryset.filter(pk=value).first()
+        return queryset.filter(pk=pk).first()
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

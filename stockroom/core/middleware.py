@@ -1,4 +1,4 @@
-"""Request id and access log middleware."""
+"""Request id, access log, security headers, and the refusal of NUL characters in URLs."""
 
 import logging
 import re
@@ -6,6 +6,9 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from .logging import request_id_var
 
@@ -75,3 +78,43 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+API_PATH_PREFIX = "/api/"
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or a query parameter is a 400 naming the parameter.
+
+    PostgreSQL refuses NUL in any text value, so a search or filter carrying one failed as a
+    500 inside whichever query first used it; no page or endpoint has a use for it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        names = sorted(
+            {
+                name
+                for name, values in request.GET.lists()
+                if "\x00" in name or any("\x00" in value for value in values)
+            }
+        )
+        if names or "\x00" in request.path:
+            if request.path.startswith(API_PATH_PREFIX):
+                # The API's error shape (stockroom.api.errors; core imports no app).
+                message = _("Null characters are not allowed.")
+                fields = {name.replace("\x00", "\\x00"): [message] for name in names}
+                return JsonResponse(
+                    {
+                        "error": {
+                            "code": "null_characters_not_allowed",
+                            "message": _("Check the fields in error.") if fields else message,
+                            "fields": fields,
+                        }
+                    },
+                    status=400,
+                )
+            raise BadRequest(f"NUL character in {', '.join(names) or 'the path'}")
+        return self.get_response(request)

@@ -20,6 +20,7 @@ from stockroom.catalog.models import (
     Product,
 )
 from stockroom.catalog.widgets import ProductPicker
+from stockroom.core.forms import DayField
 
 from .models import Location, Lot, MovementKind, Warehouse
 from .widgets import OnePassSelect
@@ -433,10 +434,10 @@ class MovementFilterForm(forms.Form):
     warehouse = forms.ModelChoiceField(
         queryset=Warehouse.objects.none(), required=False, label=_("Warehouse")
     )
-    date_from = forms.DateField(
+    date_from = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

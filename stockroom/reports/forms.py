@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import Category, Product
 from stockroom.catalog.widgets import ProductPicker
+from stockroom.core.forms import DayField, ModelIdsField
 from stockroom.inventory.models import MovementKind, Warehouse
 
 from .selectors.reports import ValuationGrouping
@@ -42,7 +43,7 @@ class DateInput(forms.DateInput):
 
 
 class ValuationFilterForm(OrganizationFilterForm):
-    as_of = forms.DateField(label=_("At the end of"), required=False, widget=DateInput())
+    as_of = DayField(label=_("At the end of"), required=False, widget=DateInput())
     group_by = forms.ChoiceField(
         label=_("Group by"),
         choices=[
@@ -59,8 +60,8 @@ class ValuationFilterForm(OrganizationFilterForm):
 
 
 class MovementFilterForm(OrganizationFilterForm):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DayField(label=_("From"), required=False, widget=DateInput())
+    date_to = DayField(label=_("To"), required=False, widget=DateInput())
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *MovementKind.choices], required=False
     )
@@ -140,7 +141,7 @@ class ProductLabelForm(OrganizationFilterForm):
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text=_("One SKU per line, or separated by commas."),
     )
-    products = forms.ModelMultipleChoiceField(
+    products = ModelIdsField(
         queryset=Product.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )
 

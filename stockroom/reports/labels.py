@@ -54,7 +54,16 @@ class Label:
 # --- images --------------------------------------------------------------------------------------
 
 
+def code128_encodes(text: str) -> bool:
+    """Whether Code128 carries `text` as it is: ASCII only. An SKU, bin or lot may hold any
+    letter; those codes are printed and served as QR codes alone."""
+    return text.isascii()
+
+
 def code128_svg(text: str) -> bytes:
+    """Raises ValueError when Code128 cannot carry `text` (see code128_encodes)."""
+    if not code128_encodes(text):
+        raise ValueError("Code128 carries ASCII only")
     buffer = io.BytesIO()
     barcode.get("code128", text, writer=SVGWriter()).write(
         buffer, options={"module_height": 12.0, "font_size": 8, "text_distance": 4}
@@ -90,16 +99,8 @@ def _draw_label(pdf: canvas.Canvas, label: Label, x: float, y: float) -> None:
     pdf.setFont("Courier", 9)
     pdf.drawString(x + PADDING, y + PADDING, _fit(label.code, "Courier", 9, text_width))
 
-    # Widest bars that fit beside the QR code, so short codes scan from further away.
-    bars = code128.Code128(label.code, barHeight=BAR_HEIGHT, barWidth=MAX_BAR_WIDTH, quiet=False)
-    if bars.width > text_width:
-        bars = code128.Code128(
-            label.code,
-            barHeight=BAR_HEIGHT,
-            barWidth=MAX_BAR_WIDTH * text_width / bars.width,
-            quiet=False,
-        )
-    bars.drawOn(pdf, x + PADDING, y + PADDING + 12)
+    if code128_encodes(label.code):
+        _draw_bars(pdf, label.code, x + PADDING, y + PADDING + 12, text_width)
 
     widget = qr.QrCodeWidget(label.code, barBorder=2)
     left, bottom, right, top_edge = widget.getBounds()
@@ -110,6 +111,16 @@ def _draw_label(pdf: canvas.Canvas, label: Label, x: float, y: float) -> None:
     )
     drawing.add(widget)
     renderPDF.draw(drawing, pdf, x + LABEL_WIDTH - PADDING - QR_SIZE, y + PADDING)
+
+
+def _draw_bars(pdf: canvas.Canvas, code: str, x: float, y: float, width: float) -> None:
+    # Widest bars that fit beside the QR code, so short codes scan from further away.
+    bars = code128.Code128(code, barHeight=BAR_HEIGHT, barWidth=MAX_BAR_WIDTH, quiet=False)
+    if bars.width > width:
+        bars = code128.Code128(
+            code, barHeight=BAR_HEIGHT, barWidth=MAX_BAR_WIDTH * width / bars.width, quiet=False
+        )
+    bars.drawOn(pdf, x, y)
 
 
 def label_sheet_pdf(labels: list[Label], *, title: str = "") -> bytes:

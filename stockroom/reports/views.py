@@ -231,6 +231,8 @@ class BarcodeImageView(MemberRequiredMixin, View):
         else:
             raise Http404
         if symbology == "code128":
+            if not labels.code128_encodes(code):
+                raise Http404  # a non-ASCII SKU, bin or lot has its QR code only
             image = labels.code128_svg(code)
         elif symbology == "qr":
             image = labels.qr_svg(code)

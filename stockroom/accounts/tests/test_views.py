@@ -191,6 +191,17 @@ def test_cannot_switch_into_a_foreign_organization(client, member_client, clerk)
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize(
+    "value", ["abc", "²", "", str(2**63), "-1"], ids=["letters", "²", "empty", "2**63", "negative"]
+)
+def test_switching_to_an_organization_id_no_row_can_have_is_not_found(
+    value, client, member_client, clerk
+):
+    member_client(clerk)
+    response = client.post(reverse("accounts:switch"), {"organization": value})
+    assert response.status_code == 404
+
+
 def test_forged_session_organization_falls_back_to_a_real_membership(client, clerk):
     foreign = OrganizationFactory()
     client.force_login(clerk.user)

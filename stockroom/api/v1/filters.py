@@ -1,10 +1,11 @@
-"""FilterSets of API v1. Foreign keys filter by id (NumberFilter), never by a choice queryset
+"""FilterSets of API v1. Foreign keys filter by id (IdFilter), never by a choice queryset
 of all rows, so a filter cannot reveal or cost a query over another organization's data."""
 
 from datetime import UTC
 
 import django_filters as filters
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils import translation
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from stockroom.accounts.models import Invitation, Membership
 from stockroom.catalog import selectors as catalog_selectors
 from stockroom.catalog.models import Category, Customer, Product, Supplier
+from stockroom.core.ids import MAX_ID
 from stockroom.inventory.models import (
     Location,
     Lot,
@@ -30,6 +32,21 @@ from stockroom.orders.models import (
     StockCount,
     StockCountStatus,
 )
+
+
+class IdField(forms.IntegerField):
+    """A row's id: a whole number from 1 to the largest 64-bit key, else a 400 on the filter
+    (a larger number overflowed SQLite's parameters as a 500)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = IdField
+
 
 _FORM_CLASSES: dict[tuple[type, str | None], type] = {}
 
@@ -60,7 +77,7 @@ class InvitationFilter(filters.FilterSet):
 
 
 class CategoryFilter(filters.FilterSet):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     root = filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", label=_("Top level only")
     )
@@ -71,7 +88,7 @@ class CategoryFilter(filters.FilterSet):
 
 
 class ProductFilter(FormBuiltOnceFilterSet):
-    category = filters.NumberFilter(field_name="category_id")
+    category = IdFilter(field_name="category_id")
     min_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="gte")
     max_sale_price = filters.NumberFilter(field_name="sale_price", lookup_expr="lte")
     stock = filters.ChoiceFilter(
@@ -109,8 +126,8 @@ class WarehouseFilter(filters.FilterSet):
 
 
 class LocationFilter(filters.FilterSet):
-    warehouse = filters.NumberFilter(field_name="warehouse_id")
-    parent = filters.NumberFilter(field_name="parent_id")
+    warehouse = IdFilter(field_name="warehouse_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = Location
@@ -118,7 +135,7 @@ class LocationFilter(filters.FilterSet):
 
 
 class LotFilter(filters.FilterSet):
-    product = filters.NumberFilter(field_name="product_id")
+    product = IdFilter(field_name="product_id")
     expires_before = filters.DateFilter(field_name="expiry_date", lookup_expr="lte")
 
     class Meta:
@@ -127,10 +144,10 @@ class LotFilter(filters.FilterSet):
 
 
 class StockLevelFilter(FormBuiltOnceFilterSet):
-    product = filters.NumberFilter(field_name="product_id")
-    location = filters.NumberFilter(field_name="location_id")
-    warehouse = filters.NumberFilter(field_name="location__warehouse_id")
-    lot = filters.NumberFilter(field_name="lot_id")
+    product = IdFilter(field_name="product_id")
+    location = IdFilter(field_name="location_id")
+    warehouse = IdFilter(field_name="location__warehouse_id")
+    lot = IdFilter(field_name="lot_id")
 
     class Meta:
         model = StockLevel
@@ -153,9 +170,9 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
 
 class StockMovementFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=MovementKind.choices)
-    product = filters.NumberFilter(field_name="product_id")
-    lot = filters.NumberFilter(field_name="lot_id")
-    location = filters.NumberFilter(method="filter_location")
+    product = IdFilter(field_name="product_id")
+    lot = IdFilter(field_name="lot_id")
+    location = IdFilter(method="filter_location")
     occurred_after = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
     occurred_before = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
 
@@ -172,8 +189,8 @@ class StockMovementFilter(filters.FilterSet):
 
 class PurchaseOrderFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=PurchaseOrderStatus.choices)
-    supplier = filters.NumberFilter(field_name="supplier_id")
-    product = filters.NumberFilter(field_name="lines__product_id", distinct=True)
+    supplier = IdFilter(field_name="supplier_id")
+    product = IdFilter(field_name="lines__product_id", distinct=True)
     expected_before = filters.DateFilter(field_name="expected_date", lookup_expr="lte")
     created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
@@ -185,8 +202,8 @@ class PurchaseOrderFilter(filters.FilterSet):
 
 class SalesOrderFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=SalesOrderStatus.choices)
-    customer = filters.NumberFilter(field_name="customer_id")
-    product = filters.NumberFilter(field_name="lines__product_id", distinct=True)
+    customer = IdFilter(field_name="customer_id")
+    product = IdFilter(field_name="lines__product_id", distinct=True)
     backordered = filters.BooleanFilter(method="filter_backordered")
     created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
@@ -204,8 +221,8 @@ class SalesOrderFilter(filters.FilterSet):
 
 class StockCountFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=StockCountStatus.choices)
-    warehouse = filters.NumberFilter(field_name="warehouse_id")
-    location = filters.NumberFilter(field_name="location_id")
+    warehouse = IdFilter(field_name="warehouse_id")
+    location = IdFilter(field_name="location_id")
     created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
 

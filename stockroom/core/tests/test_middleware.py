@@ -51,3 +51,36 @@ def test_json_log_format_renders_request_id():
     config = build_logging("json", "INFO", "")
     assert config["handlers"]["stdout"]["formatter"] == "json"
     assert config["formatters"]["json"]["()"] == "pythonjsonlogger.json.JsonFormatter"
+
+
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        pytest.param("search=a%00b", ["search"], id="value"),
+        pytest.param("a%00b=1", ["a\\x00b"], id="name"),
+        pytest.param("q=%00&sku=x%00", ["q", "sku"], id="two"),
+    ],
+)
+def test_a_nul_in_an_api_query_is_a_400_naming_the_parameter(query, fields, client, db):
+    response = client.get(f"/api/v1/products/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "null_characters_not_allowed",
+        "message": "Check the fields in error.",
+        "fields": {name: ["Null characters are not allowed."] for name in fields},
+    }
+
+
+@pytest.mark.parametrize("url", ["/catalog/products/?q=a%00", "/catalog/products%00/"])
+def test_a_nul_in_a_pages_url_is_a_400(url, client, db):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert "text/html" in response["Content-Type"]
+
+
+def test_a_query_without_nul_passes(client, db):
+    response = client.get("/api/v1/products/?search=ab")
+
+    assert response.status_code == 401
