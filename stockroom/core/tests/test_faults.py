@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from kombu import pools as kombu_pools
 from prometheus_client import REGISTRY
 
 from django.conf import settings
@@ -65,6 +66,9 @@ def _drop_broker_connections() -> None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a process-wide registry; one of them would
+    # still hold the closed pool, and even eager tasks acquire a producer from it.
+    kombu_pools.reset()
 
 
 @pytest.fixture
@@ -264,6 +268,7 @@ from django.db import connection
 
 from stockroom.accounts.models import Organization
 from stockroom.catalog.models import Product
+from stockroom.core.tenancy import organization_scope
 from stockroom.inventory.models import Location, StockMovement
 from stockroom.inventory.services import ReceiptLine, stock_receive_bulk
 
@@ -279,13 +284,14 @@ def stop_after_first_movements(execute, sql, params, many, context):
 
 
 organization = Organization.objects.get(pk=int(sys.argv[1]))
-location = Location.unscoped.get(pk=int(sys.argv[2]))
-lines = [
-    ReceiptLine(product=product, location=location, quantity=Decimal("5"))
-    for product in Product.unscoped.filter(organization=organization).order_by("pk")
-]
-with connection.execute_wrapper(stop_after_first_movements):
-    stock_receive_bulk(organization=organization, lines=lines, batch_size=2)
+with organization_scope(organization.pk):  # as a request or task of the organization would
+    location = Location.objects.get(pk=int(sys.argv[2]))
+    lines = [
+        ReceiptLine(product=product, location=location, quantity=Decimal("5"))
+        for product in Product.objects.order_by("pk")
+    ]
+    with connection.execute_wrapper(stop_after_first_movements):
+        stock_receive_bulk(organization=organization, lines=lines, batch_size=2)
 """
 
 
