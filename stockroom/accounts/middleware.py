@@ -48,7 +48,8 @@ class ActiveOrganizationMiddleware:
             return organization_scope(request.organization.pk)
         if request.user.is_superuser and request.path_info.startswith(reverse("admin:index")):
             # Crosses tenants: superusers (platform operators) with no organization of their
-            # own administer every organization's rows in /admin/, as TenantAdmin lets them.
+            # own administer users and organizations in /admin/, whose pages list memberships
+            # of every organization; TenantAdmin still shows tenant rows only inside one.
             return scopes_disabled()
         # No organization: tenant queries raise instead of reading every organization's rows.
         return organization_scope(None)

@@ -484,9 +484,9 @@ class StockMovementViewSet(mixins.CreateModelMixin, ReadOnlyTenantViewSet):
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def create(self, request, *args, **kwargs):
-        # The ledger's own idempotency key makes a retry return the movement it posted (see
-        # inventory.services), inside the service's one transaction: no stored response and no
-        # request-wide transaction around it, as the other POSTs have (api.idempotency).
+        # The ledger's own idempotency key (per user) makes a retry return the movement it
+        # posted (see inventory.services): no stored response, as the other POSTs have
+        # (api.idempotency). Like every write, it commits with its rendered response.
         key = idempotency_key(request)
         serializer = s.StockMovementCreateSerializer(
             data=request.data, context=self.get_serializer_context()
