@@ -50,5 +50,34 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // After a server-side validation error the page opens on the error summary above the form
+  // (templates/forms/error_summary.html), so screen readers announce it and the keyboard starts there.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+
+  // A summary link moves focus into its field: following "#id" alone only scrolls to it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) { return; }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+
+  // A container with data-focus-added (an order's lines) receives rows from htmx ("Add line"):
+  // focus the new row's first field so the keyboard user carries on typing there.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var container = event.target;
+    if (!container.hasAttribute || !container.hasAttribute("data-focus-added")) { return; }
+    var row = container.lastElementChild;
+    var field = row && row.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) { field.focus(); }
+  });
+
   document.addEventListener("DOMContentLoaded", connectEvents);
+  document.addEventListener("DOMContentLoaded", focusErrorSummary);
 })();

@@ -1,6 +1,9 @@
 """Template helpers shared by every page."""
 
+from typing import Any
+
 from django import forms, template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -27,3 +30,46 @@ def bootstrap_widget(bound_field) -> str:
 @register.filter
 def is_checkbox(bound_field) -> bool:
     return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+def _field_href(bound_field: forms.BoundField) -> str:
+    """The id a summary link jumps to: the control the field's label names (the picker's
+    search box, the first radio of a group)."""
+    if bound_field.is_hidden:
+        return ""
+    field_id = bound_field.id_for_label
+    if not field_id and bound_field.subwidgets:
+        field_id = bound_field.subwidgets[0].id_for_label
+    return f"#{field_id}" if field_id else ""
+
+
+def _form_entries(form: forms.BaseForm, row: str = "") -> list[dict[str, str]]:
+    prefix = f"{row}, " if row else ""
+    entries = []
+    first_href = next((_field_href(f) for f in form.visible_fields() if _field_href(f)), "")
+    for error in form.non_field_errors():
+        # A row's own errors (e.g. a duplicate product) point at the row's first field.
+        entries.append({"label": row, "message": error, "href": first_href if row else ""})
+    for bound_field in form:
+        for error in bound_field.errors:
+            label = f"{prefix}{bound_field.label}"
+            entries.append({"label": label, "message": error, "href": _field_href(bound_field)})
+    return entries
+
+
+@register.inclusion_tag("forms/error_summary.html", takes_context=True)
+def error_summary(context: template.Context, form: Any = None) -> dict[str, Any]:
+    """Every error of a bound form, and of the page's line formset (`formset` in the
+    context), as a list of links to the fields, shown above the form after a failed submit."""
+    entries: list[dict[str, str]] = []
+    if isinstance(form, forms.BaseForm) and form.is_bound:
+        entries += _form_entries(form)
+    formset = context.get("formset")
+    if isinstance(formset, forms.BaseFormSet) and formset.is_bound:
+        entries += [{"label": "", "message": e, "href": ""} for e in formset.non_form_errors()]
+        for index, line_form in enumerate(formset.forms):
+            # Django does not validate a line marked for deletion; neither do we list it.
+            if formset.can_delete and getattr(line_form, "cleaned_data", {}).get("DELETE"):
+                continue
+            entries += _form_entries(line_form, row=_("Line %(number)s") % {"number": index + 1})
+    return {"entries": entries}
