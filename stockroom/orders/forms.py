@@ -99,6 +99,16 @@ class _LineForm(_OrganizationForm):
         self.fields["quantity"].widget.attrs.update(inputmode="decimal", min="0", step="any")
         self.fields["unit_price"].widget.attrs.update(inputmode="decimal", min="0", step="any")
 
+    def clean_quantity(self):
+        # Said here, on the field: the model's check constraint would otherwise answer with its
+        # own name ("Constraint orders_poline_qty_gt_0 is violated").
+        quantity = self.cleaned_data.get("quantity")
+        if quantity is not None and quantity <= 0:
+            raise forms.ValidationError(
+                _("The quantity must be greater than zero."), code="min_value"
+            )
+        return quantity
+
     def validate_unique(self):
         pass
 

@@ -45,3 +45,18 @@ def test_duplicate_line_error_names_the_row_and_links_its_product(
 def test_add_line_container_asks_for_focus_on_the_new_row(member_client, manager):
     body = member_client(manager).get(reverse("orders:purchase_order_create")).content.decode()
     assert '<tbody id="lines-body" data-focus-added>' in body
+
+
+def test_a_negative_line_quantity_is_said_in_words_not_by_constraint_name(
+    member_client, manager, supplier, product
+):
+    row = {"product": product.pk, "quantity": "-3", "unit_price": "1"}
+    data = {"supplier": supplier.pk, **formset_data("lines", [row])}
+    response = member_client(manager).post(reverse("orders:purchase_order_create"), data)
+    assert response.status_code == 200
+    summary = summary_of(response.content.decode())
+    assert (
+        'href="#id_lines-0-quantity">Line 1, Quantity: The quantity must be greater than zero.</a>'
+    ) in summary
+    assert "Constraint" not in response.content.decode()
+    assert PurchaseOrder.objects.count() == 0
