@@ -127,3 +127,13 @@ def test_the_checklist_is_gone_once_every_step_is_done(client, owner, member_cli
     member_client(owner)
     html = client.get(reverse("reports:dashboard")).content.decode()
     assert 'id="getting-started"' not in html
+
+
+def test_the_checklist_speaks_spanish(client, owner, member_client):
+    owner.user.language = "es"
+    owner.user.save(update_fields=["language"])
+    member_client(owner)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Primeros pasos" in html
+    assert "Añada un almacén" in html
+    assert "0 de 6 hechos" in html
