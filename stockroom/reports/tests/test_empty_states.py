@@ -20,6 +20,11 @@ LISTS = [
         "inventory:movement_receive",
         {Role.OWNER, Role.MANAGER, Role.CLERK},
     ),
+    (
+        "inventory:movement_list",
+        "inventory:movement_receive",
+        {Role.OWNER, Role.MANAGER, Role.CLERK},
+    ),
     ("orders:purchase_order_list", "orders:purchase_order_create", {Role.OWNER, Role.MANAGER}),
     ("orders:sales_order_list", "orders:sales_order_create", {Role.OWNER, Role.MANAGER}),
     ("orders:stock_count_list", "orders:stock_count_create", {Role.OWNER, Role.MANAGER}),
