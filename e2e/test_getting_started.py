@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from .conftest import SCREENSHOTS, field
 from .server import Server
+from .test_pages import AXE_RUN
 
 PASSWORD = secrets.token_urlsafe(18)
 
@@ -38,22 +39,31 @@ def step(page: Page, key: str):
     return page.locator(f"#step-{key}")
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, axe_source: str) -> None:
+    """Both widths: a screenshot, no sideways panning, no serious axe-core violation."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.add_script_tag(content=axe_source)
     for width, height in ((1280, 800), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, f"{name} pans sideways at {width} px"
+        serious = [
+            violation
+            for violation in page.evaluate(AXE_RUN)
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{name} at {width} px: {serious}"
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_a_new_organization_follows_its_checklist(
-    server: Server, new_context: Callable[..., BrowserContext]
+    server: Server, new_context: Callable[..., BrowserContext], axe_source: str
 ) -> None:
     run = secrets.token_hex(3)
     company = f"First Hour Roasters {run}"
-    page = new_context().new_page()
+    # CSP is bypassed only so that axe-core can be injected.
+    page = new_context(bypass_csp=True).new_page()
 
     page.goto("/accounts/signup/")
     field(page, "Your name").fill("Fiona First")
@@ -71,7 +81,7 @@ def test_a_new_organization_follows_its_checklist(
     expect(step(page, "warehouse")).to_have_attribute("data-done", "false")
     expect(page.locator("#charts-placeholder")).to_be_visible()
     expect(page.locator("#chart-stock-value")).to_have_count(0)
-    screenshot(page, "getting-started")
+    screenshot(page, "getting-started", axe_source)
 
     # The empty warehouse list says what to do; its action is the same form.
     page.goto("/inventory/warehouses/")
@@ -100,7 +110,7 @@ def test_a_new_organization_follows_its_checklist(
     # The empty product list offers both ways in.
     page.goto("/catalog/products/")
     empty = page.locator("[data-empty-state=empty]")
-    screenshot(page, "empty-products")
+    screenshot(page, "empty-products", axe_source)
     expect(empty.get_by_role("link", name="New product")).to_be_visible()
     empty.get_by_role("link", name="Import products").click()
     expect(page).to_have_url(re.compile(r"/imports/new/\?kind=products$"))
