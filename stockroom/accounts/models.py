@@ -120,6 +120,10 @@ class Organization(TimeStampedModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
     )
+    # Set when an owner hides the dashboard's getting-started checklist before finishing it.
+    getting_started_dismissed_at = models.DateTimeField(
+        _("getting-started checklist hidden at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("organization")

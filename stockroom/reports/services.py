@@ -11,6 +11,7 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from stockroom.accounts.models import Organization
 from stockroom.core import events
@@ -95,3 +96,12 @@ def stock_value_snapshots_request(*, organization: Organization) -> bool:
         partial(snapshot_stock_values.delay, organization_id), hook="reports.snapshot_task"
     )
     return True
+
+
+def getting_started_dismiss(*, organization: Organization) -> None:
+    """Hide the dashboard's getting-started checklist for the whole organization. It lives on the
+    organization (not the membership) because the owner sets up the organization for everyone;
+    the view lets only roles that manage the organization call this."""
+    Organization.objects.filter(pk=organization.pk, getting_started_dismissed_at=None).update(
+        getting_started_dismissed_at=timezone.now()
+    )

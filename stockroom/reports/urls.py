@@ -6,6 +6,11 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "getting-started/hide/",
+        views.GettingStartedDismissView.as_view(),
+        name="getting_started_dismiss",
+    ),
     path("reports/", views.ReportIndexView.as_view(), name="index"),
     path("reports/<slug:slug>/", views.ReportView.as_view(), name="report"),
     path("reports/<slug:slug>/print/", views.ReportPrintView.as_view(), name="report_print"),

@@ -20,6 +20,7 @@ from stockroom.inventory.models import Location, Lot
 
 from . import forms, labels, selectors, services
 from .definitions import REPORTS, export_value
+from .selectors.getting_started import getting_started
 from .selectors.history import history_model, record_history
 from .selectors.lookup import resolve_scanned_code
 from .selectors.reports import organization_today
@@ -42,12 +43,34 @@ class DashboardView(MemberRequiredMixin, TemplateView):
         charts = selectors.dashboard_charts(organization)
         if None in charts["stock_value"]["values"]:
             services.stock_value_snapshots_request(organization=organization)
+        checklist = getting_started(organization)
+        membership = self.request.membership
         return super().get_context_data(
             overview=selectors.organization_overview(organization),
             charts=charts,
             movements=selectors.recent_movements(organization),
+            checklist=checklist,
+            # Each step links to the page that does it, for the roles that may do it.
+            checklist_steps=[
+                (step, reverse(step.url_name) if membership.can(step.action) else "")
+                for step in checklist.steps
+            ],
+            can_dismiss_checklist=membership.can(Action.MANAGE_ORGANIZATION),
             **kwargs,
         )
+
+
+class GettingStartedDismissView(MemberRequiredMixin, View):
+    """Hides the getting-started checklist before every step is done (owners only)."""
+
+    read_action = Action.MANAGE_ORGANIZATION
+    write_action = Action.MANAGE_ORGANIZATION
+    http_method_names = ["post"]
+
+    def post(self, request):
+        services.getting_started_dismiss(organization=request.organization)
+        messages.success(request, _("The getting-started checklist is hidden."))
+        return redirect("reports:dashboard")
 
 
 # --- reports -------------------------------------------------------------------------------------
