@@ -1123,6 +1123,23 @@ def warehouse_delete(*, warehouse: Warehouse) -> None:
 
 
 def _check_location_place(location: Location) -> None:
+    _check_location_warehouse_and_parent(location)
+    if not location.code:
+        raise ApplicationError(_("Enter a code."), field="code", code="code_required")
+    taken = (
+        Location.objects.filter(warehouse_id=location.warehouse_id, code=location.code)
+        .exclude(pk=location.pk)
+        .exists()
+    )
+    if taken:
+        raise ApplicationError(
+            _("Another location of this warehouse already uses this code."),
+            field="code",
+            code="duplicate_code",
+        )
+
+
+def _check_location_warehouse_and_parent(location: Location) -> None:
     warehouse = location.warehouse
     if warehouse is None or warehouse.organization_id != location.organization_id:
         raise ApplicationError(
@@ -1138,19 +1155,6 @@ def _check_location_place(location: Location) -> None:
             _("The parent location must be in the same warehouse."),
             field="parent",
             code="parent_other_warehouse",
-        )
-    if not location.code:
-        raise ApplicationError(_("Enter a code."), field="code", code="code_required")
-    taken = (
-        Location.objects.filter(warehouse_id=warehouse.pk, code=location.code)
-        .exclude(pk=location.pk)
-        .exists()
-    )
-    if taken:
-        raise ApplicationError(
-            _("Another location of this warehouse already uses this code."),
-            field="code",
-            code="duplicate_code",
         )
 
 
@@ -1313,10 +1317,8 @@ def location_create_range(
             field="name_prefix",
             code="name_too_long",
         )
-    # One place check covers the whole range: they share warehouse and parent.
-    _check_location_place(
-        Location(organization_id=organization_id, warehouse=warehouse, parent=parent, code=codes[0])
-    )
+    # The range shares one warehouse and parent: one check covers every location.
+    _check_location_warehouse_and_parent(locations[0])
     _refuse_taken_codes(warehouse, codes)
     try:
         with transaction.atomic():
