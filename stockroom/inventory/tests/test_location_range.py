@@ -260,3 +260,11 @@ def test_plain_save_still_goes_to_the_new_location(member_client, manager, wareh
     )
 
     assert response["Location"] == Location.unscoped.get(code="C-1").get_absolute_url()
+
+
+def test_range_page_previews_a_single_location(member_client, manager, warehouse):
+    response = member_client(manager).get(
+        reverse("inventory:location_range"), range_data(warehouse, start=7, end=7)
+    )
+
+    assert "Creates one location: A-07." in response.content.decode()
