@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from simple_history.utils import bulk_create_with_history
+
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
@@ -1322,8 +1324,8 @@ def location_create_range(
     _refuse_taken_codes(warehouse, codes)
     try:
         with transaction.atomic():
-            for location in locations:
-                location.save()
+            # One insert for the rows and one for their history, whatever the range's size.
+            locations = bulk_create_with_history(locations, Location)
     except IntegrityError:
         # Someone took one of the codes since the check: name it like the check does.
         _refuse_taken_codes(warehouse, codes)

@@ -2,6 +2,9 @@
 
 import pytest
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.inventory.models import Location
@@ -122,3 +125,19 @@ def test_anonymous_is_401(api_client, warehouse):
     )
 
     assert response.status_code == 401
+
+
+def test_range_queries_do_not_grow_with_its_size(owner_client, owner, warehouse):
+    def queries_for(prefix: str, end: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = owner_client.post(
+                URL, {"warehouse": warehouse.pk, "prefix": prefix, "start": 1, "end": end}
+            )
+        assert response.status_code == 201
+        return len(captured)
+
+    assert queries_for("S", 5) == queries_for("M", 50)
+    # SQLite splits large inserts into batches by its variable limit: a few more, never per row.
+    assert queries_for("L", 300) <= 20
+    history = Location.history.filter(code="L300").get()
+    assert (history.history_type, history.history_user) == ("+", owner.user)
