@@ -141,3 +141,15 @@ def test_range_queries_do_not_grow_with_its_size(owner_client, owner, warehouse)
     assert queries_for("L", 300) <= 20
     history = Location.history.filter(code="L300").get()
     assert (history.history_type, history.history_user) == ("+", owner.user)
+
+
+def test_range_is_documented_as_a_write_answering_a_list():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/locations/range/"]["post"]
+
+    assert [parameter["name"] for parameter in operation["parameters"]] == ["X-Organization"]
+    created = operation["responses"]["201"]["content"]["application/json"]["schema"]
+    assert created == {"type": "array", "items": {"$ref": "#/components/schemas/Location"}}
+    assert "at most 500" in operation["description"]

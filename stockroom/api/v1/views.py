@@ -435,7 +435,15 @@ class LocationViewSet(CrudTenantViewSet):
         "parent, at most 500 at a time. All or nothing: if the warehouse already uses any of "
         "the codes, the 400 names them (`prefix`) and nothing is written.",
     )
-    @action(detail=False, methods=["post"], url_path="range", throttle_scope="bulk")
+    # A write answering with a list: no list filters or pages in its schema.
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="range",
+        throttle_scope="bulk",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def create_range(self, request, *args, **kwargs):
         serializer = s.LocationRangeSerializer(
             data=request.data, context=self.get_serializer_context()
