@@ -68,7 +68,8 @@ def pick_product(row: Locator, sku: str) -> None:
 
 
 def save(page: Page) -> None:
-    page.locator("main").get_by_role("button", name="Save").click()
+    # Exact: the new-location form also has "Save and add another".
+    page.locator("main").get_by_role("button", name="Save", exact=True).click()
 
 
 def expect_message(page: Page, text: str) -> None:

@@ -36,6 +36,7 @@ PAGES: dict[str, str | Callable[[Page], str]] = {
     "stock-levels": "/inventory/stock/",
     "movements": "/inventory/movements/",
     "movement-form": "/inventory/movements/receive/",
+    "location-range": "/inventory/locations/range/",
     "purchase-orders": "/orders/purchase-orders/",
     "purchase-order-detail": first_link(
         "/orders/purchase-orders/", r"/orders/purchase-orders/\d+/"

@@ -20,9 +20,11 @@ from stockroom.catalog.models import (
     Product,
 )
 from stockroom.catalog.widgets import ProductPicker
+from stockroom.core.exceptions import ApplicationError
 from stockroom.core.forms import DayField
 
 from .models import Location, Lot, MovementKind, Warehouse
+from .services import MAX_RANGE_WIDTH, location_range_codes
 from .widgets import OnePassSelect
 
 ZERO = Decimal("0")
@@ -196,6 +198,75 @@ class LocationForm(forms.ModelForm):
         if warehouse is not None and parent is not None and parent.warehouse_id != warehouse.pk:
             self.add_error("parent", _("The parent location must be in the same warehouse."))
         return cleaned
+
+
+class LocationRangeForm(forms.Form):
+    """Many bins at once: a code prefix and a number range, under an optional parent."""
+
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("Warehouse"))
+    parent = LocationChoiceField(
+        queryset=Location.objects.none(),
+        required=False,
+        label=_("Parent location"),
+        help_text=_("Leave empty for top-level locations of the warehouse."),
+    )
+    prefix = forms.CharField(
+        label=_("Code prefix"),
+        max_length=30,
+        required=False,
+        help_text=_("Comes before each number, e.g. A- gives A-01, A-02..."),
+    )
+    start = forms.IntegerField(label=_("From"), min_value=0, initial=1)
+    end = forms.IntegerField(label=_("To"), min_value=0)
+    width = forms.IntegerField(
+        label=_("Digits"),
+        min_value=0,
+        max_value=MAX_RANGE_WIDTH,
+        initial=2,
+        help_text=_("Pads numbers with zeros: 2 gives 01, 02... 0 or 1 gives no padding."),
+    )
+    name_prefix = forms.CharField(
+        label=_("Name prefix"),
+        max_length=100,
+        required=False,
+        help_text=_("Optional: Bin gives the names Bin 01, Bin 02..."),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["warehouse"].queryset = Warehouse.objects.for_organization(organization)
+        warehouse = _chosen(self, "warehouse")
+        parents = Location.objects.for_organization(organization).select_related("warehouse")
+        if warehouse is None:
+            parents = parents.none()
+            self.fields["parent"].help_text = _("Choose the warehouse first.")
+        else:
+            parents = parents.filter(warehouse=warehouse)
+        self.fields["parent"].queryset = parents.order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        warehouse, parent = cleaned.get("warehouse"), cleaned.get("parent")
+        if warehouse is not None and parent is not None and parent.warehouse_id != warehouse.pk:
+            self.add_error("parent", _("The parent location must be in the same warehouse."))
+        if not self.errors:
+            try:
+                self.codes = location_range_codes(
+                    prefix=cleaned.get("prefix", ""),
+                    start=cleaned["start"],
+                    end=cleaned["end"],
+                    width=cleaned.get("width") or 0,
+                )
+            except ApplicationError as exc:
+                self.add_error(exc.field, exc.message)
+        return cleaned
+
+    def preview(self) -> dict | None:
+        """The first and last codes and how many, for the page to show before saving."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return {"first": self.codes[0], "last": self.codes[-1], "count": len(self.codes)}
 
 
 # --- Stock movements ------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from simple_history.utils import bulk_create_with_history
+
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
@@ -1123,6 +1125,23 @@ def warehouse_delete(*, warehouse: Warehouse) -> None:
 
 
 def _check_location_place(location: Location) -> None:
+    _check_location_warehouse_and_parent(location)
+    if not location.code:
+        raise ApplicationError(_("Enter a code."), field="code", code="code_required")
+    taken = (
+        Location.objects.filter(warehouse_id=location.warehouse_id, code=location.code)
+        .exclude(pk=location.pk)
+        .exists()
+    )
+    if taken:
+        raise ApplicationError(
+            _("Another location of this warehouse already uses this code."),
+            field="code",
+            code="duplicate_code",
+        )
+
+
+def _check_location_warehouse_and_parent(location: Location) -> None:
     warehouse = location.warehouse
     if warehouse is None or warehouse.organization_id != location.organization_id:
         raise ApplicationError(
@@ -1138,19 +1157,6 @@ def _check_location_place(location: Location) -> None:
             _("The parent location must be in the same warehouse."),
             field="parent",
             code="parent_other_warehouse",
-        )
-    if not location.code:
-        raise ApplicationError(_("Enter a code."), field="code", code="code_required")
-    taken = (
-        Location.objects.filter(warehouse_id=warehouse.pk, code=location.code)
-        .exclude(pk=location.pk)
-        .exists()
-    )
-    if taken:
-        raise ApplicationError(
-            _("Another location of this warehouse already uses this code."),
-            field="code",
-            code="duplicate_code",
         )
 
 
@@ -1232,3 +1238,119 @@ def location_delete(*, location: Location) -> None:
             _("Other records still use this location. Deactivate it instead."),
             code="location_in_use",
         ) from None
+
+
+# A range is one request and one transaction: keep it to what a person lays out in one go.
+MAX_LOCATION_RANGE = 500
+MAX_RANGE_WIDTH = 10
+DUPLICATES_NAMED = 10
+
+
+def location_range_codes(*, prefix: str, start: int, end: int, width: int = 0) -> list[str]:
+    """The codes of a range, e.g. ("A-", 1, 20, 2) -> A-01 ... A-20; raises on a bad range."""
+    for value, field in ((start, "start"), (end, "end"), (width, "width")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ApplicationError(
+                _("Enter a whole number of 0 or more."), field=field, code="invalid_number"
+            )
+    if width > MAX_RANGE_WIDTH:
+        raise ApplicationError(
+            _("The width can be at most %(max)s digits.") % {"max": MAX_RANGE_WIDTH},
+            field="width",
+            code="width_too_large",
+        )
+    if end < start:
+        raise ApplicationError(
+            _("The last number must not be below the first."), field="end", code="range_reversed"
+        )
+    if end - start + 1 > MAX_LOCATION_RANGE:
+        raise ApplicationError(
+            _("Create at most %(max)s locations at a time.") % {"max": MAX_LOCATION_RANGE},
+            field="end",
+            code="range_too_large",
+        )
+    prefix = _place_code(prefix)
+    codes = [f"{prefix}{number:0{width}d}" for number in range(start, end + 1)]
+    max_length = Location._meta.get_field("code").max_length
+    if len(codes[-1]) > max_length:
+        raise ApplicationError(
+            _("The codes would be longer than %(max)s characters.") % {"max": max_length},
+            field="prefix",
+            code="code_too_long",
+        )
+    return codes
+
+
+@transaction.atomic
+def location_create_range(
+    *,
+    organization,
+    warehouse: Warehouse,
+    prefix: str,
+    start: int,
+    end: int,
+    width: int = 0,
+    name_prefix: str = "",
+    parent: Location | None = None,
+) -> list[Location]:
+    """Create the locations prefix+start ... prefix+end in one warehouse, all or none.
+
+    With a name prefix each gets a name ("Bin" -> "Bin 01"). Codes the warehouse already
+    uses are named in the refusal, and then nothing is written.
+    """
+    organization_id = _organization_id(organization)
+    codes = location_range_codes(prefix=prefix, start=start, end=end, width=width)
+    name_prefix = (name_prefix or "").strip()
+    numbers = [code[len(_place_code(prefix)) :] for code in codes]
+    locations = [
+        Location(
+            organization_id=organization_id,
+            warehouse=warehouse,
+            parent=parent,
+            code=code,
+            name=f"{name_prefix} {number}" if name_prefix else "",
+        )
+        for code, number in zip(codes, numbers, strict=True)
+    ]
+    name_length = Location._meta.get_field("name").max_length
+    if any(len(location.name) > name_length for location in locations):
+        raise ApplicationError(
+            _("The names would be longer than %(max)s characters.") % {"max": name_length},
+            field="name_prefix",
+            code="name_too_long",
+        )
+    # The range shares one warehouse and parent: one check covers every location.
+    _check_location_warehouse_and_parent(locations[0])
+    _refuse_taken_codes(warehouse, codes)
+    try:
+        with transaction.atomic():
+            # One insert for the rows and one for their history, whatever the range's size.
+            locations = bulk_create_with_history(locations, Location)
+    except IntegrityError:
+        # Someone took one of the codes since the check: name it like the check does.
+        _refuse_taken_codes(warehouse, codes)
+        raise
+    return locations
+
+
+def _refuse_taken_codes(warehouse: Warehouse, codes: list[str]) -> None:
+    taken = sorted(
+        Location.objects.filter(warehouse_id=warehouse.pk, code__in=codes).values_list(
+            "code", flat=True
+        )
+    )
+    if not taken:
+        return
+    shown = ", ".join(taken[:DUPLICATES_NAMED])
+    if len(taken) > DUPLICATES_NAMED:
+        shown = _("%(codes)s and %(count)s more") % {
+            "codes": shown,
+            "count": len(taken) - DUPLICATES_NAMED,
+        }
+    raise ApplicationError(
+        _("This warehouse already has these codes: %(codes)s. Nothing was created.")
+        % {"codes": shown},
+        field="prefix",
+        code="duplicate_code",
+        extra={"existing_codes": taken},
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("locations/", views.LocationListView.as_view(), name="location_list"),
     path("locations/new/", views.LocationCreateView.as_view(), name="location_create"),
+    path("locations/range/", views.LocationRangeCreateView.as_view(), name="location_range"),
     path("locations/<int:pk>/", views.LocationDetailView.as_view(), name="location_detail"),
     path("locations/<int:pk>/edit/", views.LocationUpdateView.as_view(), name="location_update"),
     path("locations/<int:pk>/delete/", views.LocationDeleteView.as_view(), name="location_delete"),

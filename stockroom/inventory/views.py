@@ -35,6 +35,7 @@ from .forms import (
     IssueForm,
     LocationFilterForm,
     LocationForm,
+    LocationRangeForm,
     MovementFilterForm,
     ReceiptForm,
     StockLevelFilterForm,
@@ -322,12 +323,64 @@ class LocationFormMixin(PlaceFormMixin):
 
 
 class LocationCreateView(LocationFormMixin, TenantObjectMixin, CreateView):
+    ADD_ANOTHER = "add_another"
+
     def perform(self, form):
         location = services.location_create(
             organization=self.request.organization, **form.cleaned_data
         )
         messages.success(self.request, _("Location %(location)s created.") % {"location": location})
         return location
+
+    def get_success_url(self):
+        if self.ADD_ANOTHER not in self.request.POST:
+            return super().get_success_url()
+        # Bins are laid out one after another in the same place: keep warehouse and parent.
+        keep = {"warehouse": self.object.warehouse_id}
+        if self.object.parent_id:
+            keep["parent"] = self.object.parent_id
+        return reverse("inventory:location_create") + "?" + urlencode(keep)
+
+
+class LocationRangeCreateView(PlaceFormMixin, MemberRequiredMixin, FormView):
+    """Many bins in one go (A-01 ... A-20), with a preview of the codes before saving."""
+
+    form_class = LocationRangeForm
+    template_name = "inventory/location_range_form.html"
+
+    def get_initial(self):
+        # ?warehouse= and ?parent= preselect; the htmx refresh sends every field the same way.
+        initial = super().get_initial()
+        for name in self.form_class.base_fields:
+            if value := self.request.GET.get(name):
+                initial[name] = value
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if form.is_bound:
+            context["preview"] = form.preview()
+        elif self.request.GET:
+            # A half-filled form must not shout "required" while the user types: preview
+            # from a bound copy, show the unbound one.
+            bound = self.form_class(self.request.GET, organization=self.request.organization)
+            context["preview"] = bound.preview()
+        return context
+
+    def perform(self, form):
+        locations = services.location_create_range(
+            organization=self.request.organization, **form.cleaned_data
+        )
+        messages.success(
+            self.request,
+            _("%(count)s locations created: %(first)s to %(last)s.")
+            % {"count": len(locations), "first": locations[0], "last": locations[-1]},
+        )
+        return locations[0].warehouse
+
+    def get_success_url(self):
+        return reverse("inventory:location_list") + "?" + urlencode({"warehouse": self.object.pk})
 
 
 class LocationUpdateView(LocationFormMixin, TenantObjectMixin, UpdateView):

@@ -32,6 +32,7 @@ from stockroom.inventory.models import (
     StockMovement,
     Warehouse,
 )
+from stockroom.inventory.services import MAX_RANGE_WIDTH
 
 MAX_BULK_ITEMS = 1000
 
@@ -309,6 +310,22 @@ class LocationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at"]
         validators = []
+
+
+class LocationRangeSerializer(serializers.Serializer):
+    """A range of bins: prefix + start ... prefix + end, zero-padded to `width` digits."""
+
+    warehouse = TenantPrimaryKeyField(Warehouse)
+    parent = TenantPrimaryKeyField(Location, required=False, allow_null=True, default=None)
+    prefix = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=0)
+    width = serializers.IntegerField(
+        min_value=0, max_value=MAX_RANGE_WIDTH, required=False, default=0
+    )
+    name_prefix = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
 
 
 class LotSerializer(serializers.ModelSerializer):

@@ -427,6 +427,35 @@ class LocationViewSet(CrudTenantViewSet):
     def delete_object(self, instance) -> None:
         inventory_services.location_delete(location=instance)
 
+    @extend_schema(
+        request=s.LocationRangeSerializer,
+        responses={201: s.LocationSerializer(many=True)},
+        description="Create the locations `prefix` + `start` ... `prefix` + `end` (numbers "
+        "zero-padded to `width` digits, e.g. A-01 ... A-20) in one warehouse, under an optional "
+        "parent, at most 500 at a time. All or nothing: if the warehouse already uses any of "
+        "the codes, the 400 names them (`prefix`) and nothing is written.",
+    )
+    # A write answering with a list: no list filters or pages in its schema.
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="range",
+        throttle_scope="bulk",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def create_range(self, request, *args, **kwargs):
+        serializer = s.LocationRangeSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        locations = inventory_services.location_create_range(
+            organization=request.organization, **serializer.validated_data
+        )
+        return Response(
+            s.LocationSerializer(locations, many=True).data, status=status.HTTP_201_CREATED
+        )
+
 
 # --- stock ---------------------------------------------------------------------------------------
 
