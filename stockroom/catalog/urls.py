@@ -43,6 +43,11 @@ urlpatterns = [
         views.ProductSupplierDeleteView.as_view(),
         name="product_supplier_delete",
     ),
+    path(
+        "categories/quick-create/",
+        views.CategoryQuickCreateView.as_view(),
+        name="category_quick_create",
+    ),
     *_crud(
         "categories",
         "category",

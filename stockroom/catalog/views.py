@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -242,6 +243,59 @@ class CategoryCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
         return services.category_create(organization=self.request.organization, **form.cleaned_data)
 
 
+QUICK_CATEGORY_FORM_ID = "category-quick-form"
+
+
+def quick_category_form(request, data=None) -> CategoryForm:
+    """The category form shown inside the product form. Its fields belong to a separate <form>
+    (HTML forms cannot nest) through the `form` attribute, so Enter in them and the product
+    form's own submit never mix the two; the prefix keeps its names apart from the product's."""
+    form = CategoryForm(data, organization=request.organization, prefix="category")
+    del form.fields["description"]
+    for field in form.fields.values():
+        field.widget.attrs["form"] = QUICK_CATEGORY_FORM_ID
+    return form
+
+
+class CategoryQuickCreateView(MemberRequiredMixin, View):
+    """The "New category" block of the product form (htmx): creates a category and answers the
+    block again plus the product form's Category select, out of band, with the new one selected.
+    Errors come back in the block only, so nothing typed in the product form is lost."""
+
+    read_action = Action.MANAGE_CATALOG
+    write_action = Action.MANAGE_CATALOG
+    template_name = "catalog/partials/category_quick_create.html"
+
+    def get(self, request):
+        return self.render(quick_category_form(request))
+
+    def post(self, request):
+        form = quick_category_form(request, request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        try:
+            category = services.category_create(
+                organization=request.organization, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self.render(form)
+        product_form = ProductForm(organization=request.organization, initial={"category": category})
+        # Only the select is swapped: the product form keeps whatever the user already typed.
+        product_form.fields["category"].widget.attrs["hx-swap-oob"] = "true"
+        return self.render(
+            quick_category_form(request),
+            created=category,
+            category_field=product_form["category"],
+        )
+
+    def render(self, form, **context):
+        context.setdefault("quick_category_form_id", QUICK_CATEGORY_FORM_ID)
+        return TemplateResponse(
+            self.request, self.template_name, {"quick_category_form": form, **context}
+        )
+
+
 class CategoryUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
     model = Category
     form_class = CategoryForm
@@ -319,7 +373,18 @@ class ProductSearchView(MemberRequiredMixin, TemplateView):
         return super().get_context_data(search=search, products=products, **kwargs)
 
 
-class ProductCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+class ProductFormPageMixin:
+    """Product create and update pages offer "New category" to the roles that may use it."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            quick_category_form=quick_category_form(self.request),
+            quick_category_form_id=QUICK_CATEGORY_FORM_ID,
+            **kwargs,
+        )
+
+
+class ProductCreateView(ProductFormPageMixin, CatalogFormMixin, TenantObjectMixin, CreateView):
     model = Product
     form_class = ProductForm
     saved_message = gettext_lazy("Product “%(name)s” was created.")
@@ -332,7 +397,7 @@ class ProductCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
         return services.product_create(organization=self.request.organization, **form.cleaned_data)
 
 
-class ProductUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+class ProductUpdateView(ProductFormPageMixin, CatalogFormMixin, TenantObjectMixin, UpdateView):
     model = Product
     form_class = ProductForm
     saved_message = gettext_lazy("Product “%(name)s” was saved.")
