@@ -280,7 +280,9 @@ class CategoryQuickCreateView(MemberRequiredMixin, View):
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             return self.render(form)
-        product_form = ProductForm(organization=request.organization, initial={"category": category})
+        product_form = ProductForm(
+            organization=request.organization, initial={"category": category}
+        )
         # Only the select is swapped: the product form keeps whatever the user already typed.
         product_form.fields["category"].widget.attrs["hx-swap-oob"] = "true"
         return self.render(

@@ -1,4 +1,4 @@
-""""New category" on the product form: an htmx block that creates a category in place."""
+""" "New category" on the product form: an htmx block that creates a category in place."""
 
 import pytest
 
@@ -75,7 +75,7 @@ def test_blank_or_duplicate_name_is_shown_in_the_block(organization, login, data
     html = response.content.decode()
     assert message in html
     assert "<details open>" in html
-    assert 'hx-swap-oob' not in html
+    assert "hx-swap-oob" not in html
     assert Category.objects.filter(organization=organization).count() == 1
 
 
