@@ -252,6 +252,8 @@ def quick_category_form(request, data=None) -> CategoryForm:
     form's own submit never mix the two; the prefix keeps its names apart from the product's."""
     form = CategoryForm(data, organization=request.organization, prefix="category")
     del form.fields["description"]
+    # Two fields labelled "Name" on one page would be ambiguous to screen readers.
+    form.fields["name"].label = _("Category name")
     for field in form.fields.values():
         field.widget.attrs["form"] = QUICK_CATEGORY_FORM_ID
     return form
