@@ -7,7 +7,7 @@ from django.urls import reverse
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory, OrganizationFactory
 from stockroom.catalog.models import Category
-from stockroom.catalog.tests.factories import CategoryFactory
+from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,17 @@ def test_only_catalog_managers_create(organization, login, role, allowed):
     assert Category.objects.filter(organization=organization).exists() is allowed
 
 
-def test_product_form_offers_new_category(organization, login):
-    owner_page = login(Role.OWNER).get(reverse("catalog:product_create")).content.decode()
+def test_product_forms_offer_new_category(organization, login):
+    client = login(Role.OWNER)
+    product = ProductFactory(organization=organization)
 
-    assert 'id="category-quick-create"' in owner_page
-    assert URL in owner_page
+    for page in (
+        reverse("catalog:product_create"),
+        reverse("catalog:product_update", args=[product.pk]),
+    ):
+        html = client.get(page).content.decode()
+        assert 'id="category-quick-create"' in html
+        assert f'hx-post="{URL}"' in html
 
 
 def test_created_category_comes_back_selected_in_the_product_select(organization, login):
