@@ -283,7 +283,7 @@ class InvitationAcceptView(FormView):
 
 
 # The raw invitation link lives only in this signed, short-lived cookie on the inviter's browser:
-# the database (sessions included) never holds it in clear. The Team page reads it once and drops it.
+# the database (sessions included) never holds it in clear. The Team page shows it once.
 INVITATION_LINK_COOKIE = "invitation_link"
 INVITATION_LINK_SALT = "stockroom.accounts.invitation_link"
 INVITATION_LINK_MAX_AGE = 300
