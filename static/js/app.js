@@ -78,6 +78,22 @@
     if (field) { field.focus(); }
   });
 
+  // <button data-copy-target="id"> copies that field's value (an invitation link) and says so in
+  // its data-copied-text; selecting the field first keeps a manual copy possible without clipboard access.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy-target]");
+    if (!button) { return; }
+    var field = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!field) { return; }
+    field.select();
+    var done = function () { button.textContent = button.getAttribute("data-copied-text"); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {});
+    } else if (document.execCommand && document.execCommand("copy")) {
+      done();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", connectEvents);
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
 })();

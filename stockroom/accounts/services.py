@@ -118,6 +118,8 @@ def invitation_create(
     """Invite `email` to the actor's organization with `role`, replacing any pending invite.
 
     `accept_url_builder(path)` turns the accept path into an absolute URL for the email.
+    The returned invitation carries that URL as `accept_url`, in memory only: the database keeps
+    just the token's hash, so this is the one moment the inviter can be shown the link.
     """
     _require(actor, Action.INVITE_MEMBERS)
     if role not in invitable_roles(actor.role):
@@ -152,6 +154,7 @@ def invitation_create(
         ),
         hook="accounts.invitation_email",
     )
+    invitation.accept_url = accept_url
     return invitation
 
 

@@ -1,5 +1,7 @@
 """Account pages: sign-up, invitations, members, profile, organization settings and switching."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -280,8 +282,66 @@ class InvitationAcceptView(FormView):
         return redirect("reports:dashboard")
 
 
+# The raw invitation link lives only in this signed, short-lived cookie on the inviter's browser:
+# the database (sessions included) never holds it in clear. The Team page shows it once.
+INVITATION_LINK_COOKIE = "invitation_link"
+INVITATION_LINK_SALT = "stockroom.accounts.invitation_link"
+INVITATION_LINK_MAX_AGE = 300
+
+
+def _remember_invitation_link(request, response, invitation: Invitation) -> None:
+    value = json.dumps(
+        {
+            "user": request.user.pk,
+            "organization": invitation.organization_id,
+            "email": invitation.email,
+            "url": invitation.accept_url,
+        }
+    )
+    response.set_signed_cookie(
+        INVITATION_LINK_COOKIE,
+        value,
+        salt=INVITATION_LINK_SALT,
+        max_age=INVITATION_LINK_MAX_AGE,
+        path=reverse("accounts:members"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _invitation_link_for(request) -> dict | None:
+    """The link just created by this user in this organization, if the cookie holds one."""
+    raw = request.get_signed_cookie(
+        INVITATION_LINK_COOKIE,
+        default=None,
+        salt=INVITATION_LINK_SALT,
+        max_age=INVITATION_LINK_MAX_AGE,
+    )
+    if not raw:
+        return None
+    try:
+        link = json.loads(raw)
+    except ValueError:
+        return None
+    # Another user signing in on the same browser, or another active organization, sees nothing.
+    if link.get("user") != request.user.pk or link.get("organization") != request.organization.pk:
+        return None
+    return link
+
+
 class MembersView(MemberRequiredMixin, TemplateView):
     template_name = "accounts/members.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(
+            request, *args, invitation_link=_invitation_link_for(request), **kwargs
+        )
+        if INVITATION_LINK_COOKIE in request.COOKIES:
+            response.delete_cookie(
+                INVITATION_LINK_COOKIE, path=reverse("accounts:members"), samesite="Lax"
+            )
+        return response
 
     def get_context_data(self, **kwargs):
         membership = self.request.membership
@@ -323,6 +383,11 @@ class InviteCreateView(MemberRequiredMixin, ServiceFormMixin, FormView):
             self.request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
         )
         return invitation
+
+    def redirect_after(self, form):
+        response = super().redirect_after(form)
+        _remember_invitation_link(self.request, response, self.object)
+        return response
 
     def form_invalid(self, form):
         view = MembersView(request=self.request, args=self.args, kwargs=self.kwargs)

@@ -194,6 +194,19 @@ class PurchaseOrder(TenantModel):
         return total.quantize(Decimal("0.01"))
 
     @property
+    def received_total(self) -> Decimal:
+        """Σ received quantity × unit price, from the (prefetched) lines, rounded to the cent."""
+        total = sum((line.received_total for line in self.lines.all()), start=ZERO)
+        return total.quantize(Decimal("0.01"))
+
+    @property
+    def is_cancelled_after_receipts(self) -> bool:
+        """Cancelled with some stock already in: the page must say what came and what won't."""
+        return self.status == PurchaseOrderStatus.CANCELLED and any(
+            line.received_quantity > 0 for line in self.lines.all()
+        )
+
+    @property
     def history_events(self) -> list[tuple]:
         """(label, when, who) of each transition, for the page's history."""
         emailed = _("Emailed to %(email)s") % {"email": self.emailed_to}
@@ -254,6 +267,10 @@ class PurchaseOrderLine(TenantModel):
     @property
     def total(self) -> Decimal:
         return self.quantity * self.unit_price
+
+    @property
+    def received_total(self) -> Decimal:
+        return self.received_quantity * self.unit_price
 
 
 class PurchaseOrderReceipt(TenantModel):

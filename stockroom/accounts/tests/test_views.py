@@ -247,3 +247,42 @@ def test_team_page_says_what_each_role_may_do(client, viewer, member_client):
     assert rows["Delete the organization"] == [True, False, False, False]
     assert len(rows) == len(Action)
     assert "What each role may do" in page.content.decode()
+
+
+def test_invitation_link_is_shown_once_to_the_inviter_only(
+    client, owner, manager, member_client, django_capture_on_commit_callbacks
+):
+    member_client(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:invite"), {"email": "chat@example.com", "role": Role.CLERK}
+        )
+    assert response.status_code == 302
+    emailed = re.search(r"http://testserver/accounts/invitations/[^/\s]+/", mail.outbox[-1].body)
+    page = client.get(reverse("accounts:members"))
+    assert page.context["invitation_link"]["url"] == emailed.group(0)
+    assert 'data-copy-target="invitation-link-url"' in page.content.decode()
+    # Only the hash reaches the database, and neither the sessions nor the invitation hold the link.
+    token = emailed.group(0).rstrip("/").rsplit("/", 1)[1]
+    assert Invitation.objects.get(email="chat@example.com").token_hash != token
+    from django.contrib.sessions.models import Session
+
+    assert not any(token in str(s.get_decoded()) for s in Session.objects.all())
+    # A later load of the page no longer shows it.
+    again = client.get(reverse("accounts:members"))
+    assert again.context["invitation_link"] is None
+    assert token not in again.content.decode()
+
+
+def test_invitation_link_cookie_is_ignored_for_another_user(
+    client, owner, manager, member_client, django_capture_on_commit_callbacks
+):
+    member_client(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:invite"), {"email": "chat@example.com", "role": Role.CLERK})
+    token = mail.outbox[-1].body.split("/accounts/invitations/")[1].split("/")[0]
+    # Someone else signs in on the same browser before the inviter opened the Team page.
+    member_client(manager)
+    page = client.get(reverse("accounts:members"))
+    assert page.context["invitation_link"] is None
+    assert token not in page.content.decode()

@@ -139,6 +139,21 @@ class InvitationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"email": {"max_length": 254}}
 
 
+class InvitationCreatedSerializer(InvitationSerializer):
+    """The create response: the only one with the accept link, since the database keeps its hash."""
+
+    accept_url = serializers.URLField(
+        read_only=True,
+        help_text=(
+            "The invitation's accept link, returned once, in this response only: send it yourself "
+            "when email is not set up. No later request can read it again."
+        ),
+    )
+
+    class Meta(InvitationSerializer.Meta):
+        fields = [*InvitationSerializer.Meta.fields, "accept_url"]
+
+
 # --- catalog -------------------------------------------------------------------------------------
 
 

@@ -155,6 +155,11 @@ class InvitationViewSet(
     ordering_fields = ["email", "created_at", "expires_at"]
     write_action = Action.INVITE_MEMBERS
 
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.InvitationCreatedSerializer
+        return super().get_serializer_class()
+
     def get_tenant_queryset(self, organization):
         return account_selectors.pending_invitations(organization)
 

@@ -467,3 +467,33 @@ def test_list_query_count_is_constant(
         response = client.get(url)
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_cancelled_partially_received_po_says_what_came_and_what_will_not(
+    member_client, viewer, draft_po, user, bin_a
+):
+    services.purchase_order_send(order=draft_po, user=user)
+    line = draft_po.lines.get()
+    services.purchase_order_receive(
+        order=draft_po, user=user, location=bin_a,
+        receipts=[services.ReceiptInput(line=line, quantity=D("4"))],
+    )  # fmt: skip
+    services.purchase_order_cancel(order=draft_po, user=user)
+    page = member_client(viewer).get(reverse("orders:purchase_order_detail", args=[draft_po.pk]))
+    html = page.content.decode()
+    summary = html.split('id="cancelled-receipts"')[1].split("</section>")[0]
+    assert f"{line.product.sku}</span> · {line.product.name}: 4 received of 10 ordered" in summary
+    assert "6 will not arrive" in summary
+    assert "Received value 8.00 USD of 20.00 USD ordered." in summary
+    assert page.context["order"].received_total == D("8.00")
+    assert page.context["order"].total == D("20.00")
+    assert 'id="received-value">' in html
+    assert "Ordered value" in html
+
+
+def test_cancelled_po_without_receipts_has_no_receipt_summary(
+    member_client, viewer, draft_po, user
+):
+    services.purchase_order_cancel(order=draft_po, user=user)
+    page = member_client(viewer).get(reverse("orders:purchase_order_detail", args=[draft_po.pk]))
+    assert 'id="cancelled-receipts"' not in page.content.decode()
