@@ -3,39 +3,14 @@
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
-from django.test import Client
-
-from config.asgi import application
-from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.imports import services
 from stockroom.imports.tests.factories import ImportJobFactory, csv_bytes
+from stockroom.realtime.tests.sockets import open_events_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ORIGIN = (b"origin", b"http://localhost")
-
-
-def _cookie(membership) -> bytes:
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
-    session.save()
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
-
-
-async def _connect(membership) -> WebsocketCommunicator:
-    cookie = await database_sync_to_async(_cookie)(membership)
-    socket = WebsocketCommunicator(
-        application, "/ws/events/", headers=[ORIGIN, (b"cookie", cookie)]
-    )
-    connected, _ = await socket.connect()
-    assert connected
-    assert (await socket.receive_json_from())["type"] == "hello"
-    return socket
 
 
 def test_progress_events_go_only_to_the_job_owner():
@@ -48,7 +23,7 @@ def test_progress_events_go_only_to_the_job_owner():
     )
 
     async def scenario():
-        sockets = [await _connect(member) for member in (owner, colleague, stranger)]
+        sockets = [await open_events_socket(member) for member in (owner, colleague, stranger)]
         await database_sync_to_async(services.import_job_run)(job_id=job.pk)
         received = []
         while not await sockets[0].receive_nothing(timeout=0.2):

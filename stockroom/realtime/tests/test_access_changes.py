@@ -9,40 +9,17 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
-from django.test import Client
-
 from config.asgi import application
 from stockroom.accounts import services
-from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.realtime.broadcast import publish
 from stockroom.realtime.groups import organization_group
+from stockroom.realtime.tests.sockets import ORIGIN, open_events_socket, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ORIGIN = (b"origin", b"http://localhost")
 # The finding: a removed member's socket must close within a second.
 CLOSE_WITHIN = 1.0
-
-
-def _session_cookie(membership) -> bytes:
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
-    session.save()
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
-
-
-async def _open(membership) -> WebsocketCommunicator:
-    cookie = await database_sync_to_async(_session_cookie)(membership)
-    socket = WebsocketCommunicator(
-        application, "/ws/events/", headers=[ORIGIN, (b"cookie", cookie)]
-    )
-    connected, _ = await socket.connect()
-    assert connected
-    assert (await socket.receive_json_from())["type"] == "hello"
-    return socket
 
 
 async def _closed_with(socket: WebsocketCommunicator) -> int | None:
@@ -62,7 +39,8 @@ def test_a_removed_members_socket_closes_and_hears_nothing_more(team):
     owner, clerk = team
 
     async def scenario():
-        clerk_socket, owner_socket = await _open(clerk), await _open(owner)
+        clerk_socket = await open_events_socket(clerk)
+        owner_socket = await open_events_socket(owner)
         await database_sync_to_async(services.membership_remove)(actor=owner, membership=clerk)
         code = await _closed_with(clerk_socket)
         await database_sync_to_async(publish)(
@@ -83,7 +61,7 @@ def test_removing_the_member_through_its_organization_closes_the_socket(team):
     owner, clerk = team
 
     async def scenario():
-        socket = await _open(clerk)
+        socket = await open_events_socket(clerk)
         await database_sync_to_async(owner.organization.delete)()
         return await _closed_with(socket)
 
@@ -94,12 +72,12 @@ def test_a_changed_roles_socket_reconnects_and_keeps_its_organization(team):
     owner, clerk = team
 
     async def scenario():
-        socket = await _open(clerk)
+        socket = await open_events_socket(clerk)
         await database_sync_to_async(services.membership_change_role)(
             actor=owner, membership=clerk, role=Role.VIEWER
         )
         code = await _closed_with(socket)
-        again = await _open(clerk)
+        again = await open_events_socket(clerk)
         await again.disconnect()
         return code
 
@@ -114,7 +92,7 @@ def test_a_deactivated_users_socket_closes(team):
         clerk.user.save(update_fields=["is_active"])
 
     async def scenario():
-        socket = await _open(clerk)
+        socket = await open_events_socket(clerk)
         await database_sync_to_async(deactivate)()
         return await _closed_with(socket)
 
@@ -150,7 +128,7 @@ def test_other_members_sockets_stay_open(team):
     colleague = MembershipFactory(organization=owner.organization, role=Role.CLERK)
 
     async def scenario():
-        socket = await _open(colleague)
+        socket = await open_events_socket(colleague)
         await database_sync_to_async(services.membership_remove)(actor=owner, membership=clerk)
         silent = await socket.receive_nothing(timeout=0.3)
         await socket.disconnect()
@@ -176,7 +154,7 @@ def test_a_removal_committed_while_the_socket_joins_still_closes_it(team, monkey
     monkeypatch.setattr(layer, "group_add", join_after_a_removal)
 
     async def scenario():
-        cookie = await database_sync_to_async(_session_cookie)(clerk)
+        cookie = await database_sync_to_async(session_cookie)(clerk)
         socket = WebsocketCommunicator(
             application, "/ws/events/", headers=[ORIGIN, (b"cookie", cookie)]
         )

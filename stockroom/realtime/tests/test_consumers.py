@@ -11,24 +11,14 @@ from rest_framework_simplejwt.tokens import AccessToken
 from django.test import Client
 
 from config.asgi import application
-from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory import services
 from stockroom.inventory.tests.factories import LocationFactory
+from stockroom.realtime.tests.sockets import ORIGIN, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ORIGIN = (b"origin", b"http://localhost")
-
-
-def _session_cookie(membership) -> bytes:
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
-    session.save()
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
 def _socket(cookie: bytes | None = None, path: str = "/ws/events/") -> WebsocketCommunicator:
@@ -53,7 +43,7 @@ def test_member_receives_the_movement_they_caused():
     clerk = MembershipFactory(role=Role.CLERK)
 
     async def scenario():
-        socket = _socket(await database_sync_to_async(_session_cookie)(clerk))
+        socket = _socket(await database_sync_to_async(session_cookie)(clerk))
         connected, _ = await socket.connect()
         assert connected
         assert await socket.receive_json_from() == {
@@ -79,7 +69,7 @@ def test_another_organization_receives_nothing():
     stranger = MembershipFactory(role=Role.OWNER)
 
     async def scenario():
-        socket = _socket(await database_sync_to_async(_session_cookie)(stranger))
+        socket = _socket(await database_sync_to_async(session_cookie)(stranger))
         connected, _ = await socket.connect()
         assert connected
         await socket.receive_json_from()  # hello
@@ -152,7 +142,7 @@ def test_ping_is_answered():
     clerk = MembershipFactory(role=Role.CLERK)
 
     async def scenario():
-        socket = _socket(await database_sync_to_async(_session_cookie)(clerk))
+        socket = _socket(await database_sync_to_async(session_cookie)(clerk))
         await socket.connect()
         await socket.receive_json_from()
         await socket.send_json_to({"type": "ping"})
