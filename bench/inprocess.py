@@ -34,7 +34,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from stockroom.accounts.models import Organization, User  # noqa: E402
 from stockroom.catalog.models import Customer, Product  # noqa: E402
 from stockroom.inventory import services  # noqa: E402
-from stockroom.inventory.management.commands.seed_demo import (  # noqa: E402
+from stockroom.demo.management.commands.seed_demo import (  # noqa: E402
     DEMO_PASSWORD,
     DEMO_USERS,
 )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stockroom.imports",
     "stockroom.alerts",
     "stockroom.reports",
+    "stockroom.demo",
     "stockroom.realtime",
     "stockroom.api",
 ]
