@@ -66,9 +66,10 @@ e2e: $(VENV)/.dev-installed assets e2e-browser  ## browser tests: the app as a r
 	$(MANAGE) vendor_assets --dev
 	$(BIN)/pytest -c e2e/pytest.ini e2e $(E2E_ARGS)
 
-lint: $(VENV)/.dev-installed  ## ruff lint and format check
+lint: $(VENV)/.dev-installed  ## ruff lint and format check, the layer contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-installed  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -128,6 +129,7 @@ compile-messages: $(VENV)/.dev-installed  ## compile the .po catalogs into the c
 lock:  ## re-resolve the pinned lock files from pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra monitoring -o requirements/monitoring.lock pyproject.toml
 
 clean:  ## remove the virtualenv, the SQLite database and fetched assets
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* static/vendor staticfiles .pytest_cache .pytest_media

@@ -33,11 +33,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from stockroom.accounts.models import Organization, User  # noqa: E402
 from stockroom.catalog.models import Customer, Product  # noqa: E402
-from stockroom.inventory import services  # noqa: E402
 from stockroom.demo.management.commands.seed_demo import (  # noqa: E402
     DEMO_PASSWORD,
     DEMO_USERS,
 )
+from stockroom.inventory import services  # noqa: E402
 from stockroom.inventory.models import Location, StockLevel, Warehouse  # noqa: E402
 
 from .scenarios import BY_NAME, SCENARIOS, Call, Reply  # noqa: E402
@@ -248,7 +248,11 @@ def profile(arguments) -> dict:
         profiler.stop()
     out = Path(arguments.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    html, text = out.with_suffix(".html"), out.with_suffix(".txt")
+    # The interactive HTML profile is megabytes: it goes to an ignored folder beside the text
+    # summary, which is what gets committed.
+    html = out.parent / "html" / out.with_suffix(".html").name
+    html.parent.mkdir(parents=True, exist_ok=True)
+    text = out.with_suffix(".txt")
     html.write_text(profiler.output_html())
     text.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     return {
