@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .tenancy import ScopeError, get_active_organization_id, scopes_are_disabled
+from .tenancy import ScopeError, get_active_organization_id, organization_id_of, scopes_are_disabled
 
 
 class TenantQuerySet(models.QuerySet):
@@ -12,7 +12,7 @@ class TenantQuerySet(models.QuerySet):
     _scope_missing = False
 
     def for_organization(self, organization) -> "TenantQuerySet":
-        organization_id = getattr(organization, "pk", organization)
+        organization_id = organization_id_of(organization)
         return self.filter(organization_id=organization_id)
 
     def _check_scope(self) -> None:

@@ -26,6 +26,12 @@ _NO_SCOPE = _Scope()
 _scope: ContextVar[_Scope | None] = ContextVar("tenant_scope", default=None)
 
 
+def organization_id_of(organization: object) -> int:
+    """The id of `organization`, given the Organization or its id: services and selectors take
+    either, so a caller holding only the id never loads the row."""
+    return getattr(organization, "pk", organization)  # type: ignore[return-value]
+
+
 def _current() -> _Scope:
     return _scope.get() or _NO_SCOPE
 

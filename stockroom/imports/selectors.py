@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from stockroom.catalog.models import Category
 from stockroom.catalog.selectors import product_list
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.selectors import movement_history, stock_levels
 
 from .models import ExportJob, ExportKind, ImportJob
@@ -55,20 +56,16 @@ MOVEMENT_EXPORT_HEADER = [
 ]
 
 
-def _organization_id(organization) -> int:
-    return getattr(organization, "pk", organization)
-
-
 def import_job_list(*, organization) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(organization_id=_organization_id(organization)).select_related(
-        "created_by"
-    )
+    return ImportJob.objects.filter(
+        organization_id=organization_id_of(organization)
+    ).select_related("created_by")
 
 
 def export_job_list(*, organization) -> QuerySet[ExportJob]:
-    return ExportJob.objects.filter(organization_id=_organization_id(organization)).select_related(
-        "created_by"
-    )
+    return ExportJob.objects.filter(
+        organization_id=organization_id_of(organization)
+    ).select_related("created_by")
 
 
 def category_paths(*, organization) -> dict[int, str]:
@@ -76,7 +73,7 @@ def category_paths(*, organization) -> dict[int, str]:
     rows = {
         pk: (parent_id, name)
         for pk, parent_id, name in Category.objects.filter(
-            organization_id=_organization_id(organization)
+            organization_id=organization_id_of(organization)
         ).values_list("pk", "parent_id", "name")
     }
     paths: dict[int, str] = {}

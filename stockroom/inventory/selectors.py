@@ -25,6 +25,7 @@ from django.utils import timezone
 from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product
 from stockroom.catalog.selectors import STOCK_LOW, products_by_stock
 from stockroom.core.cache import cached_for_organization
+from stockroom.core.tenancy import organization_id_of
 
 from .models import ZERO, Location, Lot, StockLevel, StockMovement, Warehouse
 
@@ -36,10 +37,6 @@ def _quantity(expression) -> Coalesce:
     """SUM(...) that is 0, not NULL, over no rows, typed as a stock quantity."""
     field = DecimalField(max_digits=QUANTITY_DIGITS + 6, decimal_places=QUANTITY_PLACES)
     return Coalesce(expression, Value(ZERO, output_field=field), output_field=field)
-
-
-def _organization_id(organization) -> int:
-    return getattr(organization, "pk", organization)
 
 
 # A search term matching more products, bins or lots than this is common: the rows come soon
@@ -113,7 +110,7 @@ def stock_levels(
     search: str = "",
 ) -> QuerySet[StockLevel]:
     """Non-zero stock rows of the organization, optionally narrowed and searched, by SKU."""
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
     queryset = (
         StockLevel.objects.filter(organization_id=organization_id)
         # Same rows as "on hand or reserved > 0" (reserved is never above on hand, never
@@ -224,7 +221,7 @@ def location_list(
 def warehouse_stocked_product_counts(*, organization) -> dict[int, int]:
     """Warehouse id → how many distinct products it holds stock of. One grouped query over
     the stocked rows (a partial index), cached until the organization's stock next moves."""
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
 
     def count() -> dict[int, int]:
         rows = (
@@ -241,7 +238,7 @@ def warehouse_stocked_product_counts(*, organization) -> dict[int, int]:
 def product_stock_by_location(*, organization, product: Product) -> QuerySet[StockLevel]:
     """The product's non-zero rows, one per location and lot, lots by expiry."""
     return (
-        StockLevel.objects.filter(organization_id=_organization_id(organization), product=product)
+        StockLevel.objects.filter(organization_id=organization_id_of(organization), product=product)
         .filter(Q(on_hand__gt=0) | Q(reserved__gt=0))
         .select_related("product", "location__warehouse", "lot")
         .order_by("location__warehouse__code", "location__code", "lot__expiry_date", "lot_id")
@@ -252,7 +249,7 @@ def product_totals(*, organization, product: Product) -> dict[str, Decimal]:
     """On hand, reserved and available of a product across all locations, as stored now (the
     product's maintained totals, re-read: `product` may be a copy loaded earlier)."""
     on_hand, reserved = (
-        Product.objects.filter(organization_id=_organization_id(organization), pk=product.pk)
+        Product.objects.filter(organization_id=organization_id_of(organization), pk=product.pk)
         .values_list("stock_on_hand", "stock_reserved")
         .get()
     )
@@ -276,7 +273,7 @@ def movement_history(
 ) -> QuerySet[StockMovement]:
     """The ledger, newest first. Dates are inclusive; a datetime bound is exact."""
     queryset = StockMovement.objects.filter(
-        organization_id=_organization_id(organization)
+        organization_id=organization_id_of(organization)
     ).select_related("product", "lot", "from_location__warehouse", "to_location__warehouse", "user")
     if product is not None:
         queryset = queryset.filter(product=product)
@@ -307,7 +304,9 @@ def low_stock_products(*, organization) -> QuerySet[Product]:
     """Active products whose total available is at or below their (positive) reorder point.
 
     Reads the products' maintained totals (one row each), not their stock rows."""
-    active = Product.objects.filter(organization_id=_organization_id(organization), is_active=True)
+    active = Product.objects.filter(
+        organization_id=organization_id_of(organization), is_active=True
+    )
     return products_by_stock(active, STOCK_LOW).select_related("category").order_by("sku")
 
 
@@ -318,7 +317,7 @@ def inventory_valuation(*, organization) -> Decimal:
     is exact on SQLite too (which would multiply in floating point).
     """
     rows = Product.objects.filter(
-        organization_id=_organization_id(organization), stock_on_hand__gt=0
+        organization_id=organization_id_of(organization), stock_on_hand__gt=0
     ).values_list("stock_on_hand", "average_cost")
     total = sum((on_hand * average for on_hand, average in rows), start=ZERO)
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -341,8 +340,8 @@ def ledger_mismatches(*, organization=None) -> list[LedgerMismatch]:
     movements = StockMovement.objects.all()
     levels = StockLevel.objects.all()
     if organization is not None:
-        movements = movements.filter(organization_id=_organization_id(organization))
-        levels = levels.filter(organization_id=_organization_id(organization))
+        movements = movements.filter(organization_id=organization_id_of(organization))
+        levels = levels.filter(organization_id=organization_id_of(organization))
 
     ledger: dict[tuple[int, int, int | None], Decimal] = {}
     incoming = (
@@ -393,8 +392,8 @@ def product_total_mismatches(*, organization=None) -> list[ProductTotalMismatch]
     levels = StockLevel.objects.all()
     products = Product.objects.all()
     if organization is not None:
-        levels = levels.filter(organization_id=_organization_id(organization))
-        products = products.filter(organization_id=_organization_id(organization))
+        levels = levels.filter(organization_id=organization_id_of(organization))
+        products = products.filter(organization_id=organization_id_of(organization))
     sums = {
         product_id: (on_hand.quantize(QUANTITY_QUANTUM), reserved.quantize(QUANTITY_QUANTUM))
         for product_id, on_hand, reserved in levels.values_list("product_id")

@@ -27,6 +27,7 @@ from stockroom.catalog.models import (
     Supplier,
     UnitOfMeasure,
 )
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.models import MovementKind, StockLevel, StockMovement
 from stockroom.inventory.selectors import low_stock_products
 
@@ -52,10 +53,6 @@ OPEN_PURCHASE_STATUSES = (
 _QUANTITY = DecimalField(max_digits=QUANTITY_DIGITS + 6, decimal_places=QUANTITY_PLACES)
 
 
-def _organization_id(organization) -> int:
-    return getattr(organization, "pk", organization)
-
-
 def _sum(expression) -> Coalesce:
     return Coalesce(expression, Value(ZERO, output_field=_QUANTITY), output_field=_QUANTITY)
 
@@ -68,7 +65,7 @@ def purchase_order_list(
 ) -> QuerySet[PurchaseOrder]:
     """Purchase orders, newest first, with supplier and lines (for totals) fetched."""
     queryset = (
-        PurchaseOrder.objects.filter(organization_id=_organization_id(organization))
+        PurchaseOrder.objects.filter(organization_id=organization_id_of(organization))
         .select_related("supplier")
         .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.order_by("pk")))
     )
@@ -94,7 +91,7 @@ def purchase_order_detail(*, organization, pk: int) -> PurchaseOrder:
         .order_by("pk")
     )
     return (
-        PurchaseOrder.objects.filter(organization_id=_organization_id(organization))
+        PurchaseOrder.objects.filter(organization_id=organization_id_of(organization))
         .select_related("supplier", "created_by", "sent_by", "cancelled_by")
         .prefetch_related(Prefetch("lines", lines))
         .get(pk=pk)
@@ -106,7 +103,7 @@ def purchase_order_detail(*, organization, pk: int) -> PurchaseOrder:
 
 def sales_order_list(*, organization, search: str = "", status: str = "") -> QuerySet[SalesOrder]:
     queryset = (
-        SalesOrder.objects.filter(organization_id=_organization_id(organization))
+        SalesOrder.objects.filter(organization_id=organization_id_of(organization))
         .select_related("customer")
         .prefetch_related(Prefetch("lines", SalesOrderLine.objects.order_by("pk")))
     )
@@ -132,7 +129,7 @@ def sales_order_detail(*, organization, pk: int) -> SalesOrder:
         .order_by("pk")
     )
     return (
-        SalesOrder.objects.filter(organization_id=_organization_id(organization))
+        SalesOrder.objects.filter(organization_id=organization_id_of(organization))
         .select_related("customer", "created_by", "confirmed_by", "shipped_by", "cancelled_by")
         .prefetch_related(Prefetch("lines", lines))
         .get(pk=pk)
@@ -142,7 +139,7 @@ def sales_order_detail(*, organization, pk: int) -> SalesOrder:
 def open_reserved_total(*, organization, product: Product | None = None) -> Decimal:
     """Σ of the open reservations of confirmed sales orders (what StockLevel.reserved holds)."""
     queryset = SalesOrderReservation.objects.filter(
-        organization_id=_organization_id(organization), closed_at__isnull=True
+        organization_id=organization_id_of(organization), closed_at__isnull=True
     )
     if product is not None:
         queryset = queryset.filter(line__product=product)
@@ -154,7 +151,7 @@ def open_reserved_total(*, organization, product: Product | None = None) -> Deci
 
 def stock_count_list(*, organization, search: str = "", status: str = "") -> QuerySet[StockCount]:
     queryset = (
-        StockCount.objects.filter(organization_id=_organization_id(organization))
+        StockCount.objects.filter(organization_id=organization_id_of(organization))
         .select_related("warehouse", "location__warehouse", "created_by")
         .annotate(
             line_count=Count("lines"),
@@ -176,7 +173,7 @@ def stock_count_list(*, organization, search: str = "", status: str = "") -> Que
 
 def stock_count_detail(*, organization, pk: int) -> StockCount:
     return (
-        StockCount.objects.filter(organization_id=_organization_id(organization))
+        StockCount.objects.filter(organization_id=organization_id_of(organization))
         .select_related(
             "warehouse",
             "location__warehouse",
@@ -271,7 +268,7 @@ def reorder_suggestions(*, organization) -> list[ReorderSuggestion]:
 
     Four queries whatever the number of products.
     """
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
     products = list(low_stock_products(organization=organization_id))
     ids = [product.pk for product in products]
     since = timezone.now() - timedelta(days=DEMAND_WINDOW_DAYS)

@@ -39,10 +39,6 @@ def format_quantity(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
 
 
-def organization_id_of(organization) -> int:
-    return getattr(organization, "pk", organization)
-
-
 def lock_row(model: type[Model], pk: int):
     """The row, re-read under SELECT … FOR UPDATE (SQLite: the transaction's write lock)."""
     return model.objects.select_for_update().get(pk=pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stockroom.catalog.models import COST_PLACES, Supplier
 from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.models import Location
 from stockroom.inventory.services import stock_receive
 
@@ -23,7 +24,6 @@ from ._common import (
     clean_quantity,
     format_quantity,
     lock_row,
-    organization_id_of,
     sync_lines,
 )
 from .numbering import PURCHASE_ORDER_PREFIX, next_document_number

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.tenancy import organization_id_of
 
 from ..models import PurchaseOrder
 from ..selectors import reorder_suggestions
-from ._common import LineInput, organization_id_of
+from ._common import LineInput
 from .purchase_orders import purchase_order_create
 
 

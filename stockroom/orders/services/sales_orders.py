@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import MONEY_PLACES, Customer
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
 from stockroom.inventory.models import Location, Lot, StockLevel
 from stockroom.inventory.services import stock_issue, stock_release, stock_reserve
@@ -32,7 +33,6 @@ from ._common import (
     clean_lines,
     format_quantity,
     lock_row,
-    organization_id_of,
     sync_lines,
 )
 from .numbering import SALES_ORDER_PREFIX, next_document_number

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import Product
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
 from stockroom.inventory.models import ZERO, Location, Lot, MovementKind, StockLevel, Warehouse
 from stockroom.inventory.services import stock_adjust
 
 from ..models import StockCount, StockCountLine, StockCountStatus
-from ._common import clean_quantity, lock_row, organization_id_of
+from ._common import clean_quantity, lock_row
 from .numbering import STOCK_COUNT_PREFIX, next_document_number
 
 Status = StockCountStatus

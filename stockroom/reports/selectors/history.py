@@ -13,6 +13,8 @@ from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext as _
 
+from stockroom.core.tenancy import organization_id_of
+
 HISTORY_MODELS = (
     "catalog.category",
     "catalog.product",
@@ -88,7 +90,7 @@ def record_history(
     Empty when the record (or its history) is not the organization's. Related names are
     looked up in one query per related model.
     """
-    organization_id = getattr(organization, "pk", organization)
+    organization_id = organization_id_of(organization)
     records = list(
         model.history.filter(id=pk, organization_id=organization_id)
         .select_related("history_user")

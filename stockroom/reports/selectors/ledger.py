@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.costing import moving_average
 from stockroom.inventory.models import ZERO, MovementKind, StockMovement
 
@@ -40,10 +41,6 @@ class StockState:
 
 
 EMPTY = StockState(ZERO, ZERO)
-
-
-def _organization_id(organization) -> int:
-    return getattr(organization, "pk", organization)
 
 
 def _movements(organization_id: int, until: datetime, product_ids: Iterable[int] | None):
@@ -102,7 +99,7 @@ def stock_states_at(
     """
     if not moments:
         return {}
-    return dict(_replay(_organization_id(organization), sorted(moments), product_ids))
+    return dict(_replay(organization_id_of(organization), sorted(moments), product_ids))
 
 
 def stock_values_at(*, organization, moments: list[datetime]) -> list[Decimal]:
@@ -115,7 +112,7 @@ def stock_values_at(*, organization, moments: list[datetime]) -> list[Decimal]:
     if list(moments) != sorted(moments):
         raise ValueError("moments must be in ascending order")
     totals = [ZERO] * len(moments)
-    for _product_id, snapshots in _replay(_organization_id(organization), moments, None):
+    for _product_id, snapshots in _replay(organization_id_of(organization), moments, None):
         for position, state in enumerate(snapshots):
             totals[position] += state.value
     return [total.quantize(CENT, rounding=ROUND_HALF_UP) for total in totals]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Model
 
 from stockroom.catalog.models import Product
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.models import Location, Lot
 
 from ..labels import LOCATION_PREFIX, LOT_PREFIX
@@ -14,10 +15,6 @@ from ..labels import LOCATION_PREFIX, LOT_PREFIX
 class ScanMatch:
     kind: str  # "product", "location" or "lot"
     item: Model
-
-
-def _organization_id(organization) -> int:
-    return getattr(organization, "pk", organization)
 
 
 def _location(organization_id: int, text: str) -> Location | None:
@@ -53,7 +50,7 @@ def _lot(organization_id: int, text: str) -> Lot | None:
 def resolve_scanned_code(*, organization, code: str) -> ScanMatch | None:
     """Label codes first ("LOC:…", "LOT:…"), then a product barcode, a SKU (any case), a lot
     number unique in the organization, and a bare "<warehouse>/<location>"."""
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
     code = code.strip()
     if not code:
         return None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Category, Product
+from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.models import (
     ZERO,
     Lot,
@@ -26,10 +27,6 @@ from .ledger import CENT, stock_states_at
 HUNDRED = Decimal("100")
 A_SHARE = Decimal("80")
 B_SHARE = Decimal("95")
-
-
-def _organization_id(organization) -> int:
-    return getattr(organization, "pk", organization)
 
 
 def _quantity(expression) -> Coalesce:
@@ -89,7 +86,7 @@ def inventory_valuation_at(
     Quantities are the ledger's sums up to then; each product is valued at the moving-average
     cost in effect then (see ledger.py). Row values are rounded to the cent.
     """
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
     until = end_of_day(organization, as_of)
     quantities = _warehouse_quantities(organization_id, until)
     product_ids = {product_id for product_id, _warehouse in quantities}
@@ -200,7 +197,7 @@ def abc_analysis(*, organization, days: int = 365, category: Category | None = N
     rest (including products that were not shipped at all). A product is placed by the share
     before it, so the item that crosses a boundary stays in the higher class.
     """
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
     since = timezone.now() - timedelta(days=days)
     products = Product.objects.filter(organization_id=organization_id, is_active=True)
     if category is not None:
@@ -261,7 +258,7 @@ def abc_analysis(*, organization, days: int = 365, category: Category | None = N
 
 def slow_movers(*, organization, days: int = 90, category: Category | None = None) -> list[dict]:
     """Products with stock on hand and no shipment in the last `days`, most valuable first."""
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
     now = timezone.now()
     since = now - timedelta(days=days)
     last_shipment = (
@@ -317,7 +314,7 @@ def lot_expiry(
     warning_days: int = 30,
 ) -> list[dict]:
     """Lots with stock on hand by expiry date (soonest first), expired ones flagged."""
-    organization_id = _organization_id(organization)
+    organization_id = organization_id_of(organization)
     today = organization_today(organization)
     levels = StockLevel.objects.filter(
         organization_id=organization_id, lot__isnull=False, on_hand__gt=0
