@@ -1,5 +1,6 @@
 """What an organization buys and sells, and from and to whom."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from simple_history.models import HistoricalRecords
@@ -239,6 +240,19 @@ class Product(TenantModel):
 
     def get_absolute_url(self) -> str:
         return pk_url("catalog:product_detail", self.pk)
+
+    @classmethod
+    def locked(cls, pks: Iterable[int]) -> "models.QuerySet[Product]":
+        """The products `pks`, their rows locked until the transaction ends, in primary-key order.
+
+        Every write that locks products locks them here, first and by pk, before any stock row
+        (inventory/locks.py): one global order, so concurrent writers cannot deadlock. The lock is
+        FOR NO KEY UPDATE: inserting a movement or a lot takes FOR KEY SHARE on the product row
+        (the foreign key check), which a plain FOR UPDATE would conflict with, letting a transfer
+        holding stock rows wait for an issue holding the product row while the issue waits for
+        those stock rows. On SQLite this is a no-op: every transaction begins IMMEDIATE there.
+        """
+        return cls.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk")
 
     @property
     def stock_available(self) -> Decimal:

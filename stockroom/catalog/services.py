@@ -448,9 +448,8 @@ def product_supplier_set(
         raise ApplicationError(
             _("The lead time cannot be negative."), code="negative", field="lead_time_days"
         )
-    # Serialize concurrent changes to one product's links (a no-op on SQLite, which already
-    # takes the write lock at the start of the transaction).
-    list(Product.objects.select_for_update().filter(pk=product.pk).values_list("pk"))
+    # Serialize concurrent changes to one product's links.
+    list(Product.locked([product.pk]).values_list("pk"))
     links = ProductSupplier.objects.for_organization(organization).filter(product=product)
     if is_preferred:
         links.filter(is_preferred=True).exclude(supplier=supplier).update(is_preferred=False)

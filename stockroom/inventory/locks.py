@@ -1,10 +1,6 @@
 """Row locks for stock writes, taken in one global order so concurrent services cannot deadlock:
-product rows first (by primary key), then stock levels (by primary key).
-
-On PostgreSQL `select_for_update()` holds the rows until the transaction ends. The locks are
-FOR NO KEY UPDATE: inserting a movement or lot takes FOR KEY SHARE on the product row (the foreign
-key check), and a plain FOR UPDATE would conflict with it, letting a transfer holding stock rows
-wait for an issue holding the product row while the issue waits for those stock rows: a deadlock.
+product rows first (by primary key, through `Product.locked`, which explains the lock mode), then
+stock levels (by primary key), in the same FOR NO KEY UPDATE mode.
 
 On SQLite `select_for_update()` is a no-op, but the settings start every transaction with
 BEGIN IMMEDIATE, so writers serialize.
@@ -54,20 +50,14 @@ def lock_products(
     ids = sorted(set(product_ids))
     products: dict[int, Product] = {}
     for chunk in _chunks(ids, batch_size):
-        locked = Product.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
-        products.update((product.pk, product) for product in locked)
+        products.update((product.pk, product) for product in Product.locked(chunk))
     return products
 
 
 def lock_product(product_id: int, **annotations) -> Product | None:
     """Lock one product row and return a fresh copy (None if it does not exist). `annotations`
     are computed by the same statement: the stock services look up an idempotency key with it."""
-    return (
-        Product.objects.select_for_update(no_key=True)
-        .filter(pk=product_id)
-        .annotate(**annotations)
-        .first()
-    )
+    return Product.locked([product_id]).annotate(**annotations).first()
 
 
 def ensure_stock_levels(

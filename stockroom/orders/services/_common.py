@@ -1,15 +1,16 @@
 """Validation shared by the order services."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from simple_history.utils import bulk_create_with_history
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from stockroom.catalog.models import Product, UnitOfMeasure
+from stockroom.catalog.models import Product
 from stockroom.core.exceptions import ApplicationError
+from stockroom.inventory.quantities import clean_quantity, to_decimal
 
 from ..models import (
     MAX_LINE_QUANTITY,
@@ -20,9 +21,6 @@ from ..models import (
     order_total_message,
     unit_price_message,
 )
-
-# What the quantity columns hold: the bound of receipts and counts, which are not order lines.
-MAX_QUANTITY = Decimal("99999999999.999")
 
 
 @dataclass(frozen=True)
@@ -42,43 +40,6 @@ def format_quantity(quantity: Decimal) -> str:
 def lock_row(model: type[Model], pk: int):
     """The row, re-read under SELECT … FOR UPDATE (SQLite: the transaction's write lock)."""
     return model.objects.select_for_update().get(pk=pk)
-
-
-def to_decimal(value, *, field: str, message: str, code: str) -> Decimal:
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ApplicationError(message, field=field, code=code) from None
-    if not number.is_finite():
-        raise ApplicationError(message, field=field, code=code)
-    return number
-
-
-def clean_quantity(
-    value, *, product: Product, field: str = "quantity", allow_zero: bool = False
-) -> Decimal:
-    """A quantity of `product`: positive (or zero when allowed), within the unit's precision."""
-    quantity = to_decimal(
-        value, field=field, message=_("Enter a valid quantity."), code="invalid_quantity"
-    )
-    if quantity < 0 or (quantity == 0 and not allow_zero):
-        raise ApplicationError(
-            _("The quantity must be greater than zero.")
-            if not allow_zero
-            else _("The quantity cannot be negative."),
-            field=field,
-            code="quantity_not_positive",
-        )
-    if quantity > MAX_QUANTITY:
-        raise ApplicationError(_("The quantity is too large."), field=field, code="quantity_large")
-    places = UnitOfMeasure.decimal_places(product.unit)
-    if quantity % Decimal(1).scaleb(-places) != 0:
-        if places == 0:
-            message = _("This product is counted in whole units; enter a whole number.")
-        else:
-            message = _("The quantity has too many decimal places for this unit.")
-        raise ApplicationError(message, field=field, code="quantity_precision")
-    return quantity
 
 
 def clean_price(value, *, places: int, field: str = "unit_price") -> Decimal:
