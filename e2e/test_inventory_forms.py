@@ -49,13 +49,16 @@ def test_warehouse_create_edit_delete_and_refusals(server: Server, owner_page: P
     click_button(page, "Save")
     expect_refused(page)
     assert warehouse(server, "MAIN") == main_before
-    assert db(
-        server,
-        f"""
+    assert (
+        db(
+            server,
+            f"""
 from stockroom.inventory.models import Warehouse
 result = Warehouse.objects.filter(name="Second main {tag}").count()
 """,
-    ) == 0
+        )
+        == 0
+    )
 
     field(page, "Code").fill(code.lower())
     field(page, "Name").fill(f"Overflow {tag}")
