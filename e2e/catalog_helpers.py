@@ -10,7 +10,6 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from .conftest import DEMO_PASSWORD, field, log_in
@@ -40,8 +39,9 @@ def suffix() -> str:
     return secrets.token_hex(3).upper()
 
 
-@pytest.fixture
-def owner_page(new_context: Callable[..., BrowserContext]) -> Page:
+def sign_in_owner(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page of a new session signed in as the demo owner (each test module's `owner_page`
+    fixture: a fixture imported from here would be shadowed by its own parameter name)."""
     page = new_context().new_page()
     log_in(page, DEMO_OWNER, DEMO_PASSWORD)
     # Destructive buttons ask window.confirm first (data-confirm): a person says yes.
@@ -87,6 +87,6 @@ __all__ = [
     "expect_success",
     "field",
     "main",
-    "owner_page",
+    "sign_in_owner",
     "suffix",
 ]

@@ -6,8 +6,10 @@ read back from the server's database; a refusal writes nothing."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
 
 from .catalog_helpers import (
     choose,
@@ -17,10 +19,15 @@ from .catalog_helpers import (
     expect_success,
     field,
     main,
-    owner_page,  # noqa: F401 - fixture
+    sign_in_owner,
     suffix,
 )
 from .server import Server
+
+
+@pytest.fixture
+def owner_page(new_context: Callable[..., BrowserContext]) -> Page:
+    return sign_in_owner(new_context)
 
 
 def categories_named(server: Server, name: str) -> list[dict]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
 
 from .catalog_helpers import (
     click_button,
@@ -21,10 +23,15 @@ from .catalog_helpers import (
     expect_refused,
     field,
     main,
-    owner_page,  # noqa: F401 - fixture
+    sign_in_owner,
     suffix,
 )
 from .server import Server
+
+
+@pytest.fixture
+def owner_page(new_context: Callable[..., BrowserContext]) -> Page:
+    return sign_in_owner(new_context)
 
 
 def upload(page: Page, kind: str, name: str, content: str) -> None:

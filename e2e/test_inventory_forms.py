@@ -5,9 +5,11 @@ test_movement_forms.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
 
 from .catalog_helpers import (
     choose,
@@ -17,11 +19,16 @@ from .catalog_helpers import (
     expect_success,
     field,
     main,
-    owner_page,  # noqa: F401 - fixture
+    sign_in_owner,
     suffix,
 )
 from .server import Server
 from .test_movement_forms import choose_location, pick, stock
+
+
+@pytest.fixture
+def owner_page(new_context: Callable[..., BrowserContext]) -> Page:
+    return sign_in_owner(new_context)
 
 
 def warehouse(server: Server, code: str) -> dict | None:
