@@ -174,6 +174,10 @@ class CatalogDeleteView(ServiceFormMixin, TenantObjectMixin, DeleteView):
     def get_success_url(self):
         return reverse(f"catalog:{self.model._meta.model_name}_list")
 
+    def form_invalid(self, form):
+        # 409 Conflict, as the warehouse and location deletes answer: the record is in use.
+        return self.render_to_response(self.get_context_data(form=form), status=409)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             verbose_name=self.model._meta.verbose_name,

@@ -81,6 +81,8 @@ def test_blank_or_duplicate_name_is_shown_in_the_block(organization, login, data
     html = response.content.decode()
     assert message in html
     assert "<details open>" in html
+    # Marked as the refusal's error summary (the answer stays 200 so that htmx swaps it in).
+    assert "data-error-summary" in html
     assert "hx-swap-oob" not in html
     assert Category.objects.filter(organization=organization).count() == 1
 

@@ -335,7 +335,7 @@ def test_category_delete_refusal_is_shown_on_the_confirm_page(organization, logi
 
     response = login(Role.OWNER).post(reverse("catalog:category_delete", kwargs={"pk": parent.pk}))
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "This category has subcategories. Move or delete them first." in (
         response.content.decode()
     )
@@ -349,7 +349,7 @@ def test_product_with_stock_cannot_be_deleted_through_the_page(organization, log
         reverse("catalog:product_delete", kwargs={"pk": level.product_id})
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["form"].non_field_errors() == [
         "This product has stock history, so it cannot be deleted. Deactivate it instead."
     ]
