@@ -6,7 +6,7 @@ Quantities are Decimals; a quantity may carry no more decimals than the product'
 
 import copy
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -285,15 +285,23 @@ def _change_product_stock(
             setattr(instance, field, value)
 
 
+def _incoming_cost(
+    product: Product, on_hand: Decimal, quantity: Decimal, unit_cost: Decimal | None
+) -> tuple[Decimal, Decimal]:
+    """(the unit cost incoming stock is valued at, the product's new moving average cost) when
+    `quantity` comes in on top of `on_hand`: one rule for single and bulk receipts and gains."""
+    cost = _receipt_unit_cost(product, unit_cost)
+    return cost, moving_average(on_hand, product.average_cost, quantity, cost)
+
+
 def _take_in(
     product: Product, original: Product, quantity: Decimal, unit_cost: Decimal | None
 ) -> Decimal:
     """Add incoming stock to the product's total and fold it into its moving average cost;
     returns the unit cost used. `product` is the locked row (see _change_product_stock)."""
-    unit_cost = _receipt_unit_cost(product, unit_cost)
-    average = moving_average(product.stock_on_hand, product.average_cost, quantity, unit_cost)
+    cost, average = _incoming_cost(product, product.stock_on_hand, quantity, unit_cost)
     _change_product_stock(product, original, on_hand=quantity, average_cost=average)
-    return unit_cost
+    return cost
 
 
 def _publish(movement: StockMovement, *, check_low_stock: bool) -> None:
@@ -328,11 +336,62 @@ def _queue_low_stock(product: Product, organization_id: int) -> None:
         )
 
 
-def _record(**fields) -> StockMovement:
-    fields["idempotency_scope"] = idempotency_scope(fields.get("user"))
-    if fields.get("occurred_at") is None:
-        fields["occurred_at"] = timezone.now()
-    return StockMovement.objects.create(**fields)
+@dataclass(frozen=True)
+class _Posting:
+    """What every movement of a stock service carries besides what it moves (who, why, when,
+    under which idempotency key), and the steps every service takes with it: lock the product,
+    post once per key, record the movement and publish it after commit."""
+
+    organization_id: int
+    user: object = None
+    reference: str = ""
+    reason: str = ""
+    occurred_at: datetime | None = None
+    idempotency_key: str | None = None
+
+    @property
+    def scope(self) -> int:
+        return idempotency_scope(self.user)
+
+    def lock_product(
+        self, product: Product, intent: _Intent
+    ) -> tuple[Product, StockMovement | None]:
+        return _lock_product(
+            product, self.organization_id, self.idempotency_key, intent, self.scope
+        )
+
+    def once(
+        self, intent: _Intent, post: Callable[[], StockMovement], *, look_up_first: bool = False
+    ) -> StockMovement:
+        return _post_once(
+            organization_id=self.organization_id,
+            scope=self.scope,
+            idempotency_key=self.idempotency_key,
+            intent=intent,
+            post=post,
+            look_up_first=look_up_first,
+        )
+
+    def movement(self, **moved) -> StockMovement:
+        """The (unsaved) ledger row of this posting: `moved` says what moved where, at what
+        cost (kind, product, lot, quantity, from_location, to_location, unit_cost)."""
+        return StockMovement(
+            organization_id=self.organization_id,
+            reference=self.reference,
+            reason=self.reason,
+            user=self.user,
+            occurred_at=self.occurred_at or timezone.now(),
+            idempotency_key=self.idempotency_key or None,
+            idempotency_scope=self.scope,
+            **moved,
+        )
+
+    def record(self, *, check_low_stock: bool, **moved) -> StockMovement:
+        """Write the movement and queue its events for after the commit."""
+        movement = self.movement(**moved)
+        movement.save(force_insert=True)
+        _publish(movement, check_low_stock=check_low_stock)
+        return movement
 
 
 def _save_level(level: StockLevel, *fields: str) -> None:
@@ -404,6 +463,29 @@ def _resolve_receipt_lot(
 # --- services ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One receipt of stock_receive_bulk: what stock_receive takes for one product and place."""
+
+    product: Product
+    location: Location
+    quantity: Decimal
+    unit_cost: Decimal | None = None
+    lot_number: str = ""
+    expiry_date: date | None = None
+    idempotency_key: str | None = None
+
+
+def _clean_receipt(line: ReceiptLine, organization_id: int) -> tuple[Decimal, Decimal | None]:
+    """A receipt's checks before any lock, the same for stock_receive and each line of
+    stock_receive_bulk: (quantity, unit cost or None)."""
+    _check_product(line.product, organization_id)
+    _check_location(line.location, organization_id)
+    quantity = clean_quantity(line.quantity, product=line.product)
+    unit_cost = None if line.unit_cost is None else _clean_unit_cost(line.unit_cost)
+    return quantity, unit_cost
+
+
 def stock_receive(
     *,
     organization,
@@ -421,17 +503,15 @@ def stock_receive(
 ) -> StockMovement:
     """Receive stock into a location (creating the lot if needed) and update average cost."""
     organization_id = organization_id_of(organization)
-    _check_product(product, organization_id)
-    _check_location(location, organization_id)
-    quantity = clean_quantity(quantity, product=product)
-    if unit_cost is not None:
-        unit_cost = _clean_unit_cost(unit_cost)
+    quantity, unit_cost = _clean_receipt(
+        ReceiptLine(product=product, location=location, quantity=quantity, unit_cost=unit_cost),
+        organization_id,
+    )
+    posting = _Posting(organization_id, user, reference, reason, occurred_at, idempotency_key)
     intent = _Intent(MovementKind.RECEIPT, product.pk, quantity, None, location.pk)
 
     def post() -> StockMovement:
-        locked, earlier = _lock_product(
-            product, organization_id, idempotency_key, intent, idempotency_scope(user)
-        )
+        locked, earlier = posting.lock_product(product, intent)
         if earlier is not None:
             return earlier
         lot = _resolve_receipt_lot(
@@ -445,31 +525,17 @@ def stock_receive(
         level = lock_or_create_stock_level(organization_id=organization_id, key=key)
         level.on_hand += quantity
         _save_level(level, "on_hand")
-        movement = _record(
-            organization_id=organization_id,
+        return posting.record(
             kind=MovementKind.RECEIPT,
             product=locked,
             lot=lot,
             quantity=quantity,
             to_location=location,
             unit_cost=cost,
-            reference=reference,
-            reason=reason,
-            user=user,
-            occurred_at=occurred_at,
-            idempotency_key=idempotency_key,
+            check_low_stock=False,
         )
-        _publish(movement, check_low_stock=False)
-        return movement
 
-    return _post_once(
-        organization_id=organization_id,
-        scope=idempotency_scope(user),
-        idempotency_key=idempotency_key,
-        intent=intent,
-        post=post,
-        look_up_first=False,
-    )
+    return posting.once(intent, post)
 
 
 # --- bulk receipts -------------------------------------------------------------------------------
@@ -477,19 +543,6 @@ def stock_receive(
 # Rows per statement of a bulk post: large enough that 100,000 lines take a few hundred
 # statements, small enough for SQLite's parameter limit and PostgreSQL's plan time.
 BULK_BATCH_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    """One receipt of stock_receive_bulk: what stock_receive takes for one product and place."""
-
-    product: Product
-    location: Location
-    quantity: Decimal
-    unit_cost: Decimal | None = None
-    lot_number: str = ""
-    expiry_date: date | None = None
-    idempotency_key: str | None = None
 
 
 def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -511,17 +564,13 @@ def _clean_receipt_lines(
     keys: dict[str, int] = {}
     for index, line in enumerate(lines):
         try:
-            _check_product(line.product, organization_id)
-            _check_location(line.location, organization_id)
-            quantity = clean_quantity(line.quantity, product=line.product)
-            unit_cost = None if line.unit_cost is None else _clean_unit_cost(line.unit_cost)
+            cleaned.append(_clean_receipt(line, organization_id))
             if line.idempotency_key in keys:
                 raise _idempotency_conflict()
         except ApplicationError as exc:
             raise _naming_line(exc, index) from None
         if line.idempotency_key:
             keys[line.idempotency_key] = index
-        cleaned.append((quantity, unit_cost))
     # A bulk post is all or nothing: a key posted before refuses it rather than being skipped.
     for batch in _batches(list(keys), batch_size):
         taken = StockMovement.objects.filter(
@@ -645,30 +694,22 @@ def stock_receive_bulk(
     lots = _receipt_lots(lines, products, organization_id, batch_size)
     # The locked rows' totals are current: every receipt, issue and adjustment keeps them.
     on_hand = {pk: product.stock_on_hand for pk, product in products.items()}
-    moment = occurred_at or timezone.now()
+    posting = _Posting(organization_id, user, reference, reason, occurred_at or timezone.now())
     movements = []
     for line, (quantity, unit_cost), lot in zip(lines, cleaned, lots, strict=True):
         product = products[line.product.pk]
         # _take_in, line by line, on the running totals of the locked products.
-        cost = _receipt_unit_cost(product, unit_cost)
         before = on_hand.get(product.pk, ZERO)
-        product.average_cost = moving_average(before, product.average_cost, quantity, cost)
+        cost, product.average_cost = _incoming_cost(product, before, quantity, unit_cost)
         on_hand[product.pk] = before + quantity
         movements.append(
-            StockMovement(
-                organization_id=organization_id,
+            replace(posting, idempotency_key=line.idempotency_key).movement(
                 kind=MovementKind.RECEIPT,
                 product=product,
                 lot=lot,
                 quantity=quantity,
                 to_location=line.location,
                 unit_cost=cost,
-                reference=reference,
-                reason=reason,
-                user=user,
-                occurred_at=moment,
-                idempotency_key=line.idempotency_key or None,
-                idempotency_scope=idempotency_scope(user),
             )
         )
     keys: list[StockKey] = [
@@ -718,12 +759,11 @@ def stock_issue(
     _check_location(location, organization_id)
     _check_lot(lot, product, organization_id)
     quantity = clean_quantity(quantity, product=product)
+    posting = _Posting(organization_id, user, reference, reason, occurred_at, idempotency_key)
     intent = _Intent(MovementKind.SHIPMENT, product.pk, quantity, location.pk, None)
 
     def post() -> StockMovement:
-        locked, earlier = _lock_product(
-            product, organization_id, idempotency_key, intent, idempotency_scope(user)
-        )
+        locked, earlier = posting.lock_product(product, intent)
         if earlier is not None:
             return earlier
         key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
@@ -733,31 +773,17 @@ def stock_issue(
         level.on_hand -= quantity
         _save_level(level, "on_hand")
         _change_product_stock(locked, product, on_hand=-quantity)
-        movement = _record(
-            organization_id=organization_id,
+        return posting.record(
             kind=MovementKind.SHIPMENT,
             product=locked,
             lot=lot,
             quantity=quantity,
             from_location=location,
             unit_cost=locked.average_cost,
-            reference=reference,
-            reason=reason,
-            user=user,
-            occurred_at=occurred_at,
-            idempotency_key=idempotency_key,
+            check_low_stock=True,
         )
-        _publish(movement, check_low_stock=True)
-        return movement
 
-    return _post_once(
-        organization_id=organization_id,
-        scope=idempotency_scope(user),
-        idempotency_key=idempotency_key,
-        intent=intent,
-        post=post,
-        look_up_first=False,
-    )
+    return posting.once(intent, post)
 
 
 def stock_transfer(
@@ -787,6 +813,7 @@ def stock_transfer(
         )
     _check_lot(lot, product, organization_id)
     quantity = clean_quantity(quantity, product=product)
+    posting = _Posting(organization_id, user, reference, reason, occurred_at, idempotency_key)
     intent = _Intent(MovementKind.TRANSFER, product.pk, quantity, from_location.pk, to_location.pk)
 
     def post() -> StockMovement:
@@ -803,8 +830,7 @@ def stock_transfer(
         level_to = levels[target]
         level_to.on_hand += quantity
         _save_level(level_to, "on_hand")
-        movement = _record(
-            organization_id=organization_id,
+        return posting.record(
             kind=MovementKind.TRANSFER,
             product=product,
             lot=lot,
@@ -812,23 +838,12 @@ def stock_transfer(
             from_location=from_location,
             to_location=to_location,
             unit_cost=product.average_cost,
-            reference=reference,
-            reason=reason,
-            user=user,
-            occurred_at=occurred_at,
-            idempotency_key=idempotency_key,
+            # A transfer leaves the product's total available unchanged: no low-stock check.
+            check_low_stock=False,
         )
-        # A transfer leaves the product's total available unchanged: no low-stock check.
-        _publish(movement, check_low_stock=False)
-        return movement
 
-    return _post_once(
-        organization_id=organization_id,
-        scope=idempotency_scope(user),
-        idempotency_key=idempotency_key,
-        intent=intent,
-        post=post,
-    )
+    # No product lock to look the key up with: the look-up is a query of its own.
+    return posting.once(intent, post, look_up_first=True)
 
 
 def stock_adjust(
@@ -877,6 +892,7 @@ def stock_adjust(
     gain = delta > 0 if delta.is_finite() else True
     quantity = clean_quantity(abs(delta), product=product)
     key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
+    posting = _Posting(organization_id, user, reference, reason, occurred_at, idempotency_key)
     intent = _Intent(
         kind,
         product.pk,
@@ -886,9 +902,7 @@ def stock_adjust(
     )
 
     def post() -> StockMovement:
-        locked, earlier = _lock_product(
-            product, organization_id, idempotency_key, intent, idempotency_scope(user)
-        )
+        locked, earlier = posting.lock_product(product, intent)
         if earlier is not None:
             return earlier
         if gain:
@@ -903,8 +917,7 @@ def stock_adjust(
             level.on_hand -= quantity
             _change_product_stock(locked, product, on_hand=-quantity)
         _save_level(level, "on_hand")
-        movement = _record(
-            organization_id=organization_id,
+        return posting.record(
             kind=kind,
             product=locked,
             lot=lot,
@@ -912,23 +925,10 @@ def stock_adjust(
             from_location=None if gain else location,
             to_location=location if gain else None,
             unit_cost=cost,
-            reference=reference,
-            reason=reason,
-            user=user,
-            occurred_at=occurred_at,
-            idempotency_key=idempotency_key,
+            check_low_stock=not gain,
         )
-        _publish(movement, check_low_stock=not gain)
-        return movement
 
-    return _post_once(
-        organization_id=organization_id,
-        scope=idempotency_scope(user),
-        idempotency_key=idempotency_key,
-        intent=intent,
-        post=post,
-        look_up_first=False,
-    )
+    return posting.once(intent, post)
 
 
 def _locked_for_reservation(
