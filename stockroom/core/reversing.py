@@ -1,9 +1,9 @@
 """Detail-page URLs by primary key without a reverse() per object.
 
 List pages link every row to its detail page (and often to its product and location too), and
-one reverse() per link cost more than the page's queries: 0.1-0.2 ms each, a few hundred per
-page. The URL is reversed once per name, around a marker primary key, and the pk is put in its
-place. The cache is keyed by the URLconf and the script prefix that reverse() itself depends on.
+one reverse() per link cost more than the page's queries (docs/performance.md). The URL is
+reversed once per name, around a marker primary key, and the pk is put in its place. The cache
+is keyed by the URLconf and the script prefix that reverse() itself depends on.
 """
 
 from collections.abc import Callable

@@ -137,8 +137,8 @@ def stock_levels(
     if search:
         queryset = queryset.filter(_stock_search(organization_id, search))
     # A bin holds a small share of the organization's products: sorting its rows is cheaper
-    # than walking every product in SKU order to find them (PostgreSQL chose the walk, in
-    # parallel: 80-110 ms for a bin of 1,400 rows among 100,000 products, against 20-40 ms).
+    # than walking every product in SKU order to find them, which PostgreSQL chose otherwise
+    # (measured in docs/performance.md).
     sku = "product__sku" if location is not None else "sku_order__sku"
     return queryset.order_by(sku, "location__warehouse__code", "location__code", "lot_id")
 

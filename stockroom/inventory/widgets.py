@@ -2,8 +2,8 @@
 
 An organization may hold hundreds of bins (20 warehouses × 21 bins is 420 options; the transfer
 form shows two such selects). Django's Select renders every option through its own template
-include and builds a dict of attributes for it first, which cost 40–70 ms per select while the
-query took 1 ms. This widget writes the same markup straight from the choices, flat or grouped
+include and builds a dict of attributes for it first, which cost far more than the query
+(docs/performance.md). This widget writes the same markup straight from the choices, flat or grouped
 into <optgroup>s the way Django's choices are, so the page keeps the browser's native control:
 keyboard usable, read by screen readers, working without JavaScript. Validation is the field's
 business and does not change.

@@ -649,8 +649,9 @@ def _write_locked_rows(model, rows: list, fields: list[str], batch_size: int) ->
     """Save `fields` of many locked rows, one INSERT … ON CONFLICT (id) DO UPDATE per batch.
 
     Every row exists, so every insert turns into an update of `fields` alone. bulk_update's
-    CASE WHEN statements grow with the square of the batch: about 10x slower (see the product
-    import). Copies are written, so pre_save's timestamps stay off the callers' instances.
+    CASE WHEN statements grow with the square of the batch (docs/performance.md, "Why the code
+    is shaped this way"). Copies are written, so pre_save's timestamps stay off the callers'
+    instances.
     """
     model.objects.bulk_create(
         [copy.copy(row) for row in rows],
@@ -682,8 +683,8 @@ def stock_receive_bulk(
     each batch of n movements is written.
 
     After commit, ONE stock_changed summarises the post (with its last movement): its receivers
-    only refresh (the reports cache version, the dashboard through the live event), while one
-    event per product took 18.6 s for 10,000 products (the realtime receiver's publish).
+    only refresh (the reports cache version, the dashboard through the live event); one event
+    per product made a large import wait on the realtime receiver's publish (docs/performance.md).
     Receipts only raise availability, so there is no low-stock check (as one by one).
     """
     organization_id = organization_id_of(organization)
