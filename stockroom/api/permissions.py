@@ -3,6 +3,7 @@
 from rest_framework import exceptions, permissions
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stockroom.accounts.roles import Action, role_allows
 
@@ -25,7 +26,7 @@ def required_action(view, request) -> Action:
 class HasOrganizationRole(permissions.BasePermission):
     """Authenticated, a member of the active organization, and the role allows the action."""
 
-    message = _("Your role does not allow this action.")
+    message = gettext_lazy("Your role does not allow this action.")
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:

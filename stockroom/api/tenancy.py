@@ -11,6 +11,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stockroom.accounts.models import Membership
 from stockroom.accounts.selectors import memberships_for_user
@@ -24,7 +25,7 @@ _PRELOADED_MEMBERSHIP = "_stockroom_preloaded_membership"
 
 
 class OrganizationForbidden(exceptions.PermissionDenied):
-    default_detail = _("You are not a member of this organization.")
+    default_detail = gettext_lazy("You are not a member of this organization.")
     default_code = "organization_forbidden"
 
 

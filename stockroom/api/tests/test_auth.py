@@ -294,3 +294,21 @@ def test_a_malformed_organization_header_is_403(owner_client):
     assert response.json()["error"]["message"] == (
         "The X-Organization header must be an organization id."
     )
+
+
+def test_refusals_declared_on_classes_speak_the_requests_language(
+    owner_client, other_organization, viewer, client_for
+):
+    """Messages set as class attributes are lazy: built per request, not once at import."""
+    foreign = owner_client.get(
+        "/api/v1/products/",
+        HTTP_X_ORGANIZATION=str(other_organization.pk),
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    below_role = client_for(viewer).post(
+        "/api/v1/warehouses/", {"code": "X", "name": "X"}, format="json", HTTP_ACCEPT_LANGUAGE="es"
+    )
+
+    assert foreign.json()["error"]["message"] == "No es miembro de esta organización."
+    assert below_role.status_code == 403
+    assert below_role.json()["error"]["message"] == "Su rol no permite esta acción."
