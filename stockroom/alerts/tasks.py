@@ -4,8 +4,8 @@ from celery import shared_task
 
 from stockroom.accounts.models import Organization
 from stockroom.core.task_options import (
+    BEAT_FAN_OUT,
     RETRY_ON_TRANSIENT_ERRORS,
-    CrossTenantTask,
     OrganizationTask,
 )
 
@@ -28,7 +28,7 @@ def daily_digest(organization_id: int) -> int:
 
 
 # Crosses tenants: it lists every organization to queue each one its own scoped tasks.
-@shared_task(base=CrossTenantTask, acks_late=True)
+@shared_task(**BEAT_FAN_OUT)
 def fan_out_daily_alerts() -> int:
     """Beat entry point: one digest and one expiry scan task per organization."""
     organization_ids = list(Organization.objects.values_list("pk", flat=True))

@@ -13,7 +13,7 @@ from celery import Task, shared_task
 
 from django.db import OperationalError
 
-from stockroom.core.task_options import OrganizationTask
+from stockroom.core.task_options import OrganizationTask, retry_countdown
 
 from . import services
 
@@ -38,7 +38,7 @@ def _run_with_retries(task: Task, run: Callable, job_id: int):
             return run(job_id=job_id)
         except OperationalError as exc:
             if not task.request.is_eager:
-                countdown = min(120, 5 * 2**task.request.retries)
+                countdown = retry_countdown(task.request.retries)
                 raise task.retry(exc=exc, countdown=countdown) from exc
             logger.warning("job %s hit a database error, retrying inline: %s", job_id, exc)
     return run(job_id=job_id)

@@ -2,24 +2,17 @@
 
 from celery import shared_task
 
-from django.db import OperationalError
 from django.db.models import Prefetch
 from django.utils import translation
 
-from stockroom.core.task_options import OrganizationTask
+from stockroom.core.task_options import RETRY_ON_TRANSIENT_ERRORS_OR_MAIL, OrganizationTask
 
 from .emails import send_purchase_order
 from .models import PurchaseOrder, PurchaseOrderLine
 from .services import purchase_order_mark_emailed
 
 
-@shared_task(
-    base=OrganizationTask,
-    acks_late=True,
-    autoretry_for=(OperationalError, ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(base=OrganizationTask, **RETRY_ON_TRANSIENT_ERRORS_OR_MAIL)
 def send_purchase_order_email(organization_id: int, order_id: int) -> bool:
     """Email a sent purchase order to its supplier. Safe to run twice: once recorded as
     emailed it is not sent again."""

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from stockroom.accounts.models import Organization
 from stockroom.core.task_options import (
+    BEAT_FAN_OUT,
     RETRY_ON_TRANSIENT_ERRORS,
-    CrossTenantTask,
     OrganizationTask,
 )
 
@@ -28,7 +28,7 @@ def snapshot_stock_values(organization_id: int) -> int:
 
 
 # Crosses tenants: it reads every organization's latest snapshot day in one query.
-@shared_task(base=CrossTenantTask, acks_late=True)
+@shared_task(**BEAT_FAN_OUT)
 def snapshot_stock_values_for_all_organizations() -> int:
     """Beat entry point (hourly): one snapshot task per organization whose day has ended since
     its last snapshot. Organizations keep their own time zones, so each day ends at a different
