@@ -63,6 +63,11 @@ DEMO_PASSWORD = "stockroom-demo"
 
 expect.set_options(timeout=TIMEOUT_MS)
 
+# Every browser session of the suite logs in from 127.0.0.1: the per-address limit of log-in
+# posts (20 a minute, for real networks) would refuse the suite itself. The server started by
+# the `server` fixture inherits this environment.
+os.environ.setdefault("LOGIN_RATE_LIMIT", "1000")
+
 
 class SubmissionRecorder:
     """The POSTs of the session's browser pages and their outcomes (rule in the docstring)."""
