@@ -11,7 +11,7 @@ test_form_inventory.py, which runs last). The rule, in `SubmissionRecorder`:
 - "refused" when that answer has a status >= 400, or an HTML body with the form's error summary
   (`[data-error-summary]`) or an error-level message (`data-message-level="error"`, see
   templates/includes/messages.html); otherwise "accepted";
-- the body is read when the request finishes; when it cannot be read any more (the page went on
+- the body is read when the answer arrives; when it cannot be read any more (the page went on
   to another document first) the status alone decides and the row says `"body_read": false`;
   a POST that never got an answer (aborted) is recorded as "failed";
 - each row names the test running when the answer arrived (its node id, and "test" as
@@ -25,9 +25,9 @@ import json
 import os
 import re
 import shutil
-from urllib.parse import urlsplit
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import (
@@ -37,6 +37,7 @@ from playwright.sync_api import (
     Locator,
     Page,
     Request,
+    Response,
     expect,
     sync_playwright,
 )
@@ -80,7 +81,7 @@ class SubmissionRecorder:
         self.names: dict[str, str | None] = {}  # path -> URL name, filled in by the guard
 
     def attach(self, context: BrowserContext) -> None:
-        context.on("requestfinished", self._finished)
+        context.on("response", self._answered)
         context.on("requestfailed", self._failed)
 
     def _record(self, request: Request, outcome: str, status: int | None, body_read: bool):
@@ -106,12 +107,12 @@ class SubmissionRecorder:
             first = first.redirected_from
         return first.method == "POST"
 
-    def _finished(self, request: Request) -> None:
+    def _answered(self, response: Response) -> None:
+        # On "response" (not "requestfinished"): the context hears it before the page does, so a
+        # test that waits for the answer and ends at once has it recorded already.
         try:
+            request = response.request
             if not self._posted(request):
-                return
-            response = request.response()
-            if response is None:
                 return
             if 300 <= response.status < 400 and response.header_value("location"):
                 return  # the request it redirects to decides
@@ -121,7 +122,8 @@ class SubmissionRecorder:
                     body = response.text()
                 except Error:
                     body = None  # gone with a newer document: the status decides
-            self._record(request, classify(response.status, body), response.status, body is not None)
+            outcome = classify(response.status, body)
+            self._record(request, outcome, response.status, body is not None)
         except Error:
             # The context closed while this was read: nothing is left to judge.
             return

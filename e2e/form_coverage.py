@@ -8,13 +8,15 @@ forms.txt holds one line per entry, sorted, merged line by line between branches
     <url name> refused <test file>::<test function>
     <url name> refused none: <why no input can be refused>
 
-Blank lines and lines starting with "#" are ignored. The test file is relative to e2e/ (a leading
-"e2e/" is accepted too).
+Blank lines and lines starting with "#" (the file's one header line) are ignored. The test file
+is relative to e2e/ (a leading "e2e/" is accepted too).
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +103,7 @@ def unsorted_lines(text: str) -> list[str]:
     lines = [line for line in lines if not line.startswith("#")]
     return [
         f"{after!r} comes before {before!r}"
-        for before, after in zip(lines, lines[1:], strict=False)
+        for before, after in itertools.pairwise(lines)
         if after < before
     ]
 
@@ -161,17 +163,20 @@ def unmade_submissions(
     made = {(row["test"], row.get("name"), row["outcome"]) for row in recorded}
     problems = []
     for entry in entries:
-        if entry.test and entry.test in passed_tests:
-            if (entry.test, entry.name, entry.outcome) not in made:
-                seen = sorted(
+        if not entry.test or entry.test not in passed_tests:
+            continue
+        if (entry.test, entry.name, entry.outcome) not in made:
+            seen = sorted(
+                {
                     f"{row.get('name') or row['path']} {row['outcome']}"
                     for row in recorded
                     if row["test"] == entry.test
-                )
-                problems.append(
-                    f"{entry}: the test passed but made no such submission "
-                    f"(it made: {', '.join(seen) or 'none'})"
-                )
+                }
+            )
+            problems.append(
+                f"{entry}: the test passed but made no such submission "
+                f"(it made: {', '.join(seen) or 'none'})"
+            )
     return problems
 
 
@@ -249,8 +254,6 @@ print(json.dumps({
 
 
 def server_code(paths: list[str]) -> str:
-    import json
-
     payload = {
         "paths": sorted(set(paths)),
         "skipped_prefixes": list(SKIPPED_PREFIXES),

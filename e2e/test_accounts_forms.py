@@ -84,9 +84,7 @@ print(json.dumps(Organization.objects.get(name={name!r}).pk))
 # --- log in, log out, sign up ---------------------------------------------------------------
 
 
-def test_login_refused_then_accepted_and_logout(
-    server: Server, new_context: NewContext
-) -> None:
+def test_login_refused_then_accepted_and_logout(server: Server, new_context: NewContext) -> None:
     email = f"{unique('login')}@accounts.test"
     create_account(server, email, organizations={unique("Login Co"): "owner"})
     page = new_context().new_page()
@@ -378,9 +376,7 @@ print(json.dumps(invitation.accept_url.removeprefix("http://invited")))
     )
 
 
-def test_invitation_accept_refused_then_accepted(
-    server: Server, new_context: NewContext
-) -> None:
+def test_invitation_accept_refused_then_accepted(server: Server, new_context: NewContext) -> None:
     company = unique("Join Co")
     owner = f"{unique('host')}@accounts.test"
     newcomer = f"{unique('newcomer')}@accounts.test"

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from .accounts_helpers import PASSWORD, create_account, run_json, unique
+from .accounts_helpers import PASSWORD, create_account, run_json, unique, user_state
 from .conftest import field, log_in
 from .server import Server
 
@@ -101,14 +101,7 @@ def test_spanish_clerk_creates_a_product_and_receives_it(
     navigation = page.locator("#main-nav")
     expect(navigation).to_contain_text("Inventario")
     assert_no_english(navigation, ENGLISH_NAVIGATION)
-    assert run_json(
-        server,
-        f"""
-import json
-from stockroom.accounts.models import User
-print(json.dumps(User.objects.get(email={email!r}).language))
-""",
-    ) == "es"
+    assert user_state(server, email)["language"] == "es"  # kept for the next log-in
 
     # A product, through the Spanish labels.
     open_menu_item(page, "Catálogo", "Productos")
