@@ -158,11 +158,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The inventory guard judges what the other tests submitted: it runs last.
-    last = [item for item in items if item.nodeid.startswith(GUARD)]
-    items[:] = [item for item in items if not item.nodeid.startswith(GUARD)] + last
+    def is_guard(item: pytest.Item) -> bool:
+        return item.path.name == "test_form_inventory.py" and item.name == "test_form_inventory"
 
-
-GUARD = "test_form_inventory.py::test_form_inventory"
+    items[:] = [item for item in items if not is_guard(item)] + [
+        item for item in items if is_guard(item)
+    ]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
