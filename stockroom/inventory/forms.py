@@ -22,6 +22,7 @@ from stockroom.catalog.models import (
 from stockroom.catalog.widgets import ProductPicker
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.forms import DayField
+from stockroom.core.templatetags.formatting import format_date
 
 from .models import Location, Lot, MovementKind, Warehouse
 from .services import MAX_RANGE_WIDTH, location_range_codes
@@ -51,7 +52,7 @@ def _chosen(form: forms.BaseForm, name: str):
 
 def location_label(warehouse_code: str, code: str, name: str) -> str:
     """How a location reads in a choice list: "MAIN/A-01 · Aisle 1"."""
-    path = f"{warehouse_code}/{code}"
+    path = Location.format_label(warehouse_code, code)
     return f"{path} · {name}" if name else path
 
 
@@ -103,7 +104,7 @@ class LotChoiceField(forms.ModelChoiceField):
         if obj.expiry_date:
             return _("%(lot)s (expires %(date)s)") % {
                 "lot": obj.lot_number,
-                "date": obj.expiry_date.isoformat(),
+                "date": format_date(obj.expiry_date),
             }
         return obj.lot_number
 

@@ -95,7 +95,17 @@ class Location(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.warehouse.code}/{self.code}"
+        return self.label
+
+    @staticmethod
+    def format_label(warehouse_code: str, code: str) -> str:
+        """The one way a bin is named on pages, pickers, exports and label sheets: "MAIN/A-01".
+        Static so code holding only the two codes (a values_list row) names it the same way."""
+        return f"{warehouse_code}/{code}"
+
+    @property
+    def label(self) -> str:
+        return self.format_label(self.warehouse.code, self.code)
 
     def get_absolute_url(self) -> str:
         return pk_url("inventory:location_detail", self.pk)

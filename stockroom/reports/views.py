@@ -16,6 +16,7 @@ from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
 from stockroom.core.cache import cached_for_organization
 from stockroom.core.spreadsheets import write_csv, write_xlsx
+from stockroom.core.templatetags.formatting import format_date
 from stockroom.inventory.models import Location, Lot
 
 from . import forms, labels, selectors, services
@@ -332,7 +333,7 @@ class LabelSheetView(MemberRequiredMixin, View):
             )
             return [
                 labels.Label(
-                    location.name or location.code, labels.location_code(location), str(warehouse)
+                    location.label, labels.location_code(location), location.name or warehouse.name
                 )
                 for location in locations
             ], _("Location labels")
@@ -345,7 +346,7 @@ class LabelSheetView(MemberRequiredMixin, View):
                 product.name,
                 labels.lot_code(lot),
                 _("Lot %(lot)s · expires %(date)s")
-                % {"lot": lot.lot_number, "date": lot.expiry_date or "—"},
+                % {"lot": lot.lot_number, "date": format_date(lot.expiry_date) or "—"},
             )
             for lot in lots
         ], _("Lot labels")
