@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from stockroom.accounts.models import Organization, User
 from stockroom.catalog.models import Product
 from stockroom.core import events
+from stockroom.core.formatting import format_date, format_money, format_quantity
 from stockroom.core.mail import absolute_url
-from stockroom.core.templatetags.formatting import format_date, format_money, format_quantity
 from stockroom.inventory.selectors import inventory_valuation, low_stock_products, product_totals
 
 from . import selectors

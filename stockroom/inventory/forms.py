@@ -21,8 +21,8 @@ from stockroom.catalog.models import (
 )
 from stockroom.catalog.widgets import ProductPicker
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.formatting import format_date
 from stockroom.core.forms import DayField
-from stockroom.core.templatetags.formatting import format_date
 
 from .models import Location, Lot, MovementKind, Warehouse
 from .services import MAX_RANGE_WIDTH, location_range_codes

@@ -11,7 +11,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from stockroom.core.templatetags.formatting import format_date, format_money, format_quantity
+from stockroom.core.formatting import format_date, format_money, format_quantity
 
 from .models import PurchaseOrder
 
@@ -62,7 +62,12 @@ def purchase_order_pdf(order: PurchaseOrder) -> bytes:
             ]
         )
     rows.append(
-        ["", "", "", _("Total (%(currency)s)") % {"currency": currency}, format_money(order.total, currency, code=False),
+        [
+            "",
+            "",
+            "",
+            _("Total (%(currency)s)") % {"currency": currency},
+            format_money(order.total, currency, code=False),
         ]
     )
     table = Table(rows, colWidths=[28 * mm, 66 * mm, 22 * mm, 28 * mm, 30 * mm], repeatRows=1)

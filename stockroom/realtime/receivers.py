@@ -35,9 +35,7 @@ def _location_labels(movement) -> dict[int, str]:
         missing.add(location_id)
     if missing:
         rows = Location.objects.filter(pk__in=missing).values_list("pk", "warehouse__code", "code")
-        labels.update(
-            {pk: Location.format_label(warehouse, code) for pk, warehouse, code in rows}
-        )
+        labels.update({pk: Location.format_label(warehouse, code) for pk, warehouse, code in rows})
     return labels
 
 

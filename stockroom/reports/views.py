@@ -15,8 +15,8 @@ from stockroom.accounts.permissions import MemberRequiredMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
 from stockroom.core.cache import cached_for_organization
+from stockroom.core.formatting import format_date
 from stockroom.core.spreadsheets import write_csv, write_xlsx
-from stockroom.core.templatetags.formatting import format_date
 from stockroom.inventory.models import Location, Lot
 
 from . import forms, labels, selectors, services

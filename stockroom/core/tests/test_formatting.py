@@ -9,19 +9,15 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from stockroom.core.templatetags.formatting import (
-    amount,
-    cost,
+from stockroom.core.formatting import (
+    cost_value,
     currency_places,
     format_date,
     format_datetime,
-    money,
     money_value,
-    percent,
-    qty,
-    quantity,
     quantity_value,
 )
+from stockroom.core.templatetags.formatting import amount, cost, money, percent, qty, quantity
 
 EACH = SimpleNamespace(quantity_places=0, get_unit_display=lambda: "Each")
 KILO = SimpleNamespace(quantity_places=3, get_unit_display=lambda: "Kilogram")
@@ -63,6 +59,8 @@ def test_cost_shows_sub_cent_precision_only_when_it_exists():
         assert cost(Decimal("3.5000"), "USD") == "3.50"
         assert cost(Decimal("0.0125"), "USD") == "0.0125"
         assert cost(Decimal("1234.1"), "USD") == "1,234.10"
+    assert str(cost_value(Decimal("3.5000"), "USD")) == "3.50"
+    assert str(cost_value(Decimal("0.01250"), "USD")) == "0.0125"
 
 
 @pytest.mark.parametrize(
