@@ -101,8 +101,8 @@ def category_paths(*, organization) -> dict[int, str]:
 
 # Columns holding money (the currency's decimals) and unit costs (up to 4); quantities are
 # plain numbers, rounded to the unit's decimals without trailing zeros.
-MONEY_COLUMNS = {"cost_price", "sale_price"}
-COST_COLUMNS = {"unit_cost"}
+MONEY_COLUMNS = {"sale_price"}
+COST_COLUMNS = {"cost_price", "unit_cost"}
 
 
 def _currency(organization) -> str:
@@ -120,7 +120,7 @@ def _product_rows(organization, currency: str) -> Iterator[list]:
             product.name,
             paths.get(product.category_id, ""),
             product.unit,
-            money_value(product.cost_price, currency),
+            cost_value(product.cost_price, currency),
             money_value(product.sale_price, currency),
             quantity_value(product.reorder_point, product),
             quantity_value(product.reorder_quantity, product),
