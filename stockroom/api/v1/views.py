@@ -168,7 +168,6 @@ class InvitationViewSet(
             actor=self.request.membership,
             email=data["email"],
             role=data["role"],
-            accept_url_builder=self.request.build_absolute_uri,
         )
 
     def delete_object(self, instance) -> None:
