@@ -388,7 +388,7 @@ class ReceiptForm(MovementForm):
 
 
 class IssueForm(MovementForm):
-    kind = MovementKind.SHIPMENT
+    kind = MovementKind.ISSUE
 
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("From location"))
 
@@ -430,7 +430,7 @@ class AdjustmentForm(MovementForm):
 
 MOVEMENT_FORMS: dict[str, type[MovementForm]] = {
     MovementKind.RECEIPT: ReceiptForm,
-    MovementKind.SHIPMENT: IssueForm,
+    MovementKind.ISSUE: IssueForm,
     MovementKind.TRANSFER: TransferForm,
     MovementKind.ADJUSTMENT: AdjustmentForm,
 }

@@ -252,7 +252,8 @@ class StockLevel(TenantModel):
 
 class MovementKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
-    SHIPMENT = "shipment", _("Shipment")
+    SHIPMENT = "shipment", _("Shipment")  # a sales order shipped: the demand reports count it
+    ISSUE = "issue", _("Issue")  # stock taken out by hand (use, samples, loss): not a sale
     TRANSFER = "transfer", _("Transfer")
     ADJUSTMENT = "adjustment", _("Adjustment")
     COUNT = "count", _("Count")
@@ -365,7 +366,7 @@ class StockMovement(TenantModel):
                         to_location__isnull=False,
                     )
                     | Q(
-                        kind=MovementKind.SHIPMENT,
+                        kind__in=[MovementKind.SHIPMENT, MovementKind.ISSUE],
                         from_location__isnull=False,
                         to_location__isnull=True,
                     )
