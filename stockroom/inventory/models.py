@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stockroom.catalog.models import COST_PLACES, MONEY_DIGITS, QUANTITY_DIGITS, QUANTITY_PLACES
 from stockroom.core.exceptions import ApplicationError
@@ -252,8 +253,10 @@ class StockLevel(TenantModel):
 
 class MovementKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
-    SHIPMENT = "shipment", _("Shipment")  # a sales order shipped: the demand reports count it
-    ISSUE = "issue", _("Issue")  # stock taken out by hand (use, samples, loss): not a sale
+    # A sale (a sales order shipped): the only outflow the demand reports count.
+    SHIPMENT = "shipment", _("Shipment")
+    # Stock taken out by hand (use, samples, loss): not a sale.
+    ISSUE = "issue", pgettext_lazy("movement kind", "Issue")
     TRANSFER = "transfer", _("Transfer")
     ADJUSTMENT = "adjustment", _("Adjustment")
     COUNT = "count", _("Count")
