@@ -63,7 +63,7 @@ def ledger(server: Server, sku: str) -> list[list[str]]:
 from stockroom.inventory.models import StockMovement
 with organization_scope(organization.pk):
     rows = StockMovement.objects.filter(product__sku={sku!r}).order_by("pk")
-    print(json.dumps([[row.kind, str(row.quantity.normalize())] for row in rows]))
+    print(json.dumps([[row.kind, f"{{row.quantity.normalize():f}}"] for row in rows]))
 """
     )
     return json.loads(server.python(code))
