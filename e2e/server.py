@@ -175,6 +175,8 @@ def _environment(workdir: Path, port: int) -> tuple[dict[str, str], str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         MEDIA_ROOT=str(workdir / "media"),
         EMAIL_URL=f"filemail:///{workdir / 'mail'}",
+        # Emailed links (the invitation's) are built on SITE_URL, so it is this server.
+        SITE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.mail import absolute_url
 
 from .emails import send_templated_email
 from .models import (
@@ -112,12 +113,11 @@ def _require(actor: Membership, action: Action) -> None:
 
 
 @transaction.atomic
-def invitation_create(
-    *, actor: Membership, email: str, role: str, accept_url_builder=None
-) -> Invitation:
+def invitation_create(*, actor: Membership, email: str, role: str) -> Invitation:
     """Invite `email` to the actor's organization with `role`, replacing any pending invite.
 
-    `accept_url_builder(path)` turns the accept path into an absolute URL for the email.
+    The accept link is built on the configured SITE_URL, never on the request's host: a forged
+    Host header (or an internal host name behind the proxy) must not end up in the email.
     The returned invitation carries that URL as `accept_url`, in memory only: the database keeps
     just the token's hash, so this is the one moment the inviter can be shown the link.
     """
@@ -144,7 +144,7 @@ def invitation_create(
         expires_at=now + settings.INVITATION_TTL,
     )
     path = reverse("accounts:invitation_accept", kwargs={"token": raw_token})
-    accept_url = accept_url_builder(path) if accept_url_builder else path
+    accept_url = absolute_url(path)
     events.on_commit(
         lambda: send_templated_email(
             to=email,

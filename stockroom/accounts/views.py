@@ -377,7 +377,6 @@ class InviteCreateView(MemberRequiredMixin, ServiceFormMixin, FormView):
             actor=self.request.membership,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            accept_url_builder=self.request.build_absolute_uri,
         )
         messages.success(
             self.request, _("Invitation sent to %(email)s.") % {"email": invitation.email}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from stockroom.accounts.models import Organization, User
 from stockroom.catalog.models import Product
 from stockroom.core import events
+from stockroom.core.formatting import format_date, format_money, format_quantity
 from stockroom.core.mail import absolute_url
 from stockroom.inventory.selectors import inventory_valuation, low_stock_products, product_totals
 
@@ -112,7 +113,10 @@ def notify_low_stock(
         title=lambda: _("Low stock: %(sku)s %(name)s") % {"sku": product.sku, "name": product.name},
         message=lambda: (
             _("Available %(available)s, reorder point %(point)s.")
-            % {"available": totals["available"], "point": product.reorder_point}
+            % {
+                "available": format_quantity(totals["available"], product, unit=True),
+                "point": format_quantity(product.reorder_point, product, unit=True),
+            }
         ),
         link=reverse("catalog:product_detail", kwargs={"pk": product.pk}),
     )
@@ -142,10 +146,13 @@ def notify_expiring_lots(
                 % {
                     "lot": lot.lot_number,
                     "sku": lot.product.sku,
-                    "date": lot.expiry_date.isoformat(),
+                    "date": format_date(lot.expiry_date),
                 }
             ),
-            message=lambda lot=lot: _("%(quantity)s on hand.") % {"quantity": lot.on_hand_total},
+            message=lambda lot=lot: (
+                _("%(quantity)s on hand.")
+                % {"quantity": format_quantity(lot.on_hand_total, lot.product, unit=True)}
+            ),
             link=reverse("catalog:product_detail", kwargs={"pk": lot.product_id}),
         )
     _email_and_publish(created)
@@ -176,13 +183,22 @@ def send_daily_digest(*, organization_id: int, today: date | None = None) -> lis
     def digest_lines() -> list[str]:
         return [
             _("Stock value: %(value)s %(currency)s")
-            % {"value": value, "currency": organization.currency},
+            % {
+                "value": format_money(value, organization.currency, code=False),
+                "currency": organization.currency,
+            },
             _("Stock movements in the last 24 hours: %(count)s") % {"count": moved},
             _("Products at or below their reorder point: %(count)s") % {"count": len(low)},
-            *[f"  - {p.sku} {p.name}: {p.stock_available}" for p in low],
+            *[
+                f"  - {p.sku} {p.name}: {format_quantity(p.stock_available, p, unit=True)}"
+                for p in low
+            ],
             _("Lots expiring within %(days)s days: %(count)s")
             % {"days": EXPIRY_WARNING_DAYS, "count": len(expiring)},
-            *[f"  - {lot.product.sku} {lot.lot_number}: {lot.expiry_date}" for lot in expiring],
+            *[
+                f"  - {lot.product.sku} {lot.lot_number}: {format_date(lot.expiry_date)}"
+                for lot in expiring
+            ],
         ]
 
     created = _notify(
@@ -192,7 +208,7 @@ def send_daily_digest(*, organization_id: int, today: date | None = None) -> lis
         dedupe_key=f"digest:{today.isoformat()}",
         title=lambda: (
             _("Stockroom daily digest for %(name)s, %(date)s")
-            % {"name": organization.name, "date": today.isoformat()}
+            % {"name": organization.name, "date": format_date(today)}
         ),
         message=digest,
         link=reverse("reports:dashboard"),

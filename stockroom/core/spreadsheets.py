@@ -10,6 +10,10 @@ writes through here:
 - XLSX: such a text cell is written as an explicit string cell, which no spreadsheet evaluates,
   so the text is kept as it was, without the apostrophe.
 
+Numbers stay numbers in both: an XLSX column may carry a number format (`number_formats`, one
+entry per column, e.g. MONEY_FORMAT), applied to that column's numeric cells, so money reads
+"1,234.50" and still sums.
+
 tests/test_spreadsheets.py fails if a CSV or XLSX writer is built anywhere else.
 """
 
@@ -17,12 +21,22 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+MONEY_FORMAT = "#,##0.00"
+COST_FORMAT = "#,##0.00##"  # unit costs keep up to 4 decimals
+
+
+def money_format(places: int = 2) -> str:
+    """The XLSX number format of money with `places` decimals (a currency's minor units)."""
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
 _SIGNED_NUMBER = re.compile(r"[+-](\d+(\.\d*)?|\.\d+)")
 
 
@@ -78,16 +92,32 @@ def write_csv(handle: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence[
     return count
 
 
-def write_xlsx(handle: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> int:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def write_xlsx(
+    handle: IO[bytes],
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    number_formats: Sequence[str | None] = (),
+) -> int:
     """Header and rows as a one-sheet XLSX workbook into a binary file; returns the rows
-    written."""
+    written. `number_formats[i]` (None: General) formats column i's numeric cells."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
+    formats = list(number_formats)
 
-    def cells(row: Sequence[Any]) -> list:
+    def cells(row: Sequence[Any], *, formatted: bool = True) -> list:
         out = []
-        for value in row:
-            if is_formula_like(value):
+        for index, value in enumerate(row):
+            number_format = formats[index] if formatted and index < len(formats) else None
+            if number_format and _is_number(value):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                out.append(cell)
+            elif is_formula_like(value):
                 # openpyxl stores text starting with "=" as a formula: force a string cell. Other
                 # text is a string cell already.
                 cell = WriteOnlyCell(sheet, value=value)
@@ -97,7 +127,7 @@ def write_xlsx(handle: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence
                 out.append(value)
         return out
 
-    sheet.append(cells(header))
+    sheet.append(cells(header, formatted=False))
     count = 0
     for row in rows:
         sheet.append(cells(row))

@@ -1,5 +1,7 @@
 """Import and export jobs: an uploaded file applied all-or-nothing, a file produced on request."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -137,5 +139,7 @@ class ExportJob(TenantModel):
 
     @property
     def download_name(self) -> str:
-        stamp = self.created_at.strftime("%Y%m%d-%H%M")
+        # Stamped in the organization's time zone: the file says when its reader asked for it.
+        zone = zoneinfo.ZoneInfo(self.organization.time_zone)
+        stamp = self.created_at.astimezone(zone).strftime("%Y%m%d-%H%M")
         return f"{self.kind}-{stamp}.{self.format}"

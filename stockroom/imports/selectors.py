@@ -5,8 +5,11 @@ from datetime import UTC, date
 
 from django.db.models import QuerySet
 
+from stockroom.accounts.models import Organization
 from stockroom.catalog.models import Category
 from stockroom.catalog.selectors import product_list
+from stockroom.core.formatting import cost_value, currency_places, money_value, quantity_value
+from stockroom.core.spreadsheets import COST_FORMAT, money_format
 from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.selectors import movement_history, stock_levels
 
@@ -93,7 +96,19 @@ def category_paths(*, organization) -> dict[int, str]:
     return paths
 
 
-def _product_rows(organization) -> Iterator[list]:
+# Columns holding money (the currency's decimals) and unit costs (up to 4); quantities are
+# plain numbers, rounded to the unit's decimals without trailing zeros.
+MONEY_COLUMNS = {"sale_price"}
+COST_COLUMNS = {"cost_price", "unit_cost"}
+
+
+def _currency(organization) -> str:
+    if isinstance(organization, Organization):
+        return organization.currency
+    return Organization.objects.only("currency").get(pk=organization).currency
+
+
+def _product_rows(organization, currency: str) -> Iterator[list]:
     paths = category_paths(organization=organization)
     products = product_list(organization=organization).select_related(None)
     for product in products.iterator(chunk_size=ITERATOR_CHUNK):
@@ -102,10 +117,10 @@ def _product_rows(organization) -> Iterator[list]:
             product.name,
             paths.get(product.category_id, ""),
             product.unit,
-            product.cost_price,
-            product.sale_price,
-            product.reorder_point,
-            product.reorder_quantity,
+            cost_value(product.cost_price, currency),
+            money_value(product.sale_price, currency),
+            quantity_value(product.reorder_point, product),
+            quantity_value(product.reorder_quantity, product),
             product.barcode,
             product.description,
             "true" if product.is_lot_tracked else "false",
@@ -122,13 +137,15 @@ def _stock_level_rows(organization) -> Iterator[list]:
             level.location.code,
             level.lot.lot_number if level.lot_id else "",
             level.lot.expiry_date if level.lot_id and level.lot.expiry_date else "",
-            level.on_hand,
-            level.reserved,
-            level.on_hand - level.reserved,
+            quantity_value(level.on_hand, level.product),
+            quantity_value(level.reserved, level.product),
+            quantity_value(level.on_hand - level.reserved, level.product),
         ]
 
 
-def _movement_rows(organization, date_from: date | None, date_to: date | None) -> Iterator[list]:
+def _movement_rows(
+    organization, currency: str, date_from: date | None, date_to: date | None
+) -> Iterator[list]:
     movements = movement_history(
         organization=organization, date_from=date_from, date_to=date_to
     ).order_by("occurred_at", "id")
@@ -138,11 +155,11 @@ def _movement_rows(organization, date_from: date | None, date_to: date | None) -
             movement.kind,
             movement.product.sku,
             movement.product.name,
-            movement.quantity,
-            str(movement.from_location) if movement.from_location_id else "",
-            str(movement.to_location) if movement.to_location_id else "",
+            quantity_value(movement.quantity, movement.product),
+            movement.from_location.label if movement.from_location_id else "",
+            movement.to_location.label if movement.to_location_id else "",
             movement.lot.lot_number if movement.lot_id else "",
-            movement.unit_cost,
+            cost_value(movement.unit_cost, currency),
             movement.reference,
             movement.reason,
             movement.user.email if movement.user_id else "",
@@ -153,8 +170,19 @@ def export_rows(
     *, organization, kind: str, date_from: date | None = None, date_to: date | None = None
 ) -> tuple[list[str], Iterator[list]]:
     """The header and the rows of an export of the organization's data."""
+    currency = _currency(organization)
     if kind == ExportKind.PRODUCTS:
-        return list(PRODUCT_EXPORT_HEADER), _product_rows(organization)
+        return list(PRODUCT_EXPORT_HEADER), _product_rows(organization, currency)
     if kind == ExportKind.STOCK_LEVELS:
         return list(STOCK_LEVEL_EXPORT_HEADER), _stock_level_rows(organization)
-    return list(MOVEMENT_EXPORT_HEADER), _movement_rows(organization, date_from, date_to)
+    return list(MOVEMENT_EXPORT_HEADER), _movement_rows(organization, currency, date_from, date_to)
+
+
+def export_number_formats(*, organization, header: list[str]) -> list[str | None]:
+    """The XLSX number format of each exported column: money with the currency's decimals, unit
+    costs with up to 4, everything else General."""
+    money = money_format(currency_places(_currency(organization)))
+    return [
+        money if name in MONEY_COLUMNS else COST_FORMAT if name in COST_COLUMNS else None
+        for name in header
+    ]

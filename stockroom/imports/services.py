@@ -854,8 +854,13 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
                 date_to=job.date_to,
             )
             with tempfile.TemporaryFile() as handle:
-                write = write_xlsx if job.format == FileFormat.XLSX else write_csv
-                count = write(handle, header, rows)
+                if job.format == FileFormat.XLSX:
+                    formats = selectors.export_number_formats(
+                        organization=job.organization_id, header=header
+                    )
+                    count = write_xlsx(handle, header, rows, number_formats=formats)
+                else:
+                    count = write_csv(handle, header, rows)
                 handle.seek(0)
                 job.file.save(f"{job.kind}.{job.format}", File(handle), save=False)
             with transaction.atomic():

@@ -21,6 +21,7 @@ from stockroom.catalog.models import (
 )
 from stockroom.catalog.widgets import ProductPicker
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.formatting import format_date
 from stockroom.core.forms import DayField
 
 from .models import Location, Lot, MovementKind, Warehouse
@@ -51,7 +52,7 @@ def _chosen(form: forms.BaseForm, name: str):
 
 def location_label(warehouse_code: str, code: str, name: str) -> str:
     """How a location reads in a choice list: "MAIN/A-01 · Aisle 1"."""
-    path = f"{warehouse_code}/{code}"
+    path = Location.format_label(warehouse_code, code)
     return f"{path} · {name}" if name else path
 
 
@@ -103,7 +104,7 @@ class LotChoiceField(forms.ModelChoiceField):
         if obj.expiry_date:
             return _("%(lot)s (expires %(date)s)") % {
                 "lot": obj.lot_number,
-                "date": obj.expiry_date.isoformat(),
+                "date": format_date(obj.expiry_date),
             }
         return obj.lot_number
 
@@ -387,7 +388,7 @@ class ReceiptForm(MovementForm):
 
 
 class IssueForm(MovementForm):
-    kind = MovementKind.SHIPMENT
+    kind = MovementKind.ISSUE
 
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("From location"))
 
@@ -429,7 +430,7 @@ class AdjustmentForm(MovementForm):
 
 MOVEMENT_FORMS: dict[str, type[MovementForm]] = {
     MovementKind.RECEIPT: ReceiptForm,
-    MovementKind.SHIPMENT: IssueForm,
+    MovementKind.ISSUE: IssueForm,
     MovementKind.TRANSFER: TransferForm,
     MovementKind.ADJUSTMENT: AdjustmentForm,
 }

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stockroom.catalog.models import COST_PLACES, MONEY_DIGITS, QUANTITY_DIGITS, QUANTITY_PLACES
 from stockroom.core.exceptions import ApplicationError
@@ -95,7 +96,17 @@ class Location(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.warehouse.code}/{self.code}"
+        return self.label
+
+    @staticmethod
+    def format_label(warehouse_code: str, code: str) -> str:
+        """The one way a bin is named on pages, pickers, exports and label sheets: "MAIN/A-01".
+        Static so code holding only the two codes (a values_list row) names it the same way."""
+        return f"{warehouse_code}/{code}"
+
+    @property
+    def label(self) -> str:
+        return self.format_label(self.warehouse.code, self.code)
 
     def get_absolute_url(self) -> str:
         return pk_url("inventory:location_detail", self.pk)
@@ -242,7 +253,10 @@ class StockLevel(TenantModel):
 
 class MovementKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
+    # A sale (a sales order shipped): the only outflow the demand reports count.
     SHIPMENT = "shipment", _("Shipment")
+    # Stock taken out by hand (use, samples, loss): not a sale.
+    ISSUE = "issue", pgettext_lazy("movement kind", "Issue")
     TRANSFER = "transfer", _("Transfer")
     ADJUSTMENT = "adjustment", _("Adjustment")
     COUNT = "count", _("Count")
@@ -355,7 +369,7 @@ class StockMovement(TenantModel):
                         to_location__isnull=False,
                     )
                     | Q(
-                        kind=MovementKind.SHIPMENT,
+                        kind__in=[MovementKind.SHIPMENT, MovementKind.ISSUE],
                         from_location__isnull=False,
                         to_location__isnull=True,
                     )

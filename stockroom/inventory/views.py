@@ -515,7 +515,7 @@ class ProductStockView(MemberRequiredMixin, TemplateView):
 
 MOVEMENT_PAGES = (
     (MovementKind.RECEIPT, "inventory:movement_receive", gettext_lazy("Receive")),
-    (MovementKind.SHIPMENT, "inventory:movement_issue", gettext_lazy("Issue")),
+    (MovementKind.ISSUE, "inventory:movement_issue", gettext_lazy("Issue")),
     (MovementKind.TRANSFER, "inventory:movement_transfer", pgettext_lazy("verb", "Transfer")),
     (MovementKind.ADJUSTMENT, "inventory:movement_adjust", gettext_lazy("Adjust")),
 )

@@ -591,7 +591,7 @@ class StockCount(TenantModel):
 
     @property
     def scope_label(self) -> str:
-        return str(self.location) if self.location_id else str(self.warehouse)
+        return self.location.label if self.location_id else str(self.warehouse)
 
     @property
     def history_events(self) -> list[tuple]:

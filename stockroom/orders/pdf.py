@@ -8,19 +8,12 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from stockroom.core.formatting import format_date, format_money, format_quantity
+
 from .models import PurchaseOrder
-
-
-def _amount(value) -> str:
-    return f"{value:,.2f}"
-
-
-def _quantity(value) -> str:
-    return f"{value.normalize():f}"
 
 
 def purchase_order_pdf(order: PurchaseOrder) -> bytes:
@@ -45,9 +38,9 @@ def purchase_order_pdf(order: PurchaseOrder) -> bytes:
             escape(_("Purchase order %(number)s") % {"number": order.number}), styles["Title"]
         ),
     ]
-    facts = [_("Date: %(date)s") % {"date": date_format(order.sent_at or order.created_at)}]
+    facts = [_("Date: %(date)s") % {"date": format_date(order.sent_at or order.created_at)}]
     if order.expected_date:
-        facts.append(_("Expected on: %(date)s") % {"date": date_format(order.expected_date)})
+        facts.append(_("Expected on: %(date)s") % {"date": format_date(order.expected_date)})
     for fact in facts:
         story.append(Paragraph(escape(fact), styles["Normal"]))
     story.append(Spacer(1, 6 * mm))
@@ -63,13 +56,19 @@ def purchase_order_pdf(order: PurchaseOrder) -> bytes:
             [
                 line.product.sku,
                 Paragraph(escape(line.product.name), styles["Normal"]),
-                _quantity(line.quantity),
-                _amount(line.unit_price),
-                _amount(line.total),
+                format_quantity(line.quantity, line.product),
+                format_money(line.unit_price, currency, code=False),
+                format_money(line.total, currency, code=False),
             ]
         )
     rows.append(
-        ["", "", "", _("Total (%(currency)s)") % {"currency": currency}, _amount(order.total)]
+        [
+            "",
+            "",
+            "",
+            _("Total (%(currency)s)") % {"currency": currency},
+            format_money(order.total, currency, code=False),
+        ]
     )
     table = Table(rows, colWidths=[28 * mm, 66 * mm, 22 * mm, 28 * mm, 30 * mm], repeatRows=1)
     table.setStyle(

@@ -30,12 +30,12 @@ def _location_labels(movement) -> dict[int, str]:
         if getattr(StockMovement, name).is_cached(movement):
             location = getattr(movement, name)
             if Location.warehouse.is_cached(location):
-                labels[location_id] = str(location)
+                labels[location_id] = location.label
                 continue
         missing.add(location_id)
     if missing:
         rows = Location.objects.filter(pk__in=missing).values_list("pk", "warehouse__code", "code")
-        labels.update({pk: f"{warehouse}/{code}" for pk, warehouse, code in rows})
+        labels.update({pk: Location.format_label(warehouse, code) for pk, warehouse, code in rows})
     return labels
 
 

@@ -11,6 +11,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.core.cache import cached_for_organization
+from stockroom.core.formatting import cost_value, currency_places, money_value, quantity_value
+from stockroom.core.spreadsheets import COST_FORMAT, money_format
 
 from . import forms
 from .selectors import reports as selectors
@@ -158,8 +160,8 @@ class MovementReport(Report):
             "sku": movement.product.sku,
             "name": movement.product.name,
             "quantity": movement.quantity,
-            "from_location": str(movement.from_location) if movement.from_location_id else "",
-            "to_location": str(movement.to_location) if movement.to_location_id else "",
+            "from_location": movement.from_location.label if movement.from_location_id else "",
+            "to_location": movement.to_location.label if movement.to_location_id else "",
             "lot": movement.lot.lot_number if movement.lot_id else "",
             "unit_cost": movement.unit_cost,
             "reference": movement.reference,
@@ -269,12 +271,29 @@ REPORTS: dict[str, Report] = {
 }
 
 
-def export_value(column: Column, value):
-    """A cell as written to CSV/XLSX: numbers stay numbers, times in the active time zone."""
+def export_value(column: Column, value, *, row: dict | None = None, currency: str = ""):
+    """A cell as written to CSV/XLSX: numbers stay numbers (money rounded to the currency's
+    decimals, quantities to the unit's without trailing zeros), times in the active time zone."""
     if value is None:
         return ""
+    if column.kind == "money":
+        return money_value(value, currency)
+    if column.kind == "cost":
+        return cost_value(value, currency)
+    if column.kind == "quantity":
+        return quantity_value(value, (row or {}).get("product"))
     if column.kind == "datetime" and isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, Promise):  # a lazy label: the reader's language, as plain text
         return str(value)
     return value
+
+
+def export_number_formats(columns: list[Column], currency: str) -> list[str | None]:
+    """The XLSX number format of each report column: money with the currency's decimals, unit
+    costs with up to 4, everything else General."""
+    money = money_format(currency_places(currency))
+    return [
+        money if column.kind == "money" else COST_FORMAT if column.kind == "cost" else None
+        for column in columns
+    ]

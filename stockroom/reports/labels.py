@@ -37,7 +37,7 @@ def product_code(product) -> str:
 
 
 def location_code(location) -> str:
-    return f"{LOCATION_PREFIX}{location.warehouse.code}/{location.code}"
+    return f"{LOCATION_PREFIX}{location.label}"
 
 
 def lot_code(lot) -> str:

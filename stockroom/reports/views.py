@@ -1,4 +1,5 @@
 import io
+import zoneinfo
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,11 +16,12 @@ from stockroom.accounts.permissions import MemberRequiredMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
 from stockroom.core.cache import cached_for_organization
+from stockroom.core.formatting import format_date
 from stockroom.core.spreadsheets import write_csv, write_xlsx
 from stockroom.inventory.models import Location, Lot
 
 from . import forms, labels, selectors, services
-from .definitions import REPORTS, export_value
+from .definitions import REPORTS, export_number_formats, export_value
 from .selectors.getting_started import getting_started
 from .selectors.history import history_model, record_history
 from .selectors.lookup import resolve_scanned_code
@@ -215,15 +217,26 @@ class ReportExportView(ReportMixin, View):
         rows = data["rows"]
         if hasattr(rows, "iterator"):
             rows = rows.iterator(chunk_size=2000)
+        organization = self.request.organization
+        currency = organization.currency
         header = [str(column.label) for column in columns]
         cells = (
-            [export_value(column, self.report.as_row(item).get(column.key)) for column in columns]
-            for item in rows
+            [
+                export_value(column, row.get(column.key), row=row, currency=currency)
+                for column in columns
+            ]
+            for row in map(self.report.as_row, rows)
         )
         buffer = io.BytesIO()
-        (write_xlsx if file_format == "xlsx" else write_csv)(buffer, header, cells)
+        if file_format == "xlsx":
+            formats = export_number_formats(columns, currency)
+            write_xlsx(buffer, header, cells, number_formats=formats)
+        else:
+            write_csv(buffer, header, cells)
         response = HttpResponse(buffer.getvalue(), content_type=self.CONTENT_TYPES[file_format])
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        # The organization's clock, whatever zone the request happens to run in.
+        now = timezone.now().astimezone(zoneinfo.ZoneInfo(organization.time_zone))
+        stamp = now.strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.report.slug}-{stamp}.{file_format}"'
         )
@@ -332,7 +345,7 @@ class LabelSheetView(MemberRequiredMixin, View):
             )
             return [
                 labels.Label(
-                    location.name or location.code, labels.location_code(location), str(warehouse)
+                    location.label, labels.location_code(location), location.name or warehouse.name
                 )
                 for location in locations
             ], _("Location labels")
@@ -345,7 +358,7 @@ class LabelSheetView(MemberRequiredMixin, View):
                 product.name,
                 labels.lot_code(lot),
                 _("Lot %(lot)s · expires %(date)s")
-                % {"lot": lot.lot_number, "date": lot.expiry_date or "—"},
+                % {"lot": lot.lot_number, "date": format_date(lot.expiry_date) or "—"},
             )
             for lot in lots
         ], _("Lot labels")

@@ -90,12 +90,14 @@ def _invite(actor, email="new@example.com", role=Role.CLERK, **kwargs):
     return services.invitation_create(actor=actor, email=email, role=role, **kwargs)
 
 
-def test_invitation_sends_email_with_link(owner, django_capture_on_commit_callbacks):
+def test_invitation_sends_email_with_link(owner, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://app.test"
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = _invite(owner, accept_url_builder=lambda path: f"https://app.test{path}")
+        invitation = _invite(owner)
     assert invitation.is_pending
     assert len(mail.outbox) == 1
     assert "https://app.test/accounts/invitations/" in mail.outbox[0].body
+    assert invitation.accept_url.startswith("https://app.test/accounts/invitations/")
     assert invitation.token_hash not in mail.outbox[0].body  # only the raw token travels
 
 

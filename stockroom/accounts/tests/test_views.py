@@ -250,15 +250,19 @@ def test_team_page_says_what_each_role_may_do(client, viewer, member_client):
 
 
 def test_invitation_link_is_shown_once_to_the_inviter_only(
-    client, owner, manager, member_client, django_capture_on_commit_callbacks
+    client, owner, manager, member_client, settings, django_capture_on_commit_callbacks
 ):
+    settings.SITE_URL = "https://stock.example.com"
     member_client(owner)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:invite"), {"email": "chat@example.com", "role": Role.CLERK}
         )
     assert response.status_code == 302
-    emailed = re.search(r"http://testserver/accounts/invitations/[^/\s]+/", mail.outbox[-1].body)
+    # Built on SITE_URL (not the request's host "testserver"), in the email and on the page.
+    emailed = re.search(
+        r"https://stock\.example\.com/accounts/invitations/[^/\s]+/", mail.outbox[-1].body
+    )
     page = client.get(reverse("accounts:members"))
     assert page.context["invitation_link"]["url"] == emailed.group(0)
     assert 'data-copy-target="invitation-link-url"' in page.content.decode()

@@ -9,14 +9,23 @@ INVITATIONS = "/api/v1/invitations/"
 
 
 def test_invitation_create_returns_the_accept_url_once(
-    owner_client, owner, django_capture_on_commit_callbacks
+    owner_client, owner, settings, django_capture_on_commit_callbacks
 ):
+    # The link is built on SITE_URL, not on the host the request came in on.
+    settings.SITE_URL = "https://stock.example.com"
+    settings.ALLOWED_HOSTS = ["*"]
     with django_capture_on_commit_callbacks(execute=True):
         created = owner_client.post(
-            INVITATIONS, {"email": "chat@example.com", "role": Role.CLERK}, format="json"
+            INVITATIONS,
+            {"email": "chat@example.com", "role": Role.CLERK},
+            format="json",
+            HTTP_HOST="evil.example.net",
         )
     assert created.status_code == 201
-    emailed = re.search(r"http://testserver/accounts/invitations/[^/\s]+/", mail.outbox[-1].body)
+    emailed = re.search(
+        r"https://stock\.example\.com/accounts/invitations/[^/\s]+/", mail.outbox[-1].body
+    )
+    assert "evil.example.net" not in mail.outbox[-1].body
     assert created.json()["accept_url"] == emailed.group(0)
     invitation = Invitation.objects.get(email="chat@example.com")
     assert invitation.token_hash not in created.json()["accept_url"]

@@ -412,7 +412,8 @@ class StockMovementSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer)
 
 POSTABLE_KINDS = [
     (MovementKind.RECEIPT, _("Receipt: stock arrives at `location`.")),
-    (MovementKind.SHIPMENT, _("Shipment (issue): stock leaves `location`.")),
+    (MovementKind.ISSUE, _("Issue: stock leaves `location` (use, samples, loss; not a sale).")),
+    (MovementKind.SHIPMENT, _("Shipment: stock leaves `location` for a customer (a sale).")),
     (MovementKind.TRANSFER, _("Transfer from `from_location` to `to_location`.")),
     (MovementKind.ADJUSTMENT, _("Adjustment of `location` by a signed `quantity`.")),
 ]
@@ -420,6 +421,7 @@ POSTABLE_KINDS = [
 KIND_LOCATIONS = {
     MovementKind.RECEIPT: ("location",),
     MovementKind.SHIPMENT: ("location",),
+    MovementKind.ISSUE: ("location",),
     MovementKind.TRANSFER: ("from_location", "to_location"),
     MovementKind.ADJUSTMENT: ("location",),
 }
@@ -442,7 +444,10 @@ class StockMovementCreateSerializer(serializers.Serializer):
         Location, select_related=("warehouse",), required=False, allow_null=True
     )
     lot = TenantPrimaryKeyField(
-        Lot, required=False, allow_null=True, help_text="For shipments, transfers, adjustments."
+        Lot,
+        required=False,
+        allow_null=True,
+        help_text="For issues, shipments, transfers, adjustments.",
     )
     lot_number = serializers.CharField(
         required=False, allow_blank=True, max_length=64, help_text="For receipts."

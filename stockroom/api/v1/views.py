@@ -168,7 +168,6 @@ class InvitationViewSet(
             actor=self.request.membership,
             email=data["email"],
             role=data["role"],
-            accept_url_builder=self.request.build_absolute_uri,
         )
 
     def delete_object(self, instance) -> None:
@@ -552,13 +551,16 @@ class StockMovementViewSet(mixins.CreateModelMixin, ReadOnlyTenantViewSet):
                 expiry_date=data.get("expiry_date"),
                 reason=data.get("reason", ""),
             )
-        if kind == MovementKind.SHIPMENT:
+        if kind in (MovementKind.ISSUE, MovementKind.SHIPMENT):
+            # A client posting "shipment" says the stock was sold (e.g. by a web shop), so the
+            # demand reports count it; "issue" is stock used or lost.
             return inventory_services.stock_issue(
                 **common,
                 location=data["location"],
                 quantity=data["quantity"],
                 lot=data.get("lot"),
                 reason=data.get("reason", ""),
+                kind=kind,
             )
         if kind == MovementKind.TRANSFER:
             return inventory_services.stock_transfer(

@@ -1,15 +1,22 @@
-"""Number and state formatting shared by every page: money, quantities with units, status badges.
-
-Core imports no app, so the filters take what they format by duck typing: a product-like object
-(`quantity_places`, `get_unit_display()`) for quantities, a document-like object (`status`,
-`get_status_display()`) or a plain state string for badges.
+"""Template filters over stockroom/core/formatting.py (one format per kind of value) and the
+status badge. See that module for the rules; the filters only pick the variant:
+`money` adds the currency code, `amount` leaves it to a column header, `quantity` adds the unit's
+name, `qty` does not.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
+
+from stockroom.core.formatting import (
+    decimal_or_none,
+    format_cost,
+    format_date,
+    format_datetime,
+    format_money,
+    format_quantity,
+    localized,
+    rounded,
+)
 
 register = template.Library()
 
@@ -40,42 +47,53 @@ BADGE_COLOURS: dict[str, str] = {
 }
 
 
-def _decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
+@register.filter
+def money(value, currency: str = "") -> str:
+    """`{{ amount|money:active_organization.currency }}` → "1,234.50 USD"."""
+    return format_money(value, currency)
 
 
 @register.filter
-def money(value, currency: str = "") -> str:
-    """`{{ amount|money:active_organization.currency }}` → "1,234.50 USD", localized, 2 decimals."""
-    amount = _decimal(value)
-    if amount is None:
-        return ""
-    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = number_format(amount, 2, use_l10n=True, force_grouping=True)
-    return f"{text} {currency}" if currency else text
+def amount(value, currency: str = "") -> str:
+    """`{{ line.total|amount:active_organization.currency }}` → "1,234.50": money in a column
+    whose header names the currency."""
+    return format_money(value, currency, code=False)
+
+
+@register.filter
+def cost(value, currency: str = "") -> str:
+    """`{{ product.average_cost|cost:currency }}` → "1.2345" or "3.50"."""
+    return format_cost(value, currency)
 
 
 @register.filter
 def quantity(value, product=None) -> str:
-    """`{{ qty|quantity:product }}` → "12 Each" or "2.500 Kilogram": the unit's decimals, localized.
+    """`{{ qty|quantity:product }}` → "12 Each" or "2.5 Kilogram"."""
+    return format_quantity(value, product, unit=True)
 
-    Without a product the number is shown without trailing zeros.
-    """
-    amount = _decimal(value)
-    if amount is None:
-        return ""
-    places = getattr(product, "quantity_places", None)
-    if places is None:
-        normalized = amount.normalize()
-        places = max(0, -normalized.as_tuple().exponent)
-    text = number_format(amount, places, use_l10n=True, force_grouping=True)
-    unit = product.get_unit_display() if hasattr(product, "get_unit_display") else ""
-    return f"{text} {unit}" if unit else text
+
+@register.filter
+def qty(value, product=None) -> str:
+    """`{{ level.on_hand|qty:level.product }}` → "12" or "2.5": a quantity in a column whose
+    header (or row) names the unit."""
+    return format_quantity(value, product)
+
+
+@register.filter
+def percent(value) -> str:
+    """`{{ share|percent }}` → "12.50 %": two decimals, localized, so a column lines up."""
+    number = decimal_or_none(value)
+    return "" if number is None else f"{localized(rounded(number, 2), 2)} %"
+
+
+@register.filter
+def short_date(value) -> str:
+    return format_date(value)
+
+
+@register.filter
+def short_datetime(value) -> str:
+    return format_datetime(value)
 
 
 @register.filter

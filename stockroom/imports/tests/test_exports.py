@@ -112,10 +112,10 @@ def test_products_export(organization, owner, stock, fmt):
                 name,
                 "Tools/Hand tools",
                 "each",
-                "7.5000",
+                "7.50",
                 "14.90",
-                "0.000",
-                "0.000",
+                "0",
+                "0",
                 "400",
                 "",
                 "false",
@@ -126,10 +126,10 @@ def test_products_export(organization, owner, stock, fmt):
                 "Nails",
                 "",
                 "kg",
-                "2.0000",
+                "2.00",
                 "4.00",
-                "0.000",
-                "0.000",
+                "0",
+                "0",
                 "",
                 "",
                 "false",
@@ -231,3 +231,54 @@ def test_rerunning_a_finished_export_changes_nothing(organization, owner, stock)
 
     job.refresh_from_db()
     assert (job.file.name, job.attempts) == (name, 1)
+
+
+def test_xlsx_writes_money_and_quantities_as_formatted_numbers(organization, owner, stock):
+    job = _run(organization, owner, kind="products", format="xlsx")
+
+    with job.file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).worksheets[0]
+    cost, sale, reorder_point = sheet["E2"], sheet["F2"], sheet["G2"]
+    assert (sale.value, sale.data_type, sale.number_format) == (14.9, "n", "#,##0.00")
+    assert (cost.value, cost.data_type, cost.number_format) == (7.5, "n", "#,##0.00##")
+    assert (reorder_point.value, reorder_point.data_type) == (0, "n")
+
+
+def test_money_columns_follow_the_organization_currency(organization, owner, stock):
+    organization.currency = "CLP"
+    organization.save(update_fields=["currency"])
+    job = _run(organization, owner, kind="products", format="xlsx")
+
+    with job.file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).worksheets[0]
+    assert (sheet["F2"].value, sheet["F2"].number_format) == (15, "#,##0")
+
+
+def test_quantities_carry_no_trailing_zeros(organization, owner):
+    kilo = ProductFactory(organization=organization, sku="FLOUR", unit="kg")
+    location = LocationFactory(organization=organization)
+    for quantity in ("20", "2.5"):
+        inventory.stock_receive(
+            organization=organization,
+            product=kilo,
+            location=location,
+            quantity=Decimal(quantity),
+            unit_cost=Decimal("1.25"),
+        )
+    levels = _read(_run(organization, owner, kind="stock_levels", format="csv"))
+    movements = _read(_run(organization, owner, kind="movements", format="csv"))
+
+    assert levels[1][6:] == ["22.5", "0", "22.5"]
+    assert sorted(row[4] for row in movements[1:]) == ["2.5", "20"]
+    assert {row[8] for row in movements[1:]} == {"1.25"}
+
+
+def test_download_name_is_stamped_in_the_organization_time_zone(organization, owner):
+    organization.time_zone = "America/Santiago"
+    organization.save(update_fields=["time_zone"])
+    job = ExportJobFactory(organization=organization, created_by=owner.user, kind="products")
+    ExportJob.objects.filter(pk=job.pk).update(created_at=datetime(2026, 3, 9, 2, 30, tzinfo=UTC))
+    job.refresh_from_db()
+
+    # 02:30 UTC on 9 March is 23:30 on the 8th in Santiago (UTC-3).
+    assert job.download_name == f"products-20260308-2330.{job.format}"

@@ -270,3 +270,49 @@ def test_list_pages_run_a_constant_number_of_queries(
     ExportJobFactory.create_batch(8, organization=organization)
 
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("page", "kind"),
+    [
+        pytest.param("catalog:product_list", "products", id="products"),
+        pytest.param("inventory:stock_levels", "stock_levels", id="stock-levels"),
+        pytest.param("inventory:movement_list", "movements", id="movements"),
+    ],
+)
+def test_every_exportable_list_offers_its_export(organization, member_client, page, kind):
+    client = member_client(_member(organization, Role.VIEWER))
+
+    html = client.get(reverse(page)).content.decode()
+
+    form = html[html.index(f'action="{reverse("imports:export_list")}"') :]
+    form = form[: form.index("</form>")]
+    assert f'name="kind" value="{kind}"' in form
+    assert 'name="format"' in form
+    assert ">Export</button>" in " ".join(form.split()).replace("</i> ", "</i>")
+
+
+def test_the_movement_list_exports_its_date_range(organization, member_client):
+    client = member_client(_member(organization, Role.VIEWER))
+
+    html = client.get(
+        reverse("inventory:movement_list"), {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    ).content.decode()
+
+    assert 'name="date_from" value="2026-03-01"' in html
+    assert 'name="date_to" value="2026-03-31"' in html
+
+
+def test_the_list_export_button_starts_the_job(
+    organization, member_client, django_capture_on_commit_callbacks
+):
+    client = member_client(_member(organization, Role.VIEWER))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("imports:export_list"), {"kind": "stock_levels", "format": "xlsx"}
+        )
+
+    job = ExportJob.objects.for_organization(organization).get()
+    assert (job.kind, job.format, job.status) == ("stock_levels", "xlsx", JobStatus.SUCCEEDED)
+    assert response["Location"] == job.get_absolute_url()

@@ -753,15 +753,24 @@ def stock_issue(
     reason: str = "",
     idempotency_key: str | None = None,
     occurred_at: datetime | None = None,
+    kind: str = MovementKind.ISSUE,
 ) -> StockMovement:
-    """Ship stock out of a location, at the current average cost. Never beyond available."""
+    """Take stock out of a location, at the current average cost. Never beyond available.
+
+    A manual issue (kind ISSUE) by default; a sales order's shipment passes kind SHIPMENT, the
+    only outflow the demand reports (top movers, ABC, reorder, slow movers) count as sales.
+    """
+    if kind not in (MovementKind.ISSUE, MovementKind.SHIPMENT):
+        raise ApplicationError(
+            _("Stock leaves a location as an issue or a shipment."), field="kind", code="bad_kind"
+        )
     organization_id = organization_id_of(organization)
     _check_product(product, organization_id)
     _check_location(location, organization_id)
     _check_lot(lot, product, organization_id)
     quantity = clean_quantity(quantity, product=product)
     posting = _Posting(organization_id, user, reference, reason, occurred_at, idempotency_key)
-    intent = _Intent(MovementKind.SHIPMENT, product.pk, quantity, location.pk, None)
+    intent = _Intent(kind, product.pk, quantity, location.pk, None)
 
     def post() -> StockMovement:
         locked, earlier = posting.lock_product(product, intent)
@@ -775,7 +784,7 @@ def stock_issue(
         _save_level(level, "on_hand")
         _change_product_stock(locked, product, on_hand=-quantity)
         return posting.record(
-            kind=MovementKind.SHIPMENT,
+            kind=kind,
             product=locked,
             lot=lot,
             quantity=quantity,

@@ -126,7 +126,7 @@ def test_concurrent_issues_and_transfers_never_oversell_or_deadlock(places):
     )
     assert scarce_outcomes == {"ok": 10, "refused:insufficient_stock": 6}
     assert on_hand(scarce, shelf) == D("0")
-    assert StockMovement.unscoped.filter(product=scarce, kind="shipment").count() == 10
+    assert StockMovement.unscoped.filter(product=scarce, kind="issue").count() == 10
 
     busy_issued = sum(
         1 for o, kind in zip(outcomes, kinds, strict=True) if kind == "busy-issue" and o == "ok"
@@ -337,7 +337,7 @@ def test_bulk_receipts_beside_issues_and_transfers_never_deadlock(places):
     assert StockMovement.unscoped.filter(organization=organization, kind="receipt").count() == (
         48 + 300
     )
-    assert StockMovement.unscoped.filter(organization=organization, kind="shipment").count() == 48
+    assert StockMovement.unscoped.filter(organization=organization, kind="issue").count() == 48
     assert ledger_mismatches(organization=organization) == []
     assert product_total_mismatches(organization=organization) == []
     call_command("verify_ledger", "--organization", organization.slug)

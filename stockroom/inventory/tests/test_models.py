@@ -32,6 +32,7 @@ def movement(organization, product, **fields) -> StockMovement:
         pytest.param(MovementKind.RECEIPT, True, True, id="receipt-with-source"),
         pytest.param(MovementKind.RECEIPT, False, False, id="receipt-nowhere"),
         pytest.param(MovementKind.SHIPMENT, False, True, id="shipment-to-a-location"),
+        pytest.param(MovementKind.ISSUE, False, True, id="issue-to-a-location"),
         pytest.param(MovementKind.TRANSFER, True, False, id="transfer-one-side"),
         pytest.param(MovementKind.ADJUSTMENT, True, True, id="adjustment-both"),
         pytest.param(MovementKind.COUNT, False, False, id="count-nowhere"),

@@ -123,7 +123,7 @@ def test_issue_after_receipts_keeps_average_and_ships_at_it(organization, produc
         organization=organization, product=product, location=location, quantity=D("15")
     )
 
-    assert movement.kind == MovementKind.SHIPMENT
+    assert movement.kind == MovementKind.ISSUE
     assert movement.unit_cost == D("2.7500")
     assert movement.from_location == location
     assert level(product, location).on_hand == D("25")

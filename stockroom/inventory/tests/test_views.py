@@ -46,7 +46,7 @@ def movement_data(kind, **values) -> dict:
 
 MOVEMENT_URLS = {
     MovementKind.RECEIPT: "inventory:movement_receive",
-    MovementKind.SHIPMENT: "inventory:movement_issue",
+    MovementKind.ISSUE: "inventory:movement_issue",
     MovementKind.TRANSFER: "inventory:movement_transfer",
     MovementKind.ADJUSTMENT: "inventory:movement_adjust",
 }
@@ -297,11 +297,11 @@ def test_clerk_receives_a_lot(member_client, clerk, lot_product, location):
 def test_clerk_issues_stock(member_client, clerk, stocked, location):
     response = member_client(clerk).post(
         reverse("inventory:movement_issue"),
-        movement_data(MovementKind.SHIPMENT, product=stocked, location=location, quantity="3"),
+        movement_data(MovementKind.ISSUE, product=stocked, location=location, quantity="3"),
     )
 
     assert response.status_code == 302
-    movement = StockMovement.unscoped.get(kind=MovementKind.SHIPMENT)
+    movement = StockMovement.unscoped.get(kind=MovementKind.ISSUE)
     assert (movement.quantity, movement.from_location, movement.to_location) == (
         D("3"),
         location,
@@ -316,7 +316,7 @@ def test_clerk_issues_from_a_lot(member_client, clerk, lot_product, location):
     response = member_client(clerk).post(
         reverse("inventory:movement_issue"),
         movement_data(
-            MovementKind.SHIPMENT, product=lot_product, location=location, lot=lot, quantity="2"
+            MovementKind.ISSUE, product=lot_product, location=location, lot=lot, quantity="2"
         ),
     )
 
@@ -502,42 +502,42 @@ def _bad_input_cases():
         ),
         (
             "issue-zero",
-            MovementKind.SHIPMENT,
+            MovementKind.ISSUE,
             lambda f: {"product": f.product, "location": f.location, "quantity": "0"},
             "quantity",
             "Enter a quantity greater than zero.",
         ),
         (
             "issue-negative",
-            MovementKind.SHIPMENT,
+            MovementKind.ISSUE,
             lambda f: {"product": f.product, "location": f.location, "quantity": "-1"},
             "quantity",
             "Enter a quantity greater than zero.",
         ),
         (
             "issue-other-org-location",
-            MovementKind.SHIPMENT,
+            MovementKind.ISSUE,
             lambda f: {"product": f.product, "location": f.foreign_location, "quantity": "1"},
             "location",
             "Select a valid choice. That choice is not one of the available choices.",
         ),
         (
             "issue-unknown-product",
-            MovementKind.SHIPMENT,
+            MovementKind.ISSUE,
             lambda f: {"product": 999999, "location": f.location, "quantity": "1"},
             "product",
             "Select a valid choice. That choice is not one of the available choices.",
         ),
         (
             "issue-more-than-available",
-            MovementKind.SHIPMENT,
+            MovementKind.ISSUE,
             lambda f: {"product": f.product, "location": f.location, "quantity": "11"},
             "quantity",
             "Not enough stock available for this quantity.",
         ),
         (
             "issue-lot-missing",
-            MovementKind.SHIPMENT,
+            MovementKind.ISSUE,
             lambda f: {"product": f.lot_product, "location": f.location, "quantity": "1"},
             "lot",
             "This field is required.",
@@ -1075,10 +1075,10 @@ def test_movement_history_filters(member_client, viewer, stocked, bulk_product, 
             for movement in client.get(url, query).context["movements"]
         ]
 
-    assert rows(kind="shipment") == [("shipment", "BOLT-M8", D("2"))]
+    assert rows(kind="issue") == [("issue", "BOLT-M8", D("2"))]
     assert rows(q="flour") == [("receipt", "FLOUR", D("1"))]
     assert rows(warehouse=location.warehouse_id, q="BOLT") == [
-        ("shipment", "BOLT-M8", D("2")),
+        ("issue", "BOLT-M8", D("2")),
         ("receipt", "BOLT-M8", D("10")),
     ]
     assert rows(date_from="2000-01-01", date_to="2000-01-02") == []
@@ -1250,7 +1250,7 @@ def test_refused_post_shows_the_location_selected_and_marked_invalid(
 ):
     response = member_client(clerk).post(
         reverse("inventory:movement_issue"),
-        movement_data(MovementKind.SHIPMENT, product=product, location=location, quantity="-1"),
+        movement_data(MovementKind.ISSUE, product=product, location=location, quantity="-1"),
     )
 
     body = response.content.decode()

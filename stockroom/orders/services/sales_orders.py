@@ -18,7 +18,7 @@ from stockroom.catalog.models import MONEY_PLACES, Customer
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
-from stockroom.inventory.models import Location, Lot, StockLevel
+from stockroom.inventory.models import Location, Lot, MovementKind, StockLevel
 from stockroom.inventory.services import stock_issue, stock_release, stock_reserve
 
 from ..models import (
@@ -342,6 +342,7 @@ def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = 
             reference=locked.number,
             reason=f"Shipment {locked.number}",
             occurred_at=occurred_at,
+            kind=MovementKind.SHIPMENT,
         )
         reservation.closed_at = occurred_at
         reservation.shipment = movement

@@ -12,6 +12,7 @@ from stockroom.catalog.tests.factories import (
     SupplierFactory,
 )
 from stockroom.core.exceptions import ApplicationError
+from stockroom.inventory.models import MovementKind
 from stockroom.inventory.services import stock_issue
 from stockroom.orders import services
 from stockroom.orders.models import PurchaseOrderStatus
@@ -49,8 +50,14 @@ def catalog(organization, bin_a, stock):
     stock(plenty, bin_a, "5")
     long_ago = timezone.now() - timedelta(days=120)
     recently = timezone.now() - timedelta(days=10)
+    # Sold (kind shipment): the demand counts shipments only, not manual issues.
     issue = lambda p, q, when: stock_issue(  # noqa: E731
-        organization=organization, product=p, location=bin_a, quantity=D(q), occurred_at=when
+        organization=organization,
+        product=p,
+        location=bin_a,
+        quantity=D(q),
+        occurred_at=when,
+        kind=MovementKind.SHIPMENT,
     )
     issue(bolt, "4", recently)  # 8 left; demand 4 / 90 × 14 = 0.62 → reorder quantity wins
     issue(nut, "190", recently)  # 10 left; demand 190 / 90 × 30 = 63.33 − 10 = 53.33 → 54

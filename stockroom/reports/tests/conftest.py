@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 from stockroom.inventory import services as stock
+from stockroom.inventory.models import MovementKind
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
 
@@ -61,6 +62,7 @@ def stocked_org(organization):
         location=bin_n,
         quantity=Decimal("3"),
         occurred_at=at(5),
+        kind=MovementKind.SHIPMENT,  # sold: the demand reports count it
     )
     return {
         "organization": organization,

@@ -2,8 +2,9 @@
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
@@ -112,3 +113,27 @@ def test_movement_export_has_every_page(client, viewer, member_client, many_move
     assert page.context["row_count"] == 34
     response = client.get(reverse("reports:report_export", args=["movements", "csv"]))
     assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 35
+
+
+def test_xlsx_money_is_a_number_with_two_decimals(client, viewer, member_client, stocked_org):
+    member_client(viewer)
+    response = client.get(reverse("reports:report_export", args=["valuation", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    value = sheet.cell(row=2, column=header.index("Value") + 1)
+    assert (value.data_type, value.number_format) == ("n", "#,##0.00")
+
+
+def test_export_file_name_is_stamped_in_the_organization_time_zone(
+    client, viewer, member_client, stocked_org
+):
+    organization = stocked_org["organization"]
+    organization.time_zone = "Asia/Tokyo"
+    organization.save(update_fields=["time_zone"])
+    member_client(viewer)
+    with mock.patch(
+        "django.utils.timezone.now", return_value=datetime(2026, 3, 9, 20, 15, tzinfo=UTC)
+    ):
+        response = client.get(reverse("reports:report_export", args=["valuation", "csv"]))
+    # 20:15 UTC is 05:15 the next morning in Tokyo.
+    assert response["Content-Disposition"] == 'attachment; filename="valuation-20260310-0515.csv"'

@@ -23,7 +23,8 @@ def test_quantity_uses_the_units_decimals(organization):
     kilo = ProductFactory.build(unit="kg")
     with translation.override("en"):
         assert quantity(Decimal("12.000"), each) == "12 Each"
-        assert quantity(Decimal("2.5"), kilo) == "2.500 Kilogram"
+        assert quantity(Decimal("2.5"), kilo) == "2.5 Kilogram"
+        assert quantity(Decimal("20.000"), kilo) == "20 Kilogram"
         assert quantity(Decimal("2.500")) == "2.5"
 
 

@@ -431,6 +431,7 @@ class Command(BaseCommand):
                 user=clerk,
                 reference=f"SO-{2000 + index}",
                 idempotency_key=f"seed:{product.sku}:shipment",
+                kind=MovementKind.SHIPMENT,
                 occurred_at=start + timedelta(days=40, hours=index),
             )
             if index % 5 == 0:
@@ -474,6 +475,7 @@ class Command(BaseCommand):
                         user=clerk,
                         reference="SO-BULK",
                         idempotency_key=f"seed:{product.sku}:drain:{level.pk}",
+                        kind=MovementKind.SHIPMENT,
                     )
 
 
