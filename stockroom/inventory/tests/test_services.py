@@ -18,7 +18,7 @@ from stockroom.inventory.selectors import (
     ledger_mismatches,
     product_total_mismatches,
 )
-from stockroom.inventory.services import stock as stock_services
+from stockroom.inventory.services import posting
 from stockroom.inventory.signals import low_stock, stock_changed
 from stockroom.inventory.tests.factories import LocationFactory, LotFactory
 
@@ -612,7 +612,7 @@ def test_duplicate_key_losing_the_race_returns_the_winner(
     statement saw the data from before the winner committed); the unique constraint catches it
     and the winner's movement is returned."""
     winner = receive(organization, product, location, "5", idempotency_key="race")
-    real_lock = stock_services.lock_product
+    real_lock = posting.lock_product
     calls = []
 
     def miss_first_time(product_id, **annotations):
@@ -622,7 +622,7 @@ def test_duplicate_key_losing_the_race_returns_the_winner(
             locked.earlier_movement_id = None
         return locked
 
-    monkeypatch.setattr(stock_services, "lock_product", miss_first_time)
+    monkeypatch.setattr(posting, "lock_product", miss_first_time)
 
     again = receive(organization, product, location, "5", idempotency_key="race")
 
@@ -645,14 +645,14 @@ def test_duplicate_transfer_key_losing_the_race_returns_the_winner(
         quantity=D(2),
         idempotency_key="race",
     )
-    real_lookup = stock_services._earlier_movement
+    real_lookup = posting._earlier_movement
     calls = []
 
     def miss_first_time(*args):
         calls.append(args)
         return None if len(calls) == 1 else real_lookup(*args)
 
-    monkeypatch.setattr(stock_services, "_earlier_movement", miss_first_time)
+    monkeypatch.setattr(posting, "_earlier_movement", miss_first_time)
 
     again = services.stock_transfer(
         organization=organization,
