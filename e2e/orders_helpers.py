@@ -179,13 +179,14 @@ def choose(select: Locator, text: str) -> None:
 
 def pick_product(row: Locator, sku: str) -> None:
     """Type the SKU into a line's product picker and click its option."""
-    search = row.get_by_role("combobox")
+    picker = row.locator("[data-product-picker]")
+    search = picker.get_by_role("combobox")
     search.click()
     search.press_sequentially(sku, delay=20)
-    option = row.get_by_role("option", name=re.compile(re.escape(sku)))
+    option = picker.get_by_role("option", name=re.compile(re.escape(sku)))
     expect(option.first).to_be_visible()
     option.first.click()
-    expect(row.locator("[data-picker-value]")).not_to_have_value("")
+    expect(picker.locator("[data-picker-value]")).not_to_have_value("")
 
 
 def fill_line(page: Page, index: int, sku: str, quantity: str, price: str) -> None:
