@@ -63,8 +63,9 @@ def test_low_product_suggested_and_ordered(
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-    page.get_by_role("button", name="Orders").click()
-    page.get_by_role("link", name="Reorder suggestions").click()
+    menu = page.locator("#main-nav")
+    menu.get_by_role("button", name="Orders").click()
+    menu.get_by_role("link", name="Reorder suggestions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reorder suggestions")
 
     section = page.get_by_role("region", name="With a preferred supplier")
