@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from .conftest import DEMO_PASSWORD, field, log_in
+from .conftest import DEMO_PASSWORD, log_in
 from .server import Server
 
 ORGANIZATION = "demo-trading"
@@ -212,7 +212,9 @@ def click_confirmed(page: Page, name: str) -> None:
 
 
 def expect_message(page: Page, text: str | re.Pattern) -> None:
-    expect(page.locator(".messages, [role=alert], .alert").filter(has_text=text).first).to_be_visible()
+    expect(
+        page.locator(".messages, [role=alert], .alert").filter(has_text=text).first
+    ).to_be_visible()
 
 
 def expect_error_summary(page: Page, text: str | re.Pattern | None = None) -> None:
@@ -224,6 +226,3 @@ def expect_error_summary(page: Page, text: str | re.Pattern | None = None) -> No
 
 def expect_status(page: Page, status: str) -> None:
     expect(page.locator("main h1")).to_contain_text(status)
-
-
-__all__ = ["field"]

@@ -109,9 +109,7 @@ def test_create_refused_then_edit_send_and_cancel(
     assert purchase_orders(server, notes)[0]["lines"] == expected_lines
 
     page.locator("main").get_by_role("link", name="Edit").click()
-    page.locator("#lines-body tr.order-line").nth(1).get_by_label(re.compile("^Quantity")).fill(
-        "0"
-    )
+    page.locator("#lines-body tr.order-line").nth(1).get_by_label(re.compile("^Quantity")).fill("0")
     save(page)
     expect_error_summary(page)
     assert purchase_orders(server, notes)[0]["lines"] == expected_lines

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -103,9 +102,7 @@ def test_backordered_order_confirmed_reserved_and_shipped(
 
     # Edit: four of the first product and five of the scarce one (only two in stock).
     page.locator("main").get_by_role("link", name="Edit").click()
-    page.locator("#lines-body tr.order-line").first.get_by_label(re.compile("^Quantity")).fill(
-        "4"
-    )
+    page.locator("#lines-body tr.order-line").first.get_by_label(re.compile("^Quantity")).fill("4")
     fill_line(page, 1, scarce, "5", "7.50")
     save(page)
     expect_status(page, "Draft")
