@@ -11,6 +11,7 @@ from decimal import Decimal
 from playwright.sync_api import BrowserContext, expect
 
 from .orders_helpers import (
+    expect_error_summary,
     expect_message,
     in_organization,
     make_product,
@@ -96,5 +97,9 @@ def test_low_product_suggested_and_ordered(
 
     # The stale tab's button: refused, nothing is written.
     stale.get_by_role("button", name=re.compile("^Create draft purchase orders")).click()
-    expect_message(stale, "Nothing to order")
+    expect_error_summary(stale, "Nothing to order")
     assert len(open_lines(server, sku)) == 1
+    # The refused page offers no button any more: nothing is orderable.
+    expect(
+        stale.get_by_role("button", name=re.compile("^Create draft purchase orders"))
+    ).to_have_count(0)

@@ -13,6 +13,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from .conftest import field
 from .orders_helpers import (
+    CLERK,
+    MANAGER,
     choose,
     click_confirmed,
     expect_error_summary,
@@ -200,3 +202,46 @@ def test_count_cancelled_posts_nothing(
     assert counts(server, notes)[0]["status"] == "cancelled"
     assert on_hand(server, sku) == {bin_label: Decimal(7)}
     assert [row["kind"] for row in ledger(server, sku)] == ["receipt"]
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_clerk_counts_on_a_phone_and_the_manager_approves(
+    server: Server, new_context: Callable[..., BrowserContext]
+) -> None:
+    run = suffix()
+    bin_label = make_location(server, f"PHN-{run}")
+    code = bin_label.split("/")[1]
+    sku = f"E2E-CTP-{run}"
+    make_product(server, sku, stock=((("MAIN", code, "12"),)))
+    notes = f"E2E phone count {run}"
+    manager = signed_in(new_context, MANAGER)
+    create_sheet(manager, bin_label, notes)
+    expect_status(manager, "Counting")
+    detail_url = manager.url
+
+    # The clerk, on a phone-sized screen: the sheet fits the width, the number pad is asked for.
+    clerk = signed_in(new_context, CLERK)
+    clerk.set_viewport_size(PHONE)
+    clerk.goto(detail_url)
+    expect(
+        clerk.locator("main").get_by_role("button", name="Approve and post variances")
+    ).to_have_count(0)
+    clerk.locator("main").get_by_role("link", name="Enter counts").click()
+    box = counted(clerk, sku)
+    expect(box).to_have_attribute("inputmode", "decimal")
+    assert clerk.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the counting sheet scrolls sideways on a phone"
+    )
+    box.click()
+    clerk.keyboard.type("11")
+    clerk.get_by_role("button", name="Save and submit").click()
+    expect_status(clerk, "Submitted")
+    assert counts(server, notes)[0]["lines"] == {sku: ["12", "11"]}
+
+    manager.reload()
+    click_confirmed(manager, "Approve and post variances")
+    expect_status(manager, "Approved")
+    assert on_hand(server, sku) == {bin_label: Decimal(11)}
+    assert [row["kind"] for row in ledger(server, sku)] == ["receipt", "count"]
