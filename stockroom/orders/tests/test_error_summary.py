@@ -60,3 +60,13 @@ def test_a_negative_line_quantity_is_said_in_words_not_by_constraint_name(
     ) in summary
     assert "Constraint" not in response.content.decode()
     assert PurchaseOrder.objects.count() == 0
+
+
+def test_reorder_with_nothing_to_order_shows_the_error_summary(member_client, manager):
+    # The same refusal shape as every other form (and what the browser suite's form inventory
+    # reads as a refusal), not a page-specific alert.
+    response = member_client(manager).post(reverse("orders:reorder"))
+    assert response.status_code == 200
+    summary = summary_of(response.content.decode())
+    assert "Nothing to order: no low-stock product with a preferred supplier is waiting." in summary
+    assert PurchaseOrder.objects.count() == 0
