@@ -148,9 +148,14 @@ def test_product_receipt_and_purchase_order_with_the_keyboard_only(
     page.keyboard.press("Enter")
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
-    assert database(server, f"print(json.dumps(Product.objects.filter(sku={sku!r}).count()))", (
-        "from stockroom.catalog.models import Product"
-    )) == 0
+    assert (
+        database(
+            server,
+            f"print(json.dumps(Product.objects.filter(sku={sku!r}).count()))",
+            ("from stockroom.catalog.models import Product"),
+        )
+        == 0
+    )
     # Its link takes the keyboard to the field; back with Shift+Tab to check the SKU was kept.
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")

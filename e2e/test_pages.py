@@ -35,6 +35,7 @@ def first_link(parent: str | Callable[[Page], str], pattern: str) -> Callable[[P
 PRODUCT = first_link("/catalog/products/", r"/catalog/products/\d+/")
 PURCHASE_ORDER = first_link("/orders/purchase-orders/", r"/orders/purchase-orders/\d+/")
 
+
 def either(*resolvers: Callable[[Page], str]) -> Callable[[Page], str]:
     """The first of `resolvers` that finds its link (another test may have moved a document on)."""
 
@@ -53,7 +54,9 @@ def either(*resolvers: Callable[[Page], str]) -> Callable[[Page], str]:
 RECEIVE = either(
     *(
         first_link(
-            first_link(f"/orders/purchase-orders/?status={status}", r"/orders/purchase-orders/\d+/"),
+            first_link(
+                f"/orders/purchase-orders/?status={status}", r"/orders/purchase-orders/\d+/"
+            ),
             r"/orders/purchase-orders/\d+/receive/",
         )
         for status in ("sent", "partially_received")
