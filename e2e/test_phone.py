@@ -54,8 +54,8 @@ TABLES = """() => [...document.querySelectorAll("main .table-responsive")].map(b
 })"""
 
 # Shown controls smaller than 24×24 px. Links inside running text are exempt (WCAG 2.5.8).
-SMALL_TARGETS = """() => [...document.querySelectorAll(
-  "main :is(button, .btn, select, input:not([type=hidden]), textarea, .page-link, .form-check-input)"
+SMALL_TARGETS = """() => [...document.querySelectorAll("main :is(" +
+  "button, .btn, select, input:not([type=hidden]), textarea, .page-link, .form-check-input)"
 )].filter(element => element.offsetParent !== null).map(element => {
   const box = element.getBoundingClientRect();
   return {target: element.outerHTML.slice(0, 100), width: box.width, height: box.height};

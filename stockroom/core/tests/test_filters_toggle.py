@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 TEMPLATE = Template(
-    '{% load ui %}{% filters_in_use as open %}'
+    "{% load ui %}{% filters_in_use as open %}"
     '{% include "includes/filters_toggle.html" with target="list-filters" open=open %}'
 )
 
@@ -31,5 +31,5 @@ def test_open_when_a_filter_is_in_use(query: str) -> None:
 
 
 def test_no_request_means_folded() -> None:
-    html = Template('{% load ui %}{% filters_in_use as open %}{{ open }}').render(Context({}))
+    html = Template("{% load ui %}{% filters_in_use as open %}{{ open }}").render(Context({}))
     assert html == "False"
