@@ -97,13 +97,17 @@ def test_list_on_a_phone(phone_page: Page, name: str) -> None:
     expect(toggle).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "false")
     controls = toggle.get_attribute("aria-controls")
-    assert controls and page.locator(f"#{controls}").locator("form[role=search]").count() == 1
+    assert controls and page.locator(f"#{controls} form[role=search]").count() == 1
+    region = page.locator(f"#{controls}")
     expect(search).to_be_hidden()
+    # Each tap waits for the end of the sliding (Bootstrap ignores a tap while it slides).
     toggle.tap()
+    expect(region).to_have_class(re.compile(r"\bcollapse show\b"))
     expect(search).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     assert page.evaluate(SMALL_TARGETS) == []
     toggle.tap()
+    expect(region).not_to_have_class(re.compile(r"\b(show|collapsing)\b"))
     expect(search).to_be_hidden()
     expect(toggle).to_have_attribute("aria-expanded", "false")
 
