@@ -109,7 +109,11 @@ PAGES: dict[str, str | Callable[[Page], str]] = {
     "sales-order-form": "/orders/sales-orders/new/",
     "stock-counts": "/orders/counts/",
     "stock-count": STOCK_COUNT,
-    "stock-count-enter": first_link(STOCK_COUNT, r"/orders/counts/\d+/enter/"),
+    # A count still being counted (another test may have submitted the first one).
+    "stock-count-enter": first_link(
+        first_link("/orders/counts/?status=counting", r"/orders/counts/\d+/"),
+        r"/orders/counts/\d+/enter/",
+    ),
     "stock-count-form": "/orders/counts/new/",
     "reorder-suggestions": "/orders/reorder/",
     # import / export
