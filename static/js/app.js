@@ -94,6 +94,51 @@
     }
   });
 
+  // A table wider than its box (a phone, a long report) scrolls inside its .table-responsive box.
+  // Only a box that takes focus can be scrolled with the arrow keys (WCAG 2.1.1; axe's
+  // scrollable-region-focusable), so such a box becomes a named, focusable region; one that fits
+  // is left out of the tab order again.
+  function regionName(box) {
+    var table = box.querySelector("table");
+    if (!table) { return ""; }
+    var caption = table.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    if (table.getAttribute("aria-label")) { return table.getAttribute("aria-label"); }
+    var labelledBy = table.getAttribute("aria-labelledby");
+    var label = labelledBy && document.getElementById(labelledBy);
+    if (label) { return label.textContent.trim(); }
+    var section = box.closest("section, .card");
+    var heading = section && section.querySelector("h1, h2, h3, h4, h5, h6");
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  function markScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (box.hasAttribute("tabindex")) { return; }
+        box.setAttribute("tabindex", "0");
+        var name = regionName(box);
+        if (name) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name);
+        }
+        box.dataset.scrollRegion = "";
+      } else if (box.hasAttribute("data-scroll-region")) {
+        ["tabindex", "role", "aria-label", "data-scroll-region"].forEach(function (name) {
+          box.removeAttribute(name);
+        });
+      }
+    });
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(markScrollingTables, 100);
+  });
+  document.addEventListener("htmx:afterSettle", markScrollingTables);
+
   document.addEventListener("DOMContentLoaded", connectEvents);
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  document.addEventListener("DOMContentLoaded", markScrollingTables);
 })();

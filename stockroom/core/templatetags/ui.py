@@ -73,3 +73,17 @@ def error_summary(context: template.Context, form: Any = None) -> dict[str, Any]
                 continue
             entries += _form_entries(line_form, row=_("Line %(number)s") % {"number": index + 1})
     return {"entries": entries}
+
+
+# Query parameters that order or page a list without narrowing it.
+_NOT_FILTERS = frozenset({"page", "sort", "per_page"})
+
+
+@register.simple_tag(takes_context=True)
+def filters_in_use(context: template.Context) -> bool:
+    """Whether the list is narrowed by a filter in the URL: a phone then shows the folded
+    filters open, so that the person sees why the list is short."""
+    request = context.get("request")
+    if request is None:
+        return False
+    return any(value for key, value in request.GET.items() if key not in _NOT_FILTERS)
