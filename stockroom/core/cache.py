@@ -124,22 +124,3 @@ def cached_for_organization(
     # The lock holder is taking far longer than any computation should: answer anyway.
     CACHE_LOOKUPS.labels(name=name, result="miss").inc()
     return _compute_and_store(key, compute, timeout, None)
-
-
-def cache_hit_ratio() -> dict[str, float]:
-    """Hit ratio per cached value name in this process, from the lookup counters.
-
-    A lookup that got another worker's result counts as a hit: it computed nothing.
-    """
-    totals: dict[str, dict[str, float]] = {}
-    for metric in CACHE_LOOKUPS.collect():
-        for sample in metric.samples:
-            if sample.name.endswith("_total"):
-                entry = totals.setdefault(sample.labels["name"], {"hit": 0.0, "miss": 0.0})
-                result = "miss" if sample.labels["result"] == "miss" else "hit"
-                entry[result] += sample.value
-    return {
-        name: counts["hit"] / (counts["hit"] + counts["miss"])
-        for name, counts in totals.items()
-        if counts["hit"] + counts["miss"]
-    }

@@ -136,16 +136,6 @@ def sales_order_detail(*, organization, pk: int) -> SalesOrder:
     )
 
 
-def open_reserved_total(*, organization, product: Product | None = None) -> Decimal:
-    """Σ of the open reservations of confirmed sales orders (what StockLevel.reserved holds)."""
-    queryset = SalesOrderReservation.objects.filter(
-        organization_id=organization_id_of(organization), closed_at__isnull=True
-    )
-    if product is not None:
-        queryset = queryset.filter(line__product=product)
-    return queryset.aggregate(total=_sum(Sum("quantity")))["total"]
-
-
 # --- stock counts --------------------------------------------------------------------------------
 
 

@@ -7,8 +7,8 @@ from django.core.cache import cache
 
 from stockroom.core import cache as core_cache
 from stockroom.core.cache import (
+    CACHE_LOOKUPS,
     bump_organization_cache,
-    cache_hit_ratio,
     cached_for_organization,
     organization_cache_key,
     organization_cache_version,
@@ -29,6 +29,23 @@ def test_cache_keys_are_scoped_and_versioned(organization, other_organization):
     bump_organization_cache(organization.pk)
     assert organization_cache_version(organization.pk) == version + 1
     assert cached_for_organization(organization.pk, "probe", compute) == 3
+
+
+def cache_hit_ratio() -> dict[str, float]:
+    """Hit ratio per cached value name in this process, from the lookup counters (a lookup
+    that got another worker's result counts as a hit: it computed nothing)."""
+    totals: dict[str, dict[str, float]] = {}
+    for metric in CACHE_LOOKUPS.collect():
+        for sample in metric.samples:
+            if sample.name.endswith("_total"):
+                entry = totals.setdefault(sample.labels["name"], {"hit": 0.0, "miss": 0.0})
+                result = "miss" if sample.labels["result"] == "miss" else "hit"
+                entry[result] += sample.value
+    return {
+        name: counts["hit"] / (counts["hit"] + counts["miss"])
+        for name, counts in totals.items()
+        if counts["hit"] + counts["miss"]
+    }
 
 
 def test_cache_lookups_are_counted(organization):

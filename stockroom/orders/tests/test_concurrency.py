@@ -18,8 +18,8 @@ from stockroom.inventory.services import stock_receive
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 from stockroom.orders import services
 from stockroom.orders.models import SalesOrder, SalesOrderLine, SalesOrderStatus
-from stockroom.orders.selectors import open_reserved_total
 from stockroom.orders.services import LineInput
+from stockroom.orders.tests.invariants import open_reserved_total
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ from stockroom.inventory.models import Lot, MovementKind, StockLevel, StockMovem
 from stockroom.inventory.tests.factories import LocationFactory
 from stockroom.orders import services
 from stockroom.orders.models import SalesOrder, SalesOrderReservation, SalesOrderStatus
-from stockroom.orders.selectors import open_reserved_total
 from stockroom.orders.services import LineInput
+from stockroom.orders.tests.invariants import open_reserved_total
 
 from .conftest import level
 
