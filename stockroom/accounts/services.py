@@ -10,7 +10,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from stockroom.core import events
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PermissionRefused,
+)
 from stockroom.core.mail import absolute_url
 
 from .emails import send_templated_email
@@ -109,7 +114,9 @@ def organization_delete(
 
 def _require(actor: Membership, action: Action) -> None:
     if not actor.can(action):
-        raise ApplicationError(_("Your role does not allow this action."), code="permission_denied")
+        raise PermissionRefused(
+            _("Your role does not allow this action."), code="permission_denied"
+        )
 
 
 @transaction.atomic
@@ -162,7 +169,7 @@ def invitation_create(*, actor: Membership, email: str, role: str) -> Invitation
 def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
     _require(actor, Action.INVITE_MEMBERS)
     if invitation.organization_id != actor.organization_id:
-        raise ApplicationError(_("Invitation not found."), code="not_found")
+        raise NotFoundError(_("Invitation not found."), code="not_found")
     if invitation.accepted_at is not None:
         raise ApplicationError(_("This invitation has already been accepted."))
     invitation.revoked_at = timezone.now()
@@ -200,7 +207,7 @@ def invitation_accept(*, raw_token: str, user: User) -> Membership:
                 user=user, organization=invitation.organization, role=invitation.role
             )
     except IntegrityError:
-        raise ApplicationError(
+        raise ConflictError(
             _("You are already a member of this organization."), code="already_member"
         ) from None
     invitation.accepted_at = timezone.now()
@@ -240,12 +247,12 @@ def _lock_owners(organization_id: int) -> int:
 def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
     _require(actor, Action.MANAGE_MEMBERS)
     if membership.organization_id != actor.organization_id:
-        raise ApplicationError(_("Member not found."), code="not_found")
+        raise NotFoundError(_("Member not found."), code="not_found")
     if role not in Role.values:
         raise ApplicationError(_("Choose a valid role."), field="role")
     demoting_owner = membership.role == Role.OWNER and role != Role.OWNER
     if demoting_owner and _lock_owners(membership.organization_id) <= 1:
-        raise ApplicationError(
+        raise ConflictError(
             _("An organization needs at least one owner."), field="role", code="last_owner"
         )
     membership.role = role
@@ -257,11 +264,11 @@ def membership_change_role(*, actor: Membership, membership: Membership, role: s
 def membership_remove(*, actor: Membership, membership: Membership) -> None:
     """Remove a member. Owners remove anyone; any member may leave; the last owner stays."""
     if membership.organization_id != actor.organization_id:
-        raise ApplicationError(_("Member not found."), code="not_found")
+        raise NotFoundError(_("Member not found."), code="not_found")
     if membership.pk != actor.pk:
         _require(actor, Action.MANAGE_MEMBERS)
     if membership.role == Role.OWNER and _lock_owners(membership.organization_id) <= 1:
-        raise ApplicationError(_("An organization needs at least one owner."), code="last_owner")
+        raise ConflictError(_("An organization needs at least one owner."), code="last_owner")
     membership.delete()
 
 

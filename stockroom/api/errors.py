@@ -21,41 +21,6 @@ from stockroom.core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
-# Domain refusals that are about the state of the data rather than the request's shape.
-CONFLICT_CODES = frozenset(
-    {
-        "idempotency_conflict",
-        "protected",
-        "has_children",
-        "has_products",
-        "has_stock_history",
-        "last_owner",
-        "already_member",
-        "warehouse_in_use",
-        "location_in_use",
-        "location_has_children",
-        # Orders and counts: the document's state refuses the transition.
-        "already_sent",
-        "already_cancelled",
-        "already_confirmed",
-        "already_shipped",
-        "already_approved",
-        "order_cancelled",
-        "order_received",
-        "order_not_editable",
-        "order_not_sent",
-        "not_confirmed",
-        "not_submitted",
-        "count_submitted",
-        "count_cancelled",
-        "empty_order",
-        "backordered",
-        "nothing_backordered",
-        "uncounted_lines",
-        "nothing_to_order",
-    }
-)
-STATUS_BY_CODE = {"permission_denied": status.HTTP_403_FORBIDDEN, "not_found": 404}
 NON_FIELD = "non_field_errors"
 
 
@@ -125,14 +90,9 @@ def _validation_response(detail) -> Response:
 
 
 def application_error_response(exc: ApplicationError) -> Response:
-    if exc.code in STATUS_BY_CODE:
-        code = STATUS_BY_CODE[exc.code]
-    elif exc.code in CONFLICT_CODES:
-        code = status.HTTP_409_CONFLICT
-    else:
-        code = status.HTTP_400_BAD_REQUEST
+    """A domain refusal: its class gives the status (core/exceptions.py)."""
     fields = {exc.field: [exc.message]} if exc.field else {}
-    return Response(error_body(exc.code, exc.message, fields), status=code)
+    return Response(error_body(exc.code, exc.message, fields), status=exc.status_code)
 
 
 def api_exception_handler(exc, context) -> Response | None:

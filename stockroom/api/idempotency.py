@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ConflictError
 
 from .models import IdempotencyRecord
 
@@ -56,7 +56,7 @@ def request_fingerprint(request) -> str:
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     if record.fingerprint != fingerprint:
-        raise ApplicationError(
+        raise ConflictError(
             _("This Idempotency-Key was already used for a different request."),
             code="idempotency_conflict",
         )

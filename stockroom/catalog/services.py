@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization
 from stockroom.core import events
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, ConflictError
 
 from .images import make_thumbnail, name_for_format, validate_product_image
 from .models import (
@@ -96,7 +96,7 @@ def _delete_or_refuse(instance: Model, message: str) -> None:
     try:
         instance.delete()
     except (ProtectedError, RestrictedError):
-        raise ApplicationError(message, code="protected") from None
+        raise ConflictError(message, code="protected") from None
 
 
 # --- categories ----------------------------------------------------------------------------------
@@ -167,12 +167,12 @@ def category_delete(*, organization: Organization, category: Category) -> None:
     """Delete an empty category: one without subcategories or products."""
     _require_organization(category, organization, "category")
     if category.children.exists():
-        raise ApplicationError(
+        raise ConflictError(
             _("This category has subcategories. Move or delete them first."),
             code="has_children",
         )
     if Product.objects.for_organization(organization).filter(category=category).exists():
-        raise ApplicationError(
+        raise ConflictError(
             _("This category still has products. Move them to another category first."),
             code="has_products",
         )
@@ -311,7 +311,7 @@ def product_update(
         product.unit != stored["unit"] or product.is_lot_tracked != stored["is_lot_tracked"]
     ) and product_has_stock_history(product):
         field = "unit" if product.unit != stored["unit"] else "is_lot_tracked"
-        raise ApplicationError(
+        raise ConflictError(
             _("The unit and lot tracking cannot change once the product has stock history."),
             code="has_stock_history",
             field=field,
@@ -337,7 +337,7 @@ def product_delete(*, organization: Organization, product: Product) -> None:
     """Delete a product without stock history; one with history is deactivated instead."""
     _require_organization(product, organization, "product")
     if product_has_stock_history(product):
-        raise ApplicationError(
+        raise ConflictError(
             _("This product has stock history, so it cannot be deleted. Deactivate it instead."),
             code="has_stock_history",
         )

@@ -1,4 +1,14 @@
-"""The one domain error type services raise; the API handler and the form mixin render it."""
+"""The domain errors services raise; the API handler and the form mixin render them.
+
+The class says what kind of refusal it is, and so which HTTP status the API answers with:
+- ApplicationError: the input is refused (400);
+- ConflictError: the state of the data refuses the change, whatever the input (409): a sent
+  order edited, a bin with stock deleted, an idempotency key reused for something else;
+- PermissionRefused: the actor may not do this (403); NotFoundError: it names nothing (404).
+
+`extra` keys mean one thing everywhere: `index` is the position of an input line in what the
+caller sent; `line_id` is the primary key of a stored document line.
+"""
 
 
 class ApplicationError(Exception):
@@ -7,6 +17,8 @@ class ApplicationError(Exception):
     `field` names the input the message is about, when there is one, so forms and the API
     can attach it to that field.
     """
+
+    status_code = 400
 
     def __init__(
         self,
@@ -24,3 +36,17 @@ class ApplicationError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class ConflictError(ApplicationError):
+    """The data's current state refuses the change: the same request fails until it changes."""
+
+    status_code = 409
+
+
+class PermissionRefused(ApplicationError):
+    status_code = 403
+
+
+class NotFoundError(ApplicationError):
+    status_code = 404

@@ -818,7 +818,7 @@ def _write_opening_stock(job: ImportJob, plan: _StockPlan, tick: Callable) -> tu
     except ApplicationError as exc:
         # Something changed since validation (e.g. a location was deactivated): all or
         # nothing, so the whole import is rolled back and the refused row is reported.
-        line = exc.extra.get("line")
+        line = exc.extra.get("index")
         raise _WriteRefused(plan.rows[line]["number"] if line is not None else 0, exc) from exc
     return len(plan.rows), 0
 

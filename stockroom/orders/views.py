@@ -275,7 +275,7 @@ class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
         try:
             return self.save(form, self.lines())
         except ApplicationError as exc:
-            row = exc.extra.get("row")
+            row = exc.extra.get("index")
             if row is None:
                 raise
             line_form = self.formset.kept_forms[row]
@@ -601,7 +601,7 @@ class PurchaseOrderReceiveView(
                 allow_over_receipt=form.cleaned_data["allow_over_receipt"],
             )
         except ApplicationError as exc:
-            line_form = forms_by_line.get(exc.extra.get("line"))
+            line_form = forms_by_line.get(exc.extra.get("line_id"))
             if line_form is None:
                 raise
             line_form.add_error(exc.field if exc.field in line_form.fields else None, exc.message)
@@ -717,7 +717,7 @@ class StockCountEnterView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredM
             if "submit" in self.request.POST:
                 services.stock_count_submit(count=self.object, user=self.request.user)
         except ApplicationError as exc:
-            line_form = forms_by_line.get(exc.extra.get("line"))
+            line_form = forms_by_line.get(exc.extra.get("line_id"))
             if line_form is None:
                 raise
             line_form.add_error(None, exc.message)

@@ -43,15 +43,15 @@ from .views import IDEMPOTENCY_PARAMETER
 def errors_on_lines(*, prefix: str = "lines", index_of_line: dict[int, int] | None = None):
     """Point a service refusal about one line at that line of the request (`lines.2.quantity`).
 
-    Services name the line by its position in the input (`extra["row"]`) or by its id
-    (`extra["line"]`); `index_of_line` maps ids to positions in the request body.
+    Services name the line by its position in the input (`extra["index"]`) or by its id
+    (`extra["line_id"]`); `index_of_line` maps ids to positions in the request body.
     """
     try:
         yield
     except ApplicationError as exc:
-        index = exc.extra.get("row")
+        index = exc.extra.get("index")
         if index is None and index_of_line is not None:
-            index = index_of_line.get(exc.extra.get("line"))
+            index = index_of_line.get(exc.extra.get("line_id"))
         if index is not None:
             exc.field = f"{prefix}.{index}.{exc.field or NON_FIELD}"
         raise

@@ -37,7 +37,7 @@ from stockroom.api.viewsets import (
 from stockroom.catalog import selectors as catalog_selectors
 from stockroom.catalog import services as catalog_services
 from stockroom.catalog.models import Category, Customer, Product, Supplier
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, PermissionRefused
 from stockroom.inventory import selectors as inventory_selectors
 from stockroom.inventory import services as inventory_services
 from stockroom.inventory.models import (
@@ -96,7 +96,7 @@ class OrganizationViewSet(
     def perform_update(self, serializer):
         organization = serializer.instance
         if organization.pk != self.request.organization.pk:
-            raise ApplicationError(
+            raise PermissionRefused(
                 _("Select this organization (X-Organization header) to change it."),
                 code="permission_denied",
             )

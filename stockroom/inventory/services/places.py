@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
 
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
 
 from ..models import Location, StockLevel, StockMovement, Warehouse
@@ -92,7 +92,7 @@ def _has_stock_history(locations: Q) -> bool:
 def warehouse_delete(*, warehouse: Warehouse) -> None:
     """Delete a warehouse and its locations, only if none of them ever held stock."""
     if _has_stock_history(Q(warehouse_id=warehouse.pk)):
-        raise ApplicationError(
+        raise ConflictError(
             _("This warehouse has held stock, so it cannot be deleted. Deactivate it instead."),
             code="warehouse_in_use",
         )
@@ -104,7 +104,7 @@ def warehouse_delete(*, warehouse: Warehouse) -> None:
             locations.delete()
             warehouse.delete()
     except (ProtectedError, RestrictedError):
-        raise ApplicationError(
+        raise ConflictError(
             _("Other records still use this warehouse. Deactivate it instead."),
             code="warehouse_in_use",
         ) from None
@@ -207,12 +207,12 @@ def location_update(
 def location_delete(*, location: Location) -> None:
     """Delete a location that has no sub-locations and never held stock."""
     if Location.objects.filter(parent_id=location.pk).exists():
-        raise ApplicationError(
+        raise ConflictError(
             _("This location contains other locations: move or delete them first."),
             code="location_has_children",
         )
     if _has_stock_history(Q(pk=location.pk)):
-        raise ApplicationError(
+        raise ConflictError(
             _("This location has held stock, so it cannot be deleted. Deactivate it instead."),
             code="location_in_use",
         )
@@ -220,7 +220,7 @@ def location_delete(*, location: Location) -> None:
         with transaction.atomic():
             location.delete()
     except (ProtectedError, RestrictedError):
-        raise ApplicationError(
+        raise ConflictError(
             _("Other records still use this location. Deactivate it instead."),
             code="location_in_use",
         ) from None

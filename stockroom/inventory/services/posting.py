@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import Product
 from stockroom.core import events
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, ConflictError
 
 from ..costing import COST_QUANTUM, moving_average
 from ..locks import (
@@ -172,7 +172,7 @@ def _earlier_movement(
 
 
 def idempotency_conflict() -> ApplicationError:
-    return ApplicationError(
+    return ConflictError(
         _("This idempotency key was already used for a different stock movement."),
         code="idempotency_conflict",
     )

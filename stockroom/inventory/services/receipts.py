@@ -192,7 +192,7 @@ def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
 
 def _naming_line(error: ApplicationError, index: int) -> ApplicationError:
     """Tell the caller which line was refused (its index in `lines`)."""
-    error.extra = {**error.extra, "line": index}
+    error.extra = {**error.extra, "index": index}
     return error
 
 
@@ -318,7 +318,7 @@ def stock_receive_bulk(
     line after line (same checks and codes, lots, moving average cost), in a number of queries
     that grows with the batches, not the lines.
 
-    A refusal names its line in `error.extra["line"]` (the index in `lines`). An idempotency key
+    A refusal names its line in `error.extra["index"]` (the index in `lines`). An idempotency key
     that was used before refuses the post (nothing is replayed). `on_progress(n)` is called as
     each batch of n movements is written.
 

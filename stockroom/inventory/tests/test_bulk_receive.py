@@ -407,7 +407,7 @@ def test_a_bad_line_refuses_the_whole_post_and_is_named(
     assert (refused.value.code, refused.value.field, refused.value.extra) == (
         code,
         field,
-        {"line": 2},
+        {"index": 2},
     )
     assert (_ledger(organization), _levels(organization), _lots(organization)) == before
 
@@ -422,7 +422,7 @@ def test_a_key_twice_in_the_lines_is_refused(organization, product, location):
     with pytest.raises(ApplicationError) as refused:
         _receive_bulk(organization, lines)
 
-    assert (refused.value.code, refused.value.extra) == ("idempotency_conflict", {"line": 2})
+    assert (refused.value.code, refused.value.extra) == ("idempotency_conflict", {"index": 2})
     assert StockMovement.unscoped.count() == 0
 
 
@@ -447,7 +447,7 @@ def test_lines_disagreeing_on_a_new_lots_expiry_are_refused(organization, lot_pr
     with pytest.raises(ApplicationError) as refused:
         _receive_bulk(organization, lines)
 
-    assert (refused.value.code, refused.value.extra) == ("lot_expiry_conflict", {"line": 1})
+    assert (refused.value.code, refused.value.extra) == ("lot_expiry_conflict", {"index": 1})
     assert (Lot.unscoped.count(), StockMovement.unscoped.count()) == (0, 0)
 
 
@@ -462,7 +462,7 @@ def test_the_locked_product_is_checked_again(organization, product, location):
             organization, [ReceiptLine(product=stale, location=location, quantity=D("1"))]
         )
 
-    assert (refused.value.code, refused.value.extra) == ("inactive_product", {"line": 0})
+    assert (refused.value.code, refused.value.extra) == ("inactive_product", {"index": 0})
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -602,7 +602,7 @@ def test_keys_are_per_user(organization, product, location, clerk, owner):
         _receive_bulk(organization, [line], user=clerk.user)
 
     assert [movement.idempotency_scope for movement in posted] == [owner.user_id]
-    assert (refused.value.code, refused.value.extra) == ("idempotency_conflict", {"line": 0})
+    assert (refused.value.code, refused.value.extra) == ("idempotency_conflict", {"index": 0})
     assert sorted(StockMovement.unscoped.values_list("user_id", "quantity")) == sorted(
         [(clerk.user_id, D("1.000")), (owner.user_id, D("2.000"))]
     )

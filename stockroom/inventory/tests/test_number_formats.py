@@ -68,9 +68,10 @@ def test_movement_list_names_a_manual_issue_and_its_bin(member_client, viewer, f
     html = client.get(reverse("inventory:movement_list"), {"q": "FLOUR"}).content.decode()
     rows = " ".join(re.sub(r"<[^>]+>", " ", html[html.index("<tbody") :]).split())
 
-    assert "Issue FLOUR Bread flour 2 MAIN/A-01" in rows
+    # The kind is in its own column and, for a phone, again under the product.
+    assert "Issue FLOUR Bread flour Issue 2 MAIN/A-01" in rows
     assert "Shipment" not in rows
-    assert "Receipt FLOUR Bread flour 2.5 — MAIN/A-01" in rows
+    assert "Receipt FLOUR Bread flour Receipt 2.5 — MAIN/A-01" in rows
     assert "2.500" not in rows and "20.000" not in rows
 
 

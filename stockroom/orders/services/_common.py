@@ -102,7 +102,7 @@ def clean_lines(
             order_total += quantity * unit_price
             cleaned.append(LineInput(product=product, quantity=quantity, unit_price=unit_price))
         except ApplicationError as exc:
-            exc.extra = {**exc.extra, "row": index}
+            exc.extra = {**exc.extra, "index": index}
             raise
     if order_total > MAX_ORDER_TOTAL:
         raise ApplicationError(order_total_message(), field="lines", code="order_total_large")

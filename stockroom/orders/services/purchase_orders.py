@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import COST_PLACES, Supplier
 from stockroom.core import events
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.models import Location
 from stockroom.inventory.services import stock_receive
@@ -56,9 +56,9 @@ def _check_supplier(supplier: Supplier, organization_id: int) -> None:
 
 def _refuse_unless_draft(order: PurchaseOrder) -> None:
     if order.status == Status.CANCELLED:
-        raise ApplicationError(_("This purchase order is cancelled."), code="order_cancelled")
+        raise ConflictError(_("This purchase order is cancelled."), code="order_cancelled")
     if order.status != Status.DRAFT:
-        raise ApplicationError(
+        raise ConflictError(
             _("A purchase order's lines cannot be changed once it has been sent."),
             code="order_not_editable",
         )
@@ -119,11 +119,11 @@ def purchase_order_send(*, order: PurchaseOrder, user) -> PurchaseOrder:
 
     locked = lock_row(PurchaseOrder, order.pk)
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(_("This purchase order is cancelled."), code="order_cancelled")
+        raise ConflictError(_("This purchase order is cancelled."), code="order_cancelled")
     if locked.status != Status.DRAFT:
-        raise ApplicationError(_("This purchase order has already been sent."), code="already_sent")
+        raise ConflictError(_("This purchase order has already been sent."), code="already_sent")
     if not locked.lines.exists():
-        raise ApplicationError(
+        raise ConflictError(
             _("Add at least one line before sending the purchase order."), code="empty_order"
         )
     locked.status = Status.SENT
@@ -151,11 +151,11 @@ def purchase_order_cancel(*, order: PurchaseOrder, user) -> PurchaseOrder:
     """Cancel an order that is not yet fully received; stock already received stays."""
     locked = lock_row(PurchaseOrder, order.pk)
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(
+        raise ConflictError(
             _("This purchase order is already cancelled."), code="already_cancelled"
         )
     if locked.status == Status.RECEIVED:
-        raise ApplicationError(
+        raise ConflictError(
             _("A purchase order received in full cannot be cancelled."), code="order_received"
         )
     locked.status = Status.CANCELLED
@@ -167,21 +167,21 @@ def purchase_order_cancel(*, order: PurchaseOrder, user) -> PurchaseOrder:
 
 def _refuse_unless_receivable(order: PurchaseOrder) -> None:
     if order.status == Status.CANCELLED:
-        raise ApplicationError(
+        raise ConflictError(
             _("A cancelled purchase order cannot be received."), code="order_cancelled"
         )
     if order.status == Status.DRAFT:
-        raise ApplicationError(
+        raise ConflictError(
             _("Send the purchase order before receiving it."), code="order_not_sent"
         )
     if order.status == Status.RECEIVED:
-        raise ApplicationError(
+        raise ConflictError(
             _("This purchase order has been received in full."), code="order_received"
         )
 
 
 def _line_error(exc: ApplicationError, line: PurchaseOrderLine) -> ApplicationError:
-    exc.extra = {**exc.extra, "line": line.pk}
+    exc.extra = {**exc.extra, "line_id": line.pk}
     return exc
 
 

@@ -5,7 +5,7 @@ from itertools import groupby
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
 
 from ..models import PurchaseOrder
@@ -21,7 +21,7 @@ def reorder_create_purchase_orders(*, organization, user) -> list[PurchaseOrder]
     organization_id = organization_id_of(organization)
     orderable = [s for s in reorder_suggestions(organization=organization_id) if s.can_order]
     if not orderable:
-        raise ApplicationError(
+        raise ConflictError(
             _("Nothing to order: no low-stock product with a preferred supplier is waiting."),
             code="nothing_to_order",
         )
@@ -47,9 +47,9 @@ def reorder_create_purchase_orders(*, organization, user) -> list[PurchaseOrder]
         except ApplicationError as exc:
             # The caller sent no lines, so a row number would mean nothing: name the product
             # (or, for the order total, the supplier) whose suggestion the order limits refuse.
-            row = exc.extra.get("row")
+            row = exc.extra.get("index")
             name = suggestions[row].product.sku if row is not None else supplier.name
-            raise ApplicationError(
+            raise type(exc)(
                 _("%(name)s: %(message)s") % {"name": name, "message": exc.message},
                 code=exc.code,
             ) from None

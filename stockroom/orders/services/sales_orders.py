@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import MONEY_PLACES, Customer
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
 from stockroom.inventory.models import Location, Lot, MovementKind, StockLevel
@@ -86,9 +86,9 @@ def sales_order_update(
     """Change a draft's customer, notes and lines. Refused once confirmed."""
     locked = lock_row(SalesOrder, order.pk)
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(_("This sales order is cancelled."), code="order_cancelled")
+        raise ConflictError(_("This sales order is cancelled."), code="order_cancelled")
     if locked.status != Status.DRAFT:
-        raise ApplicationError(
+        raise ConflictError(
             _("A sales order's lines cannot be changed once it has been confirmed."),
             code="order_not_editable",
         )
@@ -202,7 +202,7 @@ def _shortage_error(line: SalesOrderLine, missing: Decimal) -> ApplicationError:
         )
         % {"product": line.product.sku, "missing": format_quantity(missing)},
         code="insufficient_stock",
-        extra={"line": line.pk, "missing": missing},
+        extra={"line_id": line.pk, "missing": missing},
     )
 
 
@@ -213,16 +213,16 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
     rest stays backordered on the line."""
     locked = lock_row(SalesOrder, order.pk)
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(
+        raise ConflictError(
             _("A cancelled sales order cannot be confirmed."), code="order_cancelled"
         )
     if locked.status != Status.DRAFT:
-        raise ApplicationError(
+        raise ConflictError(
             _("This sales order has already been confirmed."), code="already_confirmed"
         )
     lines = list(locked.lines.select_related("product").order_by("pk"))
     if not lines:
-        raise ApplicationError(
+        raise ConflictError(
             _("Add at least one line before confirming the sales order."), code="empty_order"
         )
     for line in lines:
@@ -231,7 +231,7 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
                 _("%(product)s is inactive and cannot be reserved.")
                 % {"product": line.product.sku},
                 code="inactive_product",
-                extra={"line": line.pk},
+                extra={"line_id": line.pk},
             )
     plan, short = _allocate(locked.organization_id, [(line, line.quantity) for line in lines])
     if short and not allow_backorder:
@@ -254,14 +254,14 @@ def sales_order_reserve_backorders(*, order: SalesOrder, user) -> SalesOrder:
     """Try again to reserve what is backordered on a confirmed order; reserves what it can."""
     locked = lock_row(SalesOrder, order.pk)
     if locked.status != Status.CONFIRMED:
-        raise ApplicationError(
+        raise ConflictError(
             _("Only a confirmed sales order has backorders to reserve."), code="not_confirmed"
         )
     lines = list(
         locked.lines.select_related("product").filter(backordered_quantity__gt=0).order_by("pk")
     )
     if not lines:
-        raise ApplicationError(
+        raise ConflictError(
             _("Nothing on this sales order is backordered."), code="nothing_backordered"
         )
     plan, short = _allocate(
@@ -302,19 +302,13 @@ def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = 
     issued from its location and lot, all in this one transaction."""
     locked = lock_row(SalesOrder, order.pk)
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(
-            _("A cancelled sales order cannot be shipped."), code="order_cancelled"
-        )
+        raise ConflictError(_("A cancelled sales order cannot be shipped."), code="order_cancelled")
     if locked.status == Status.SHIPPED:
-        raise ApplicationError(
-            _("This sales order has already been shipped."), code="already_shipped"
-        )
+        raise ConflictError(_("This sales order has already been shipped."), code="already_shipped")
     if locked.status != Status.CONFIRMED:
-        raise ApplicationError(
-            _("Confirm the sales order before shipping it."), code="not_confirmed"
-        )
+        raise ConflictError(_("Confirm the sales order before shipping it."), code="not_confirmed")
     if locked.lines.filter(backordered_quantity__gt=0).exists():
-        raise ApplicationError(
+        raise ConflictError(
             _("Some lines are backordered: reserve their stock before shipping."),
             code="backordered",
         )
@@ -362,13 +356,9 @@ def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
     """Cancel a draft or confirmed order, releasing every open reservation."""
     locked = lock_row(SalesOrder, order.pk)
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(
-            _("This sales order is already cancelled."), code="already_cancelled"
-        )
+        raise ConflictError(_("This sales order is already cancelled."), code="already_cancelled")
     if locked.status == Status.SHIPPED:
-        raise ApplicationError(
-            _("A shipped sales order cannot be cancelled."), code="already_shipped"
-        )
+        raise ConflictError(_("A shipped sales order cannot be cancelled."), code="already_shipped")
     now = timezone.now()
     reservations = _open_reservations(locked)
     lock_products({reservation.line.product_id for reservation in reservations})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import Product
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
 from stockroom.inventory.models import ZERO, Location, Lot, MovementKind, StockLevel, Warehouse
@@ -81,13 +81,13 @@ def stock_count_create(
 
 def _refuse_unless_counting(count: StockCount) -> None:
     if count.status == Status.CANCELLED:
-        raise ApplicationError(_("This stock count is cancelled."), code="count_cancelled")
+        raise ConflictError(_("This stock count is cancelled."), code="count_cancelled")
     if count.status == Status.APPROVED:
-        raise ApplicationError(
+        raise ConflictError(
             _("This stock count has already been approved."), code="already_approved"
         )
     if count.status != Status.COUNTING:
-        raise ApplicationError(
+        raise ConflictError(
             _("This stock count has been submitted; reopen it to change the counts."),
             code="count_submitted",
         )
@@ -119,7 +119,7 @@ def stock_count_record(
                     value, product=line.product, field="counted_quantity", allow_zero=True
                 )
             except ApplicationError as exc:
-                exc.extra = {**exc.extra, "line": line.pk}
+                exc.extra = {**exc.extra, "line_id": line.pk}
                 raise
         if quantity == line.counted_quantity:
             continue
@@ -218,7 +218,7 @@ def stock_count_submit(*, count: StockCount, user) -> StockCount:
     locked = lock_row(StockCount, count.pk)
     _refuse_unless_counting(locked)
     if locked.lines.filter(counted_quantity__isnull=True).exists():
-        raise ApplicationError(
+        raise ConflictError(
             _("Enter a counted quantity on every line before submitting."), code="uncounted_lines"
         )
     locked.status = Status.SUBMITTED
@@ -233,7 +233,7 @@ def stock_count_reopen(*, count: StockCount, user) -> StockCount:
     """Send a submitted sheet back to counting (e.g. to recount a line with a large variance)."""
     locked = lock_row(StockCount, count.pk)
     if locked.status != Status.SUBMITTED:
-        raise ApplicationError(
+        raise ConflictError(
             _("Only a submitted stock count can be reopened."), code="not_submitted"
         )
     locked.status = Status.COUNTING
@@ -250,17 +250,15 @@ def stock_count_approve(
     """Post each line's variance (counted − current on hand) as a count movement."""
     locked = lock_row(StockCount, count.pk)
     if locked.status == Status.APPROVED:
-        raise ApplicationError(
+        raise ConflictError(
             _("This stock count has already been approved."), code="already_approved"
         )
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(
+        raise ConflictError(
             _("A cancelled stock count cannot be approved."), code="count_cancelled"
         )
     if locked.status != Status.SUBMITTED:
-        raise ApplicationError(
-            _("Submit the stock count before approving it."), code="not_submitted"
-        )
+        raise ConflictError(_("Submit the stock count before approving it."), code="not_submitted")
     lines = list(locked.lines.select_related("product", "location", "lot").order_by("pk"))
     # Lock in the inventory's global order so the on hand read below cannot move under us.
     lock_products({line.product_id for line in lines})
@@ -288,7 +286,7 @@ def stock_count_approve(
                     occurred_at=occurred_at,
                 )
             except ApplicationError as exc:
-                exc.extra = {**exc.extra, "line": line.pk}
+                exc.extra = {**exc.extra, "line_id": line.pk}
                 raise
         line.save(update_fields=["posted_variance", "adjustment", "updated_at"])
     locked.status = Status.APPROVED
@@ -303,11 +301,9 @@ def stock_count_cancel(*, count: StockCount, user) -> StockCount:
     """Abandon a count that is not yet approved; nothing is posted."""
     locked = lock_row(StockCount, count.pk)
     if locked.status == Status.CANCELLED:
-        raise ApplicationError(
-            _("This stock count is already cancelled."), code="already_cancelled"
-        )
+        raise ConflictError(_("This stock count is already cancelled."), code="already_cancelled")
     if locked.status == Status.APPROVED:
-        raise ApplicationError(
+        raise ConflictError(
             _("An approved stock count cannot be cancelled."), code="already_approved"
         )
     locked.status = Status.CANCELLED

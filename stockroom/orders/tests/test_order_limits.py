@@ -104,7 +104,7 @@ def test_the_services_refuse_an_oversized_line_naming_its_row(
         code,
         field,
         message,
-        {"row": 1},
+        {"index": 1},
     )
     assert model.unscoped.count() == 0
     assert DocumentSequence.unscoped.count() == 0

@@ -84,7 +84,7 @@ def test_create_refuses_bad_lines(organization, user, supplier, product, quantit
             supplier=supplier,
             lines=[LineInput(product=product, quantity=quantity, unit_price=price)],
         )
-    assert (refusal.value.code, refusal.value.extra["row"]) == (code, 0)
+    assert (refusal.value.code, refusal.value.extra["index"]) == (code, 0)
     assert PurchaseOrder.objects.count() == 0
 
 
@@ -94,7 +94,7 @@ def test_create_refuses_the_same_product_twice(organization, user, supplier, pro
         services.purchase_order_create(
             organization=organization, user=user, supplier=supplier, lines=[line, line]
         )
-    assert (refusal.value.code, refusal.value.extra["row"]) == ("duplicate_product", 1)
+    assert (refusal.value.code, refusal.value.extra["index"]) == ("duplicate_product", 1)
 
 
 def test_create_refuses_another_organizations_supplier_or_product(organization, user, product):
@@ -284,7 +284,7 @@ def test_receiving_more_than_ordered_is_refused_without_the_flag(sent, user, bin
             order=sent, user=user, location=bin_a,
             receipts=[ReceiptInput(line=line, quantity=D("11"))],
         )  # fmt: skip
-    assert (refusal.value.code, refusal.value.field, refusal.value.extra["line"]) == (
+    assert (refusal.value.code, refusal.value.field, refusal.value.extra["line_id"]) == (
         "over_receipt",
         "quantity",
         line.pk,
