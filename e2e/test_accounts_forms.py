@@ -363,15 +363,13 @@ def invitation_link(server: Server, company: str, email: str, role: str = "clerk
         server,
         f"""
 import json
+from urllib.parse import urlsplit
 from stockroom.accounts import services
 from stockroom.accounts.models import Membership, Organization
 organization = Organization.objects.get(name={company!r})
 actor = Membership.objects.get(organization=organization, role="owner")
-invitation = services.invitation_create(
-    actor=actor, email={email!r}, role={role!r},
-    accept_url_builder=lambda path: "http://invited" + path,
-)
-print(json.dumps(invitation.accept_url.removeprefix("http://invited")))
+invitation = services.invitation_create(actor=actor, email={email!r}, role={role!r})
+print(json.dumps(urlsplit(invitation.accept_url).path))
 """,
     )
 

@@ -62,6 +62,8 @@ def tab_to(page: Page, target: Locator, *, backwards: bool = False) -> None:
 
 def open_menu_item(page: Page, section: str, item: str) -> None:
     """A navigation section's menu opened with Enter and its item chosen with the arrow keys."""
+    # Whether the menu button shows depends on the stylesheet: read it once the page has loaded.
+    page.wait_for_load_state("load")
     navigation = page.get_by_role("navigation", name="Main navigation")
     toggler = navigation.locator(".navbar-toggler")
     if toggler.is_visible():  # a narrow window: the sections are behind the menu button
