@@ -58,7 +58,8 @@ class WriteRefused(Exception):
 
 @dataclass
 class _Places:
-    """The organization's products, places and lots, looked up by the codes a file uses."""
+    """The organization's products, places and lots, looked up by the upper-case codes a file
+    uses."""
 
     products: dict[str, tuple[int, str, bool, bool]]  # SKU → (pk, unit, lot-tracked, active)
     warehouses: dict[str, tuple[int, bool]]  # code → (pk, active)
