@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import UnitOfMeasure
 
+# A report of a million bad rows helps nobody and bloats the job row; the count stays exact.
+MAX_REPORTED_ERRORS = 10_000
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t", "x"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "f"})
 
@@ -20,6 +22,33 @@ class CellError(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class RowReport:
+    """The problems of a file's rows, as the job's error report: each kind's validation adds
+    them, the job stores them if there is any."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict] = []
+        self.count = 0
+
+    def add(self, row: int, field_name: str, message: str) -> None:
+        self.count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"row": row, "field": field_name, "message": str(message)})
+
+    def as_list(self) -> list[dict]:
+        if self.count > len(self.errors):
+            more = self.count - len(self.errors)
+            return [
+                *self.errors,
+                {
+                    "row": 0,
+                    "field": "",
+                    "message": _("…and %(count)s more problems not listed.") % {"count": more},
+                },
+            ]
+        return self.errors
 
 
 def text(values: dict[str, str], field: str, *, max_length: int, required: bool = False) -> str:

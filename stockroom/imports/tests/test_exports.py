@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
+from stockroom.core.exceptions import ApplicationError
 from stockroom.imports import services
 from stockroom.imports.models import ExportJob, JobStatus
 from stockroom.imports.tests.factories import ExportJobFactory
@@ -208,7 +209,7 @@ def test_movements_export(organization, owner, stock, fmt, date_from, date_to, r
 
 
 def test_export_create_refuses_an_inverted_range(organization, owner):
-    with pytest.raises(services.ApplicationError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         services.export_job_create(
             organization=organization,
             user=owner.user,

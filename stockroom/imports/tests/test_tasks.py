@@ -9,6 +9,7 @@ from django.db import OperationalError
 from stockroom.catalog.models import Category, Product
 from stockroom.imports import services, tasks
 from stockroom.imports.models import ImportPhase, JobStatus
+from stockroom.imports.services import jobs, products
 from stockroom.imports.signals import job_progress
 from stockroom.imports.tests.factories import PRODUCT_HEADER, ImportJobFactory, csv_bytes
 
@@ -145,10 +146,10 @@ def test_write_phase_skips_a_job_another_run_finished(organization, job):
     # Another worker committed while this one was validating: the locked job row is the gate.
     services.import_job_run(job_id=job.pk)
     job.refresh_from_db()
-    stale_plan = services._ProductPlan(rows=[{"sku": "X"}], existing_skus={}, categories={})
+    stale_plan = products.ProductPlan(rows=[{"sku": "X"}], existing_skus={}, categories={})
 
-    with mock.patch.object(services, "_write_products") as write:
-        services._write(job, stale_plan)
+    with mock.patch.object(products, "write_products") as write:
+        jobs._write(job, stale_plan)
 
     write.assert_not_called()
     assert Product.objects.for_organization(organization).count() == 2500
