@@ -14,7 +14,7 @@ COVERAGE_ARGS := --cov=stockroom --cov-report=term:skip-covered --cov-report=xml
 	--cov-fail-under=90
 
 .DEFAULT_GOAL := help
-.PHONY: help run test coverage e2e-browser lint format migrate seed worker beat e2e bench assets check-deploy clean lock \
+.PHONY: help run test coverage e2e-browser lint typecheck format migrate seed worker beat e2e bench assets check-deploy clean lock \
 	collectstatic backup restore owner audit scaleout messages compile-messages
 
 help:  ## list the targets
@@ -70,6 +70,9 @@ lint: $(VENV)/.dev-installed  ## ruff lint and format check, the layer contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.dev-installed  ## mypy with django-stubs on the typed packages (pyproject.toml lists the rest)
+	$(BIN)/mypy stockroom config
 
 format: $(VENV)/.dev-installed  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -50,7 +50,7 @@ class OrganizationAdmin(PlatformAdmin):
 
     @admin.display(description=_("members"), ordering="member_total")
     def member_count(self, obj: Organization) -> int:
-        return obj.member_total
+        return obj.member_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(Membership)

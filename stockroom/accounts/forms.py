@@ -56,7 +56,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, allowed_roles: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
-        self.fields["role"].choices = [(role, labels[role]) for role in allowed_roles]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role, labels[role]) for role in allowed_roles]
         # Most invitations are for floor staff: never preselect the most powerful role.
         if Role.CLERK in allowed_roles:
             self.fields["role"].initial = Role.CLERK

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import unicodedata
 import zoneinfo
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -38,7 +39,7 @@ def canonical_email(email: str) -> str:
     return unicodedata.normalize("NFKC", email).strip().lower()
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -59,8 +60,8 @@ class UserManager(BaseUserManager):
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
 
-    def get_by_natural_key(self, email: str):
-        return self.get(email__iexact=canonical_email(email))
+    def get_by_natural_key(self, email: str | None) -> "User":
+        return self.get(email__iexact=canonical_email(email or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -83,7 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -117,7 +118,7 @@ class Organization(TimeStampedModel):
     currency = models.CharField(
         _("currency"), max_length=3, choices=CURRENCY_CHOICES, default="USD"
     )
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
     )
     # Set when an owner hides the dashboard's getting-started checklist before finishing it.
@@ -207,6 +208,10 @@ class Invitation(TimeStampedModel):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
+
+    # Set in memory by invitation_create, the one moment the link exists: the database keeps
+    # only the token's hash.
+    accept_url: str
 
     class Meta:
         verbose_name = _("invitation")

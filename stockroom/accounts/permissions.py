@@ -1,10 +1,25 @@
 """View mixins that apply the role policy. Every page of tenant data starts from these."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import redirect
 
 from .roles import Action
+
+if TYPE_CHECKING:
+    from .models import Membership, Organization
+
+
+class MemberRequest(HttpRequest):
+    """The request every member page gets: the middleware (accounts/middleware.py) sets the
+    active membership and its organization on it."""
+
+    membership: "Membership | None"
+    organization: "Organization"
+
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -16,6 +31,7 @@ class MemberRequiredMixin(LoginRequiredMixin):
     a form can be readable by viewers and writable only by the roles that may write.
     """
 
+    request: HttpRequest
     read_action: Action = Action.VIEW
     write_action: Action | None = None
 

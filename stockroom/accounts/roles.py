@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,7 +55,7 @@ POLICY: dict[str, frozenset[Action]] = {
 }
 
 # What each action means to a person choosing a role (the Team page's table reads these).
-ACTION_LABELS: dict[Action, str] = {
+ACTION_LABELS: dict[Action, str | Promise] = {
     Action.VIEW: _("See products, stock, orders and counts"),
     Action.VIEW_REPORTS: _("See reports and the dashboard"),
     Action.EXPORT_REPORTS: _("Export lists and reports"),
@@ -73,7 +74,7 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 
-def role_capabilities() -> list[tuple[str, list[bool]]]:
+def role_capabilities() -> list[tuple[str | Promise, list[bool]]]:
     """One row per action: its label and, per role in `Role` order, whether the role may."""
     return [
         (ACTION_LABELS[action], [action in POLICY[role] for role in Role.values])

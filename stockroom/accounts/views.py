@@ -1,6 +1,7 @@
 """Account pages: sign-up, invitations, members, profile, organization settings and switching."""
 
 import json
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,7 +38,7 @@ from .forms import (
 )
 from .middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from .models import Invitation, Membership, User, canonical_email
-from .permissions import MemberRequiredMixin
+from .permissions import MemberRequest, MemberRequiredMixin
 from .roles import Action, Role, invitable_roles, role_capabilities
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -401,7 +402,8 @@ class MemberActionView(MemberRequiredMixin, View):
 
     def get_membership(self) -> Membership:
         return get_object_or_404(
-            selectors.organization_members(self.request.organization), pk=self.kwargs["pk"]
+            selectors.organization_members(cast(MemberRequest, self.request).organization),
+            pk=self.kwargs["pk"],
         )
 
     def done(self, message: str):

@@ -39,9 +39,14 @@ def rounded(amount: Decimal, places: int) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def _exponent(amount: Decimal) -> int:
+    exponent = amount.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0  # "n"/"N"/"F": not a finite number
+
+
 def _places_in_use(amount: Decimal) -> int:
     """Decimals `amount` really carries: 2.500 → 1, 20.000 → 0 (never "1E+1")."""
-    return max(0, -amount.normalize().as_tuple().exponent)
+    return max(0, -_exponent(amount.normalize()))
 
 
 def localized(amount: Decimal, places: int) -> str:
@@ -97,7 +102,7 @@ def format_cost(value, currency: str | None = "", *, code: bool = False) -> str:
     amount = cost_value(value, currency)
     if amount is None:
         return ""
-    text = localized(amount, max(0, -amount.as_tuple().exponent))
+    text = localized(amount, max(0, -_exponent(amount)))
     return f"{text} {currency}" if currency and code else text
 
 

@@ -27,7 +27,7 @@ def refresh_celery_queue_length(queue: str = "celery") -> None:
 
     try:
         client = redis.Redis.from_url(broker, socket_timeout=1)
-        CELERY_QUEUE_LENGTH.labels(queue=queue).set(client.llen(queue))
+        CELERY_QUEUE_LENGTH.labels(queue=queue).set(int(client.llen(queue)))  # type: ignore[arg-type]
     except redis.RedisError as exc:
         logger.warning("could not read the Celery queue length: %s", exc)
 

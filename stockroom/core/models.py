@@ -85,12 +85,15 @@ class TenantQuerySet(models.QuerySet):
         return super().resolve_expression(*args, **kwargs)
 
 
-class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+_TenantManagerBase = models.Manager.from_queryset(TenantQuerySet)
+
+
+class TenantManager(_TenantManagerBase):
     """Default manager of tenant data: scoped to the active organization; with none active it
     fails closed (its querysets raise ScopeError) unless scopes are disabled."""
 
     def get_queryset(self) -> TenantQuerySet:
-        queryset = super().get_queryset()
+        queryset: TenantQuerySet = super().get_queryset()  # type: ignore[assignment]
         organization_id = get_active_organization_id()
         if organization_id is not None:
             queryset = queryset.filter(organization_id=organization_id)

@@ -24,7 +24,8 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         # Without the ORDER BY the database neither sorts the capped rows nor keeps a join
         # that serves only the order.
-        return self.object_list.order_by()[: self.COUNT_CAP + 1].count()
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]  # always a queryset here
+        return queryset.order_by()[: self.COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 
 class ScopeError(Exception):
@@ -26,10 +27,11 @@ _NO_SCOPE = _Scope()
 _scope: ContextVar[_Scope | None] = ContextVar("tenant_scope", default=None)
 
 
-def organization_id_of(organization: object) -> int:
+def organization_id_of(organization: Any) -> int:
     """The id of `organization`, given the Organization or its id: services and selectors take
     either, so a caller holding only the id never loads the row."""
-    return getattr(organization, "pk", organization)  # type: ignore[return-value]
+    organization_id: int = getattr(organization, "pk", organization)
+    return organization_id
 
 
 def _current() -> _Scope:

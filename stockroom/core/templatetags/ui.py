@@ -43,7 +43,7 @@ def _field_href(bound_field: forms.BoundField) -> str:
     return f"#{field_id}" if field_id else ""
 
 
-def _form_entries(form: forms.BaseForm, row: str = "") -> list[dict[str, str]]:
+def _form_entries(form: forms.BaseForm, row: str = "") -> list[dict[str, Any]]:
     prefix = f"{row}, " if row else ""
     entries = []
     first_href = next((_field_href(f) for f in form.visible_fields() if _field_href(f)), "")
@@ -61,7 +61,7 @@ def _form_entries(form: forms.BaseForm, row: str = "") -> list[dict[str, str]]:
 def error_summary(context: template.Context, form: Any = None) -> dict[str, Any]:
     """Every error of a bound form, and of the page's line formset (`formset` in the
     context), as a list of links to the fields, shown above the form after a failed submit."""
-    entries: list[dict[str, str]] = []
+    entries: list[dict[str, Any]] = []
     if isinstance(form, forms.BaseForm) and form.is_bound:
         entries += _form_entries(form)
     formset = context.get("formset")

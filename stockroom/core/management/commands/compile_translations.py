@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 def _messages(mo_path: Path) -> dict:
     with mo_path.open("rb") as handle:
-        catalog = dict(gettext.GNUTranslations(handle)._catalog)
+        catalog = dict(gettext.GNUTranslations(handle)._catalog)  # type: ignore[attr-defined]
     catalog.pop("", None)  # the header: dates differ between compilers
     return catalog
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, check: bool = False, **options):
         try:
-            import polib
+            import polib  # type: ignore[import-untyped]
         except ImportError:  # pragma: no cover - polib is a dev dependency
             raise CommandError(
                 "polib is not installed: install the dev dependencies, or use compilemessages."
