@@ -53,6 +53,7 @@ class Server:
     processes: list[tuple[str, subprocess.Popen, object]] = field(default_factory=list)
     pg_admin_url: str = ""
     pg_database: str = ""
+    runner: subprocess.Popen | None = None
 
     @classmethod
     def from_workdir(cls, workdir: Path) -> Server:
@@ -74,17 +75,33 @@ class Server:
 
     def python(self, code: str) -> str:
         """Run `code` in the server's Django (its database, its settings) and return what it
-        printed: the browser tests assert stock and documents where they live, not on screen."""
-        finished = subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", "shell", "--no-startup", "--no-imports", "-c", code],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
-        if finished.returncode:
-            raise RuntimeError(f"manage.py shell failed:\n{finished.stderr[-3000:]}")
-        return finished.stdout.strip()
+        printed: the browser tests assert stock and documents where they live, not on screen.
+        One long-lived process runs every snippet (e2e/django_runner.py)."""
+        runner = self._django_runner()
+        assert runner.stdin is not None and runner.stdout is not None
+        runner.stdin.write(json.dumps({"code": code}) + "\n")
+        runner.stdin.flush()
+        line = runner.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the Django runner exited:\n{self.log_tail('django-runner')}")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise RuntimeError(f"server.python failed:\n{answer['error'][-3000:]}")
+        return answer["output"].strip()
+
+    def _django_runner(self) -> subprocess.Popen:
+        if self.runner is None or self.runner.poll() is not None:
+            log = open(self.workdir / "django-runner.log", "a")  # noqa: SIM115 - lives with it
+            self.runner = subprocess.Popen(  # noqa: S603
+                [PYTHON, "-m", "e2e.django_runner"],
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+        return self.runner
 
     def spawn(self, name: str, args: list[str]) -> None:
         log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 - closed in stop()
@@ -113,6 +130,15 @@ class Server:
         return path.read_text(errors="replace")[-size:] if path.exists() else ""
 
     def stop(self) -> None:
+        if self.runner is not None:
+            # End of input ends its loop; it holds no work of its own.
+            if self.runner.stdin is not None:
+                self.runner.stdin.close()
+            try:
+                self.runner.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.runner.kill()
+            self.runner = None
         for name, process, log in reversed(self.processes):
             started = time.monotonic()
             if process.poll() is None:
