@@ -6,19 +6,15 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stockroom.accounts.roles import Action
-from stockroom.api.errors import NON_FIELD
 from stockroom.api.pagination import CappedCountPagination
 from stockroom.api.tenancy import MAX_ID
 from stockroom.api.viewsets import CrudTenantViewSet
 from stockroom.catalog import selectors as catalog_selectors
 from stockroom.catalog import services as catalog_services
 from stockroom.catalog.models import Category, Customer, Product, Supplier
-from stockroom.core.exceptions import ApplicationError
 
 from . import filters as api_filters
 from . import serializers as s
@@ -51,14 +47,6 @@ class CategoryViewSet(CrudTenantViewSet):
 
     def delete_object(self, instance) -> None:
         catalog_services.category_delete(organization=self.request.organization, category=instance)
-
-
-def _service_errors(exc: Exception) -> dict[str, list[str]]:
-    if isinstance(exc, ApplicationError):
-        return {exc.field or NON_FIELD: [exc.message]}
-    if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {NON_FIELD: list(getattr(exc, "messages", [str(exc)]))}
 
 
 class ProductViewSet(CrudTenantViewSet):
@@ -104,7 +92,22 @@ class ProductViewSet(CrudTenantViewSet):
     def bulk(self, request, *args, **kwargs):
         envelope = s.ProductBulkSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
-        items = envelope.validated_data["items"]
+        result = catalog_services.product_bulk_upsert(
+            organization=request.organization,
+            items=self._validated_items(envelope.validated_data["items"]),
+        )
+        body = {
+            "created": result.created,
+            "updated": result.updated,
+            "results": s.ProductSerializer(
+                result.products, many=True, context=self.get_serializer_context()
+            ).data,
+        }
+        return Response(body, status=status.HTTP_200_OK)
+
+    def _validated_items(self, items) -> list[catalog_services.ProductUpsert]:
+        """Each item checked by the item serializer; every item's errors in one 400, before
+        anything is written."""
         existing = self._existing_products(items)
         errors: dict[int, dict] = {}
         validated = []
@@ -127,21 +130,14 @@ class ProductViewSet(CrudTenantViewSet):
                 context=self.get_serializer_context(),
             )
             if serializer.is_valid():
-                validated.append((index, instance, serializer.validated_data))
+                data = dict(serializer.validated_data)
+                data.pop("id", None)
+                validated.append(catalog_services.ProductUpsert(product=instance, data=data))
             else:
                 errors[index] = serializer.errors
         if errors:
             raise serializers.ValidationError({"items": errors})
-        with transaction.atomic():
-            products, created = self._write_bulk(validated)
-        body = {
-            "created": created,
-            "updated": len(products) - created,
-            "results": s.ProductSerializer(
-                products, many=True, context=self.get_serializer_context()
-            ).data,
-        }
-        return Response(body, status=status.HTTP_200_OK)
+        return validated
 
     def _existing_products(self, items) -> dict:
         ids = set()
@@ -152,24 +148,6 @@ class ProductViewSet(CrudTenantViewSet):
         if not ids:
             return {}
         return Product.objects.filter(organization=self.request.organization).in_bulk(ids)
-
-    def _write_bulk(self, validated) -> tuple[list[Product], int]:
-        products, created, errors = [], 0, {}
-        for index, instance, data in validated:
-            data = {key: value for key, value in data.items() if key != "id"}
-            try:
-                with transaction.atomic():
-                    if instance is None:
-                        products.append(self.create_object(data))
-                        created += 1
-                    else:
-                        products.append(self.update_object(instance, data))
-            except (ApplicationError, DjangoValidationError) as exc:
-                errors[index] = _service_errors(exc)
-        if errors:
-            # Raising inside the caller's atomic block rolls back every item already written.
-            raise serializers.ValidationError({"items": errors})
-        return products, created
 
 
 class SupplierViewSet(CrudTenantViewSet):
