@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -26,12 +27,22 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 100
 # 1 to 100 printable ASCII characters, no space at either end (HTTP strips those anyway). The
-# API schema documents this same pattern (api.v1.views.IDEMPOTENCY_PARAMETER).
+# API schema documents this same pattern (IDEMPOTENCY_PARAMETER below).
 KEY_PATTERN = rf"^[!-~](?:[ -~]{{0,{MAX_KEY_LENGTH - 2}}}[!-~])?$"
 _KEY = re.compile(KEY_PATTERN)
 # How long a key protects a retry. Older records are purged daily (api.tasks) and ignored, so a
 # key may be reused for a new request once this has passed.
 RECORD_LIFETIME = timedelta(hours=24)
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    name=IDEMPOTENCY_HEADER,
+    type={"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Send a unique key (1 to 100 printable ASCII characters) to make a retry safe: "
+    "the same key and body return the first response and create nothing; the same key with "
+    "another body is a 409. Keys are your own: another user's key never replays your request.",
+)
 
 
 def idempotency_key(request) -> str | None:

@@ -1,11 +1,12 @@
 """Every write to the catalog: categories, products and their images, suppliers, customers."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Model, ProtectedError, RestrictedError
@@ -346,6 +347,65 @@ def product_delete(*, organization: Organization, product: Product) -> None:
         product, _("Other records (such as orders) use this product. Deactivate it instead.")
     )
     _delete_files_after_commit(product, files)
+
+
+@dataclass(frozen=True)
+class ProductUpsert:
+    """One item of a bulk upsert: `product` None creates a product from `data`, else `data`
+    changes that product (as `product_update` takes it)."""
+
+    product: Product | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ProductBulkResult:
+    products: list[Product]
+    created: int
+
+    @property
+    def updated(self) -> int:
+        return len(self.products) - self.created
+
+
+def _refusal_messages(exc: ApplicationError | ValidationError) -> dict[str, list[str]]:
+    if isinstance(exc, ApplicationError):
+        return {exc.field or NON_FIELD_ERRORS: [exc.message]}
+    if hasattr(exc, "error_dict"):
+        return exc.message_dict
+    return {NON_FIELD_ERRORS: exc.messages}
+
+
+@transaction.atomic
+def product_bulk_upsert(
+    *, organization: Organization, items: Sequence[ProductUpsert]
+) -> ProductBulkResult:
+    """Create or update every item in one transaction: all are written or none. The refusals
+    of every item are raised together, keyed `items.<position>.<field>`."""
+    products: list[Product] = []
+    created = 0
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(items):
+        try:
+            # A savepoint per item: after one refusal the transaction stays usable, so the
+            # items after it are still checked and the client gets every refusal at once.
+            with transaction.atomic():
+                if item.product is None:
+                    products.append(product_create(organization=organization, **item.data))
+                    created += 1
+                else:
+                    products.append(
+                        product_update(
+                            organization=organization, product=item.product, data=item.data
+                        )
+                    )
+        except (ApplicationError, ValidationError) as exc:
+            for field, messages in _refusal_messages(exc).items():
+                errors[f"items.{index}.{field}"] = messages
+    if errors:
+        # Raised inside this function's transaction: every item already written rolls back.
+        raise ValidationError(errors)
+    return ProductBulkResult(products=products, created=created)
 
 
 # --- suppliers and customers ---------------------------------------------------------------------

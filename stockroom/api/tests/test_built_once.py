@@ -4,8 +4,8 @@ class, then copied: each use still gets its own, and the output does not change.
 import pytest
 from rest_framework import serializers
 
-from stockroom.api.v1.filters import ProductFilter
-from stockroom.api.v1.serializers import ProductBulkItemSerializer, ProductSerializer
+from stockroom.api.v1.catalog.filters import ProductFilter
+from stockroom.api.v1.catalog.serializers import ProductBulkItemSerializer, ProductSerializer
 from stockroom.catalog.models import Product
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 

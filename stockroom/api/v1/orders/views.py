@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.accounts.roles import Action
 from stockroom.api.errors import NON_FIELD
-from stockroom.api.idempotency import idempotency_key, run_once
+from stockroom.api.idempotency import IDEMPOTENCY_PARAMETER, idempotency_key, run_once
 from stockroom.api.viewsets import ServiceWriteMixin, TenantViewSet
 from stockroom.catalog.models import Product
 from stockroom.core.exceptions import ApplicationError
@@ -35,8 +35,7 @@ from stockroom.orders.models import (
 )
 
 from . import filters as api_filters
-from . import order_serializers as os
-from .views import IDEMPOTENCY_PARAMETER
+from . import serializers as os
 
 
 @contextmanager

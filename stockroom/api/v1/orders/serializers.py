@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from django.utils.translation import gettext_lazy as _
 
+from stockroom.api.serializers import FieldsBuiltOnceMixin, TenantPrimaryKeyField
 from stockroom.catalog.models import Customer, Product, Supplier
 from stockroom.inventory.models import Location, Lot, Warehouse
 from stockroom.orders.models import (
@@ -27,8 +28,6 @@ from stockroom.orders.models import (
     line_total_message,
     order_total_message,
 )
-
-from .serializers import FieldsBuiltOnceMixin, TenantPrimaryKeyField
 
 MAX_LINES = 500
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
