@@ -85,9 +85,10 @@ class Transitions:
     def __iter__(self):
         return iter(self.by_name.values())
 
-    def action_permissions(self) -> dict[str, Action]:
-        """{transition name: role action}, for views keyed by the transitions' names."""
-        return {transition.name: transition.action for transition in self}
+    def action_permissions(self, *names: str) -> dict[str, Action]:
+        """{name: role action} of the named transitions (all when none is named), for views
+        whose actions are named after them."""
+        return {t.name: t.action for t in self if not names or t.name in names}
 
     def available(self, document, role: str | None) -> dict[str, bool]:
         """{name: True} for every transition the document's state and `role` allow now."""
