@@ -304,8 +304,8 @@ STOCK_COUNT_TRANSITIONS = Transitions(
 
 
 def transitions_of(document) -> Transitions:
-    """The table of a purchase order, sales order or stock count."""
-    return _TABLES[type(document)._meta.model_name]
+    """The table of a purchase order, sales order or stock count (a row or its model)."""
+    return _TABLES[document._meta.model_name]
 
 
 _TABLES = {

@@ -387,8 +387,8 @@ class LineFormRowView(MemberRequiredMixin, TemplateView):
 
 class TransitionView(ServiceFormMixin, MemberRequiredMixin, FormView):
     """A POST-only state change, driven by one entry of the document's transition table (which
-    names the role action it needs). Success and refusal both return to the object's page with a
-    message, so the buttons can live on the detail page.
+    names the role action it needs, as `read_action` and `write_action`). Success and refusal
+    both return to the object's page with a message, so the buttons can live on the detail page.
 
     `service(<document>=obj, user=…)` makes the change; `service_options(form)` adds what the
     form chose. `transition_view` makes one per table entry."""
@@ -399,9 +399,6 @@ class TransitionView(ServiceFormMixin, MemberRequiredMixin, FormView):
     transition: Transition = None
     service = None
     success_message = ""
-
-    def required_action(self):
-        return self.transition.action
 
     def post(self, request, *args, **kwargs):
         try:
@@ -444,13 +441,16 @@ class _ConfirmWithShortageChoice(TransitionView):
 
 def transition_view(model, name: str, service, message, base=TransitionView):
     """The view of transition `name` of `model`'s table, calling `service`."""
-    transition = transitions_of(model())[name]
+    transition = transitions_of(model)[name]
     return type(
         f"{model.__name__}{name.title().replace('_', '')}View",
         (base,),
         {
             "model": model,
             "transition": transition,
+            # Only POST is served; a GET is refused (405) only after the same role check.
+            "read_action": transition.action,
+            "write_action": transition.action,
             "service": staticmethod(service),
             "success_message": message,
         },
