@@ -20,6 +20,7 @@ from .models import (
     StockCount,
     StockCountLine,
 )
+from .transitions import transitions_of
 
 
 class ReadOnlyInline(TenantInlineMixin, admin.TabularInline):
@@ -86,7 +87,7 @@ class DocumentAdmin(TenantHistoryAdmin):
         return False
 
     def has_cancel_permission(self, request) -> bool:
-        return self._role_allows(request, self.manage_action)
+        return self._role_allows(request, transitions_of(self.model)["cancel"].action)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields if field.name != "organization"]

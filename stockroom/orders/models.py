@@ -176,18 +176,6 @@ class PurchaseOrder(TenantModel):
         return pk_url("orders:purchase_order_detail", self.pk)
 
     @property
-    def is_editable(self) -> bool:
-        return self.status == PurchaseOrderStatus.DRAFT
-
-    @property
-    def is_receivable(self) -> bool:
-        return self.status in (PurchaseOrderStatus.SENT, PurchaseOrderStatus.PARTIALLY_RECEIVED)
-
-    @property
-    def is_cancellable(self) -> bool:
-        return self.status in (PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.SENT)
-
-    @property
     def total(self) -> Decimal:
         """Σ quantity × unit price, from the (prefetched) lines, rounded to the cent."""
         total = sum((line.total for line in self.lines.all()), start=ZERO)
@@ -383,12 +371,9 @@ class SalesOrder(TenantModel):
         return pk_url("orders:sales_order_detail", self.pk)
 
     @property
-    def is_editable(self) -> bool:
-        return self.status == SalesOrderStatus.DRAFT
-
-    @property
-    def is_cancellable(self) -> bool:
-        return self.status in (SalesOrderStatus.DRAFT, SalesOrderStatus.CONFIRMED)
+    def is_pick_list(self) -> bool:
+        """Confirmed and not yet shipped: its print is the list the warehouse picks from."""
+        return self.status == SalesOrderStatus.CONFIRMED
 
     @property
     def total(self) -> Decimal:
@@ -588,6 +573,16 @@ class StockCount(TenantModel):
 
     def get_absolute_url(self) -> str:
         return pk_url("orders:stock_count_detail", self.pk)
+
+    @property
+    def is_posted(self) -> bool:
+        """Approved: its variances are in the ledger."""
+        return self.status == StockCountStatus.APPROVED
+
+    @property
+    def is_closed(self) -> bool:
+        """Approved or cancelled: nothing on the sheet changes any more."""
+        return self.status in (StockCountStatus.APPROVED, StockCountStatus.CANCELLED)
 
     @property
     def scope_label(self) -> str:

@@ -31,8 +31,14 @@ from .forms import (
     SalesOrderLineFormSet,
     StockCountForm,
 )
-from .models import PurchaseOrder, PurchaseOrderStatus, SalesOrder, StockCount, StockCountStatus
+from .models import PurchaseOrder, PurchaseOrderStatus, SalesOrder, StockCount
 from .pdf import purchase_order_pdf
+from .transitions import (
+    PURCHASE_ORDER_TRANSITIONS,
+    STOCK_COUNT_TRANSITIONS,
+    Transition,
+    transitions_of,
+)
 
 PAGE_SIZE = 25
 
@@ -204,13 +210,12 @@ class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
             )
         except self.model.DoesNotExist:
             raise Http404 from None
-        if not self.object.is_editable:
-            messages.error(self.request, self.not_editable_message())
+        edit = transitions_of(self.object)["edit"]
+        if not edit.allows(self.object.status):
+            # One message whatever the state: the page only needs to say why it went back.
+            messages.error(self.request, str(edit.refusal.message))
             return HttpResponseRedirect(self.object.get_absolute_url())
         return None
-
-    def not_editable_message(self) -> str:
-        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
         return self.setup_object() or super().get(request, *args, **kwargs)
@@ -313,9 +318,6 @@ class PurchaseOrderUpdateView(PurchaseOrderCreateView):
     detail_selector = selectors.purchase_order_detail
     creating = False
 
-    def not_editable_message(self) -> str:
-        return _("A purchase order's lines cannot be changed once it has been sent.")
-
     def save(self, form, lines):
         return services.purchase_order_update(
             order=self.object,
@@ -346,9 +348,6 @@ class SalesOrderCreateView(OrderEditView):
 class SalesOrderUpdateView(SalesOrderCreateView):
     detail_selector = selectors.sales_order_detail
     creating = False
-
-    def not_editable_message(self) -> str:
-        return _("A sales order's lines cannot be changed once it has been confirmed.")
 
     def save(self, form, lines):
         return services.sales_order_update(
@@ -387,17 +386,19 @@ class LineFormRowView(MemberRequiredMixin, TemplateView):
 
 
 class TransitionView(ServiceFormMixin, MemberRequiredMixin, FormView):
-    """A POST-only state change. Success and refusal both return to the object's page with a
-    message, so the buttons can live on the detail page."""
+    """A POST-only state change, driven by one entry of the document's transition table (which
+    names the role action it needs, as `read_action` and `write_action`). Success and refusal
+    both return to the object's page with a message, so the buttons can live on the detail page.
+
+    `service(<document>=obj, user=…)` makes the change; `service_options(form)` adds what the
+    form chose. `transition_view` makes one per table entry."""
 
     http_method_names = ["post"]
     form_class = django_forms.Form
     model = None
+    transition: Transition = None
+    service = None
     success_message = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.read_action = self.write_action
-        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         try:
@@ -408,11 +409,12 @@ class TransitionView(ServiceFormMixin, MemberRequiredMixin, FormView):
             raise Http404 from None
         return super().post(request, *args, **kwargs)
 
-    def transition(self, form):
-        raise NotImplementedError
+    def service_options(self, form) -> dict:
+        return {}
 
     def perform(self, form):
-        self.transition(form)
+        keyword = "count" if self.model is StockCount else "order"
+        self.service(**{keyword: self.object}, user=self.request.user, **self.service_options(form))
         messages.success(self.request, self.success_message % {"number": self.object.number})
         return self.object
 
@@ -429,91 +431,81 @@ class TransitionView(ServiceFormMixin, MemberRequiredMixin, FormView):
         return self.object.get_absolute_url()
 
 
-def _transition(model, action, service, message, **options):
-    """A TransitionView calling `service(<model name>=obj, user=…)`."""
-    keyword = {"purchaseorder": "order", "salesorder": "order", "stockcount": "count"}[
-        model._meta.model_name
-    ]
+class _ConfirmWithShortageChoice(TransitionView):
+    form_class = ConfirmSalesOrderForm
 
-    class View(TransitionView):
-        def transition(self, form):
-            service(**{keyword: self.object}, user=self.request.user, **options)
-
-    View.model = model
-    View.write_action = action
-    View.success_message = message
-    View.__name__ = View.__qualname__ = f"{service.__name__}_view"
-    return View
+    def service_options(self, form) -> dict:
+        backorder = form.cleaned_data["on_shortage"] == ConfirmSalesOrderForm.BACKORDER
+        return {"allow_backorder": backorder}
 
 
-PurchaseOrderSendView = _transition(
-    PurchaseOrder,
-    Action.MANAGE_ORDERS,
-    services.purchase_order_send,
-    gettext_lazy("%(number)s was sent."),
+def transition_view(model, name: str, service, message, base=TransitionView):
+    """The view of transition `name` of `model`'s table, calling `service`."""
+    transition = transitions_of(model)[name]
+    return type(
+        f"{model.__name__}{name.title().replace('_', '')}View",
+        (base,),
+        {
+            "model": model,
+            "transition": transition,
+            # Only POST is served; a GET is refused (405) only after the same role check.
+            "read_action": transition.action,
+            "write_action": transition.action,
+            "service": staticmethod(service),
+            "success_message": message,
+        },
+    )
+
+
+PurchaseOrderSendView = transition_view(
+    PurchaseOrder, "send", services.purchase_order_send, gettext_lazy("%(number)s was sent.")
 )
-PurchaseOrderCancelView = _transition(
+PurchaseOrderCancelView = transition_view(
     PurchaseOrder,
-    Action.MANAGE_ORDERS,
+    "cancel",
     services.purchase_order_cancel,
     gettext_lazy("%(number)s was cancelled."),
 )
-SalesOrderShipView = _transition(
+SalesOrderConfirmView = transition_view(
     SalesOrder,
-    Action.SHIP_SALES_ORDERS,
-    services.sales_order_ship,
-    gettext_lazy("%(number)s was shipped."),
+    "confirm",
+    services.sales_order_confirm,
+    gettext_lazy("%(number)s was confirmed; its stock is reserved."),
+    base=_ConfirmWithShortageChoice,
 )
-SalesOrderCancelView = _transition(
+SalesOrderReserveBackordersView = transition_view(
     SalesOrder,
-    Action.MANAGE_ORDERS,
-    services.sales_order_cancel,
-    gettext_lazy("%(number)s was cancelled; its reservations were released."),
-)
-SalesOrderReserveBackordersView = _transition(
-    SalesOrder,
-    Action.MANAGE_ORDERS,
+    "reserve_backorders",
     services.sales_order_reserve_backorders,
     gettext_lazy("Available stock was reserved for the backorders of %(number)s."),
 )
-StockCountSubmitView = _transition(
+SalesOrderShipView = transition_view(
+    SalesOrder, "ship", services.sales_order_ship, gettext_lazy("%(number)s was shipped.")
+)
+SalesOrderCancelView = transition_view(
+    SalesOrder,
+    "cancel",
+    services.sales_order_cancel,
+    gettext_lazy("%(number)s was cancelled; its reservations were released."),
+)
+StockCountSubmitView = transition_view(
     StockCount,
-    Action.ENTER_COUNTS,
+    "submit",
     services.stock_count_submit,
     gettext_lazy("%(number)s was submitted for approval."),
 )
-StockCountReopenView = _transition(
-    StockCount,
-    Action.APPROVE_COUNTS,
-    services.stock_count_reopen,
-    gettext_lazy("%(number)s was reopened."),
+StockCountReopenView = transition_view(
+    StockCount, "reopen", services.stock_count_reopen, gettext_lazy("%(number)s was reopened.")
 )
-StockCountApproveView = _transition(
+StockCountApproveView = transition_view(
     StockCount,
-    Action.APPROVE_COUNTS,
+    "approve",
     services.stock_count_approve,
     gettext_lazy("%(number)s was approved; the variances were posted."),
 )
-StockCountCancelView = _transition(
-    StockCount,
-    Action.APPROVE_COUNTS,
-    services.stock_count_cancel,
-    gettext_lazy("%(number)s was cancelled."),
+StockCountCancelView = transition_view(
+    StockCount, "cancel", services.stock_count_cancel, gettext_lazy("%(number)s was cancelled.")
 )
-
-
-class SalesOrderConfirmView(TransitionView):
-    model = SalesOrder
-    write_action = Action.MANAGE_ORDERS
-    form_class = ConfirmSalesOrderForm
-    success_message = gettext_lazy("%(number)s was confirmed; its stock is reserved.")
-
-    def transition(self, form):
-        services.sales_order_confirm(
-            order=self.object,
-            user=self.request.user,
-            allow_backorder=form.cleaned_data["on_shortage"] == ConfirmSalesOrderForm.BACKORDER,
-        )
 
 
 # --- receiving -----------------------------------------------------------------------------------
@@ -526,14 +518,14 @@ class PurchaseOrderReceiveView(
 
     model = PurchaseOrder
     detail_selector = selectors.purchase_order_detail
-    read_action = Action.RECEIVE_PURCHASE_ORDERS
-    write_action = Action.RECEIVE_PURCHASE_ORDERS
+    transition = PURCHASE_ORDER_TRANSITIONS["receive"]
+    read_action = write_action = transition.action
     form_class = ReceiveForm
     template_name = "orders/purchase_order_receive.html"
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not self.object.is_receivable:
+        if not self.transition.allows(self.object.status):
             messages.error(request, _("Only a sent purchase order can be received."))
             return HttpResponseRedirect(self.object.get_absolute_url())
         return super().get(request, *args, **kwargs)
@@ -647,14 +639,14 @@ class StockCountEnterView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredM
 
     model = StockCount
     detail_selector = selectors.stock_count_detail
-    read_action = Action.ENTER_COUNTS
-    write_action = Action.ENTER_COUNTS
+    transition = STOCK_COUNT_TRANSITIONS["record"]
+    read_action = write_action = transition.action
     form_class = django_forms.Form
     template_name = "orders/stock_count_enter.html"
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if self.object.status != StockCountStatus.COUNTING:
+        if not self.transition.allows(self.object.status):
             messages.error(request, _("Counting is closed for this sheet."))
             return HttpResponseRedirect(self.object.get_absolute_url())
         return super().get(request, *args, **kwargs)
@@ -742,8 +734,8 @@ class StockCountAddLineView(ServiceFormMixin, SelectedObjectMixin, MemberRequire
 
     model = StockCount
     detail_selector = selectors.stock_count_detail
-    read_action = Action.ENTER_COUNTS
-    write_action = Action.ENTER_COUNTS
+    transition = STOCK_COUNT_TRANSITIONS["record"]
+    read_action = write_action = transition.action
     form_class = CountFoundItemForm
     template_name = "orders/stock_count_add_line.html"
 
@@ -756,7 +748,7 @@ class StockCountAddLineView(ServiceFormMixin, SelectedObjectMixin, MemberRequire
     def _closed(self):
         """Loads the count; a redirect when counting is over (the service would refuse)."""
         self.object = self.get_object()
-        if self.object.status == StockCountStatus.COUNTING:
+        if self.transition.allows(self.object.status):
             return None
         messages.error(self.request, _("Counting is closed for this sheet."))
         return HttpResponseRedirect(self.object.get_absolute_url())

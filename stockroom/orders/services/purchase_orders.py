@@ -18,6 +18,7 @@ from stockroom.inventory.models import Location
 from stockroom.inventory.services import stock_receive
 
 from ..models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderReceipt, PurchaseOrderStatus
+from ..transitions import PURCHASE_ORDER_TRANSITIONS as TRANSITIONS
 from ._common import (
     LineInput,
     clean_lines,
@@ -51,16 +52,6 @@ def _check_supplier(supplier: Supplier, organization_id: int) -> None:
     if not supplier.is_active:
         raise ApplicationError(
             _("This supplier is inactive."), field="supplier", code="inactive_supplier"
-        )
-
-
-def _refuse_unless_draft(order: PurchaseOrder) -> None:
-    if order.status == Status.CANCELLED:
-        raise ConflictError(_("This purchase order is cancelled."), code="order_cancelled")
-    if order.status != Status.DRAFT:
-        raise ConflictError(
-            _("A purchase order's lines cannot be changed once it has been sent."),
-            code="order_not_editable",
         )
 
 
@@ -101,7 +92,7 @@ def purchase_order_update(
 ) -> PurchaseOrder:
     """Change a draft's supplier, dates, notes and lines (replacing them). Refused once sent."""
     locked = lock_row(PurchaseOrder, order.pk)
-    _refuse_unless_draft(locked)
+    TRANSITIONS["edit"].check(locked)
     _check_supplier(supplier, locked.organization_id)
     lines = clean_lines(lines, organization_id=locked.organization_id, price_places=COST_PLACES)
     locked.supplier = supplier
@@ -117,19 +108,15 @@ def purchase_order_send(*, order: PurchaseOrder, user) -> PurchaseOrder:
     """Mark a draft as sent and, after commit, email it (HTML + PDF) to the supplier."""
     from ..tasks import send_purchase_order_email
 
+    send = TRANSITIONS["send"]
     locked = lock_row(PurchaseOrder, order.pk)
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(_("This purchase order is cancelled."), code="order_cancelled")
-    if locked.status != Status.DRAFT:
-        raise ConflictError(_("This purchase order has already been sent."), code="already_sent")
+    send.check(locked)
     if not locked.lines.exists():
         raise ConflictError(
             _("Add at least one line before sending the purchase order."), code="empty_order"
         )
-    locked.status = Status.SENT
-    locked.sent_at = timezone.now()
-    locked.sent_by = user
-    locked.save(update_fields=["status", "sent_at", "sent_by", "updated_at"])
+    fields = send.apply(locked, user=user, at=timezone.now())
+    locked.save(update_fields=[*fields, "updated_at"])
     if locked.supplier.email:
         events.on_commit(
             partial(send_purchase_order_email.delay, locked.organization_id, locked.pk),
@@ -149,35 +136,12 @@ def purchase_order_mark_emailed(*, order: PurchaseOrder, email: str) -> Purchase
 @transaction.atomic
 def purchase_order_cancel(*, order: PurchaseOrder, user) -> PurchaseOrder:
     """Cancel an order that is not yet fully received; stock already received stays."""
+    cancel = TRANSITIONS["cancel"]
     locked = lock_row(PurchaseOrder, order.pk)
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(
-            _("This purchase order is already cancelled."), code="already_cancelled"
-        )
-    if locked.status == Status.RECEIVED:
-        raise ConflictError(
-            _("A purchase order received in full cannot be cancelled."), code="order_received"
-        )
-    locked.status = Status.CANCELLED
-    locked.cancelled_at = timezone.now()
-    locked.cancelled_by = user
-    locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    cancel.check(locked)
+    fields = cancel.apply(locked, user=user, at=timezone.now())
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked
-
-
-def _refuse_unless_receivable(order: PurchaseOrder) -> None:
-    if order.status == Status.CANCELLED:
-        raise ConflictError(
-            _("A cancelled purchase order cannot be received."), code="order_cancelled"
-        )
-    if order.status == Status.DRAFT:
-        raise ConflictError(
-            _("Send the purchase order before receiving it."), code="order_not_sent"
-        )
-    if order.status == Status.RECEIVED:
-        raise ConflictError(
-            _("This purchase order has been received in full."), code="order_received"
-        )
 
 
 def _line_error(exc: ApplicationError, line: PurchaseOrderLine) -> ApplicationError:
@@ -198,7 +162,7 @@ def purchase_order_receive(
     """Receive some or all lines into `location` at each line's unit price (which updates the
     average cost). More than outstanding is refused unless `allow_over_receipt`."""
     locked = lock_row(PurchaseOrder, order.pk)
-    _refuse_unless_receivable(locked)
+    TRANSITIONS["receive"].check(locked)
     lines = {line.pk: line for line in locked.lines.select_related("product")}
     occurred_at = occurred_at or timezone.now()
     posted: list[PurchaseOrderReceipt] = []

@@ -26,8 +26,8 @@ from ..models import (
     SalesOrder,
     SalesOrderLine,
     SalesOrderReservation,
-    SalesOrderStatus,
 )
+from ..transitions import SALES_ORDER_TRANSITIONS as TRANSITIONS
 from ._common import (
     LineInput,
     clean_lines,
@@ -36,8 +36,6 @@ from ._common import (
     sync_lines,
 )
 from .numbering import SALES_ORDER_PREFIX, next_document_number
-
-Status = SalesOrderStatus
 
 
 @dataclass(frozen=True)
@@ -85,13 +83,7 @@ def sales_order_update(
 ) -> SalesOrder:
     """Change a draft's customer, notes and lines. Refused once confirmed."""
     locked = lock_row(SalesOrder, order.pk)
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(_("This sales order is cancelled."), code="order_cancelled")
-    if locked.status != Status.DRAFT:
-        raise ConflictError(
-            _("A sales order's lines cannot be changed once it has been confirmed."),
-            code="order_not_editable",
-        )
+    TRANSITIONS["edit"].check(locked)
     _check_customer(customer, locked.organization_id)
     lines = clean_lines(lines, organization_id=locked.organization_id, price_places=MONEY_PLACES)
     locked.customer = customer
@@ -211,15 +203,9 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
     """Reserve every line's stock across locations. When a line cannot be covered in full,
     nothing is reserved, unless `allow_backorder`: then what is available is reserved and the
     rest stays backordered on the line."""
+    confirm = TRANSITIONS["confirm"]
     locked = lock_row(SalesOrder, order.pk)
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(
-            _("A cancelled sales order cannot be confirmed."), code="order_cancelled"
-        )
-    if locked.status != Status.DRAFT:
-        raise ConflictError(
-            _("This sales order has already been confirmed."), code="already_confirmed"
-        )
+    confirm.check(locked)
     lines = list(locked.lines.select_related("product").order_by("pk"))
     if not lines:
         raise ConflictError(
@@ -242,10 +228,8 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
         if line.pk in short:
             line.backordered_quantity = short[line.pk]
             line.save(update_fields=["backordered_quantity", "updated_at"])
-    locked.status = Status.CONFIRMED
-    locked.confirmed_at = timezone.now()
-    locked.confirmed_by = user
-    locked.save(update_fields=["status", "confirmed_at", "confirmed_by", "updated_at"])
+    fields = confirm.apply(locked, user=user, at=timezone.now())
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked
 
 
@@ -253,10 +237,7 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
 def sales_order_reserve_backorders(*, order: SalesOrder, user) -> SalesOrder:
     """Try again to reserve what is backordered on a confirmed order; reserves what it can."""
     locked = lock_row(SalesOrder, order.pk)
-    if locked.status != Status.CONFIRMED:
-        raise ConflictError(
-            _("Only a confirmed sales order has backorders to reserve."), code="not_confirmed"
-        )
+    TRANSITIONS["reserve_backorders"].check(locked)
     lines = list(
         locked.lines.select_related("product").filter(backordered_quantity__gt=0).order_by("pk")
     )
@@ -300,13 +281,9 @@ def _lock_reserved_levels(order: SalesOrder, reservations: list[SalesOrderReserv
 def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = None) -> SalesOrder:
     """Pick and ship a confirmed order: each reservation is released and the same quantity is
     issued from its location and lot, all in this one transaction."""
+    ship = TRANSITIONS["ship"]
     locked = lock_row(SalesOrder, order.pk)
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(_("A cancelled sales order cannot be shipped."), code="order_cancelled")
-    if locked.status == Status.SHIPPED:
-        raise ConflictError(_("This sales order has already been shipped."), code="already_shipped")
-    if locked.status != Status.CONFIRMED:
-        raise ConflictError(_("Confirm the sales order before shipping it."), code="not_confirmed")
+    ship.check(locked)
     if locked.lines.filter(backordered_quantity__gt=0).exists():
         raise ConflictError(
             _("Some lines are backordered: reserve their stock before shipping."),
@@ -344,21 +321,17 @@ def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = 
         SalesOrderLine.objects.filter(pk=line.pk).update(
             shipped_quantity=F("shipped_quantity") + reservation.quantity
         )
-    locked.status = Status.SHIPPED
-    locked.shipped_at = occurred_at
-    locked.shipped_by = user
-    locked.save(update_fields=["status", "shipped_at", "shipped_by", "updated_at"])
+    fields = ship.apply(locked, user=user, at=occurred_at)
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked
 
 
 @transaction.atomic
 def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
     """Cancel a draft or confirmed order, releasing every open reservation."""
+    cancel = TRANSITIONS["cancel"]
     locked = lock_row(SalesOrder, order.pk)
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(_("This sales order is already cancelled."), code="already_cancelled")
-    if locked.status == Status.SHIPPED:
-        raise ConflictError(_("A shipped sales order cannot be cancelled."), code="already_shipped")
+    cancel.check(locked)
     now = timezone.now()
     reservations = _open_reservations(locked)
     lock_products({reservation.line.product_id for reservation in reservations})
@@ -374,8 +347,6 @@ def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
         reservation.closed_at = now
         reservation.save(update_fields=["closed_at", "updated_at"])
     locked.lines.filter(~Q(backordered_quantity=0)).update(backordered_quantity=ZERO)
-    locked.status = Status.CANCELLED
-    locked.cancelled_at = now
-    locked.cancelled_by = user
-    locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    fields = cancel.apply(locked, user=user, at=now)
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked

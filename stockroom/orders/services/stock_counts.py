@@ -19,11 +19,10 @@ from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
 from stockroom.inventory.models import ZERO, Location, Lot, MovementKind, StockLevel, Warehouse
 from stockroom.inventory.services import stock_adjust
 
-from ..models import StockCount, StockCountLine, StockCountStatus
+from ..models import StockCount, StockCountLine
+from ..transitions import STOCK_COUNT_TRANSITIONS as TRANSITIONS
 from ._common import clean_quantity, lock_row
 from .numbering import STOCK_COUNT_PREFIX, next_document_number
-
-Status = StockCountStatus
 
 
 @transaction.atomic
@@ -79,27 +78,13 @@ def stock_count_create(
     return count
 
 
-def _refuse_unless_counting(count: StockCount) -> None:
-    if count.status == Status.CANCELLED:
-        raise ConflictError(_("This stock count is cancelled."), code="count_cancelled")
-    if count.status == Status.APPROVED:
-        raise ConflictError(
-            _("This stock count has already been approved."), code="already_approved"
-        )
-    if count.status != Status.COUNTING:
-        raise ConflictError(
-            _("This stock count has been submitted; reopen it to change the counts."),
-            code="count_submitted",
-        )
-
-
 @transaction.atomic
 def stock_count_record(
     *, count: StockCount, user, quantities: dict[int, Decimal | None]
 ) -> StockCount:
     """Enter counted quantities by line id (None clears a line). Only while counting."""
     locked = lock_row(StockCount, count.pk)
-    _refuse_unless_counting(locked)
+    TRANSITIONS["record"].check(locked)
     lines = {
         line.pk: line
         for line in locked.lines.select_related("product").filter(pk__in=list(quantities))
@@ -182,7 +167,7 @@ def stock_count_add_line(
     Approval posts its variance like any other line's, so found stock enters the ledger as a
     count gain at the product's average cost."""
     locked = lock_row(StockCount, count.pk)
-    _refuse_unless_counting(locked)
+    TRANSITIONS["record"].check(locked)
     _check_found_item(locked, product, location, lot)
     quantity = clean_quantity(
         counted_quantity, product=product, field="counted_quantity", allow_zero=True
@@ -215,31 +200,26 @@ def stock_count_add_line(
 @transaction.atomic
 def stock_count_submit(*, count: StockCount, user) -> StockCount:
     """Hand a fully counted sheet to a manager for approval."""
+    submit = TRANSITIONS["submit"]
     locked = lock_row(StockCount, count.pk)
-    _refuse_unless_counting(locked)
+    submit.check(locked)
     if locked.lines.filter(counted_quantity__isnull=True).exists():
         raise ConflictError(
             _("Enter a counted quantity on every line before submitting."), code="uncounted_lines"
         )
-    locked.status = Status.SUBMITTED
-    locked.submitted_at = timezone.now()
-    locked.submitted_by = user
-    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    fields = submit.apply(locked, user=user, at=timezone.now())
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked
 
 
 @transaction.atomic
 def stock_count_reopen(*, count: StockCount, user) -> StockCount:
     """Send a submitted sheet back to counting (e.g. to recount a line with a large variance)."""
+    reopen = TRANSITIONS["reopen"]
     locked = lock_row(StockCount, count.pk)
-    if locked.status != Status.SUBMITTED:
-        raise ConflictError(
-            _("Only a submitted stock count can be reopened."), code="not_submitted"
-        )
-    locked.status = Status.COUNTING
-    locked.submitted_at = None
-    locked.submitted_by = None
-    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    reopen.check(locked)
+    fields = reopen.apply(locked, user=user, at=timezone.now())
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked
 
 
@@ -248,17 +228,9 @@ def stock_count_approve(
     *, count: StockCount, user, occurred_at: datetime | None = None
 ) -> StockCount:
     """Post each line's variance (counted − current on hand) as a count movement."""
+    approve = TRANSITIONS["approve"]
     locked = lock_row(StockCount, count.pk)
-    if locked.status == Status.APPROVED:
-        raise ConflictError(
-            _("This stock count has already been approved."), code="already_approved"
-        )
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(
-            _("A cancelled stock count cannot be approved."), code="count_cancelled"
-        )
-    if locked.status != Status.SUBMITTED:
-        raise ConflictError(_("Submit the stock count before approving it."), code="not_submitted")
+    approve.check(locked)
     lines = list(locked.lines.select_related("product", "location", "lot").order_by("pk"))
     # Lock in the inventory's global order so the on hand read below cannot move under us.
     lock_products({line.product_id for line in lines})
@@ -289,25 +261,17 @@ def stock_count_approve(
                 exc.extra = {**exc.extra, "line_id": line.pk}
                 raise
         line.save(update_fields=["posted_variance", "adjustment", "updated_at"])
-    locked.status = Status.APPROVED
-    locked.approved_at = occurred_at
-    locked.approved_by = user
-    locked.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
+    fields = approve.apply(locked, user=user, at=occurred_at)
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked
 
 
 @transaction.atomic
 def stock_count_cancel(*, count: StockCount, user) -> StockCount:
     """Abandon a count that is not yet approved; nothing is posted."""
+    cancel = TRANSITIONS["cancel"]
     locked = lock_row(StockCount, count.pk)
-    if locked.status == Status.CANCELLED:
-        raise ConflictError(_("This stock count is already cancelled."), code="already_cancelled")
-    if locked.status == Status.APPROVED:
-        raise ConflictError(
-            _("An approved stock count cannot be cancelled."), code="already_approved"
-        )
-    locked.status = Status.CANCELLED
-    locked.cancelled_at = timezone.now()
-    locked.cancelled_by = user
-    locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    cancel.check(locked)
+    fields = cancel.apply(locked, user=user, at=timezone.now())
+    locked.save(update_fields=[*fields, "updated_at"])
     return locked

@@ -33,6 +33,11 @@ from stockroom.orders.models import (
     SalesOrderLine,
     StockCount,
 )
+from stockroom.orders.transitions import (
+    PURCHASE_ORDER_TRANSITIONS,
+    SALES_ORDER_TRANSITIONS,
+    STOCK_COUNT_TRANSITIONS,
+)
 
 from . import filters as api_filters
 from . import serializers as os
@@ -136,11 +141,7 @@ class PurchaseOrderViewSet(OrderViewSet):
     filterset_class = api_filters.PurchaseOrderFilter
     search_fields = ["number", "supplier__name", "notes", "lines__product__sku"]
     ordering_fields = ["number", "status", "expected_date", "created_at"]
-    action_permissions = {
-        "send": Action.MANAGE_ORDERS,
-        "cancel": Action.MANAGE_ORDERS,
-        "receive": Action.RECEIVE_PURCHASE_ORDERS,
-    }
+    action_permissions = PURCHASE_ORDER_TRANSITIONS.action_permissions("send", "cancel", "receive")
 
     def get_tenant_queryset(self, organization):
         lines = PurchaseOrderLine.objects.select_related("product").order_by("pk")
@@ -249,12 +250,9 @@ class SalesOrderViewSet(OrderViewSet):
     filterset_class = api_filters.SalesOrderFilter
     search_fields = ["number", "customer__name", "notes", "lines__product__sku"]
     ordering_fields = ["number", "status", "created_at", "confirmed_at", "shipped_at"]
-    action_permissions = {
-        "confirm": Action.MANAGE_ORDERS,
-        "cancel": Action.MANAGE_ORDERS,
-        "reserve_backorders": Action.MANAGE_ORDERS,
-        "ship": Action.SHIP_SALES_ORDERS,
-    }
+    action_permissions = SALES_ORDER_TRANSITIONS.action_permissions(
+        "confirm", "reserve_backorders", "ship", "cancel"
+    )
 
     def get_tenant_queryset(self, organization):
         lines = SalesOrderLine.objects.select_related("product").order_by("pk")
@@ -334,12 +332,10 @@ class StockCountViewSet(
     ordering_fields = ["number", "status", "created_at", "approved_at"]
     write_action = Action.MANAGE_ORDERS
     action_permissions = {
-        "counts": Action.ENTER_COUNTS,
-        "add_line": Action.ENTER_COUNTS,
-        "submit": Action.ENTER_COUNTS,
-        "reopen": Action.APPROVE_COUNTS,
-        "approve": Action.APPROVE_COUNTS,
-        "cancel": Action.APPROVE_COUNTS,
+        **STOCK_COUNT_TRANSITIONS.action_permissions("submit", "reopen", "approve", "cancel"),
+        # Entering counts and adding found stock are the table's `record`.
+        "counts": STOCK_COUNT_TRANSITIONS["record"].action,
+        "add_line": STOCK_COUNT_TRANSITIONS["record"].action,
     }
 
     def get_tenant_queryset(self, organization):
