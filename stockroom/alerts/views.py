@@ -3,18 +3,17 @@ from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
 
 from stockroom.accounts.permissions import MemberRequiredMixin
 from stockroom.core.ids import parse_id
+from stockroom.core.lists import ListPageView
 
 from . import selectors, services
 
 
-class NotificationListView(MemberRequiredMixin, ListView):
+class NotificationListView(MemberRequiredMixin, ListPageView):
     template_name = "alerts/notification_list.html"
     context_object_name = "notifications"
-    paginate_by = 25
 
     def get_queryset(self):
         return selectors.inbox(organization=self.request.organization, user=self.request.user)

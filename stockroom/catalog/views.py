@@ -5,14 +5,12 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import (
     CreateView,
     DeleteView,
     DetailView,
-    ListView,
     TemplateView,
     UpdateView,
     View,
@@ -22,6 +20,7 @@ from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixi
 from stockroom.accounts.roles import Action
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.ids import parse_id
+from stockroom.core.lists import PAGE_SIZE, ListPageView
 from stockroom.core.pagination import CappedCountPaginator
 from stockroom.core.reversing import url_for_pk
 from stockroom.core.views import ServiceFormMixin
@@ -39,72 +38,7 @@ from .forms import (
 )
 from .models import Category, Customer, Product, ProductSupplier, Supplier
 
-PAGE_SIZE = 25
-
-
-def sort_headers(request, orderings, current: str) -> dict[str, dict]:
-    """For each sortable column: the URL that sorts by it (toggling direction) and its state."""
-    headers = {}
-    for field in {ordering.lstrip("-") for ordering in orderings}:
-        if current == field:
-            following, state = f"-{field}", "ascending"
-        elif current == f"-{field}":
-            following, state = field, "descending"
-        else:
-            following, state = field, "none"
-        params = request.GET.copy()
-        params["sort"] = following if following in orderings else field
-        params.pop("page", None)
-        headers[field] = {"url": f"{request.path}?{params.urlencode()}", "state": state}
-    return headers
-
-
 # --- shared plumbing ------------------------------------------------------------------------------
-
-
-class CatalogListView(TenantObjectMixin, ListView):
-    """A searchable, sortable, paginated list. An htmx request gets only the results partial,
-    so search, sort and paging swap the table in place (and push the URL)."""
-
-    paginate_by = PAGE_SIZE
-    filter_form_class = None
-    partial_template_name = ""
-
-    def get(self, request, *args, **kwargs):
-        self.filter_form = self.filter_form_class(request.GET, organization=request.organization)
-        return super().get(request, *args, **kwargs)
-
-    def paginate_queryset(self, queryset, page_size):
-        # Out-of-range or malformed page numbers show the nearest page instead of a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_template_names(self):
-        htmx = self.request.htmx
-        if htmx and not htmx.boosted and not htmx.history_restore_request:
-            return [self.partial_template_name]
-        return super().get_template_names()
-
-    def get_context_data(self, **kwargs):
-        form = self.filter_form
-        context = super().get_context_data(
-            filter_form=form,
-            current_sort=form.ordering,
-            sort_headers=sort_headers(self.request, form.orderings, form.ordering),
-            **kwargs,
-        )
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(
-            page.number, on_each_side=2, on_ends=1
-        )
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        # The same URL answers with a page or a fragment: caches must tell them apart.
-        patch_vary_headers(response, ("HX-Request",))
-        return response
 
 
 class SelectorDetailView(TenantObjectMixin, DetailView):
@@ -189,7 +123,7 @@ class CatalogDeleteView(ServiceFormMixin, TenantObjectMixin, DeleteView):
 # --- categories ----------------------------------------------------------------------------------
 
 
-class CategoryListView(CatalogListView):
+class CategoryListView(TenantObjectMixin, ListPageView):
     model = Category
     template_name = "catalog/category_list.html"
     filter_form_class = CategoryFilterForm
@@ -325,7 +259,7 @@ class CategoryDeleteView(CatalogDeleteView):
 # --- products ------------------------------------------------------------------------------------
 
 
-class ProductListView(CatalogListView):
+class ProductListView(TenantObjectMixin, ListPageView):
     model = Product
     template_name = "catalog/product_list.html"
     filter_form_class = ProductFilterForm
@@ -497,7 +431,7 @@ class ProductSupplierDeleteView(MemberRequiredMixin, View):
 # --- suppliers and customers ---------------------------------------------------------------------
 
 
-class SupplierListView(CatalogListView):
+class SupplierListView(TenantObjectMixin, ListPageView):
     model = Supplier
     template_name = "catalog/supplier_list.html"
     filter_form_class = PartyFilterForm
@@ -547,7 +481,7 @@ class SupplierDeleteView(CatalogDeleteView):
         services.supplier_delete(organization=self.request.organization, supplier=obj)
 
 
-class CustomerListView(CatalogListView):
+class CustomerListView(TenantObjectMixin, ListPageView):
     model = Customer
     template_name = "catalog/customer_list.html"
     filter_form_class = PartyFilterForm

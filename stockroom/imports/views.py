@@ -4,10 +4,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic import DetailView, FormView, View
 
 from stockroom.accounts.permissions import MemberRequiredMixin
 from stockroom.accounts.roles import Action
+from stockroom.core.lists import PAGE_SIZE, ListPageView
 from stockroom.core.spreadsheets import csv_writer
 from stockroom.core.views import ServiceFormMixin
 
@@ -15,7 +16,6 @@ from . import selectors, services
 from .forms import ExportForm, ImportForm, allowed_import_kinds
 from .models import ExportJob, ImportJob, ImportKind, JobStatus
 
-PAGE_SIZE = 25
 MAX_SHOWN_ERRORS = 500
 
 
@@ -41,10 +41,9 @@ class ExportAccessMixin(MemberRequiredMixin):
 # --- imports --------------------------------------------------------------------------------------
 
 
-class ImportListView(ImportAccessMixin, ListView):
+class ImportListView(ImportAccessMixin, ListPageView):
     template_name = "imports/import_list.html"
     context_object_name = "jobs"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return selectors.import_job_list(organization=self.request.organization)

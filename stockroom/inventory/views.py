@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -18,7 +17,6 @@ from django.views.generic import (
     DeleteView,
     DetailView,
     FormView,
-    ListView,
     TemplateView,
     UpdateView,
 )
@@ -26,6 +24,7 @@ from django.views.generic import (
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
+from stockroom.core.lists import ListPageView
 from stockroom.core.pagination import CappedCountPaginator, DeferredJoinPaginator
 from stockroom.core.views import ServiceFormMixin
 
@@ -50,52 +49,23 @@ from .models import Location, MovementKind, Warehouse
 ZERO = Decimal("0")
 RECENT_MOVEMENTS = 20
 LOCATION_LEVELS_SHOWN = 50
-PAGE_SIZE = 25
 
 
 # --- Shared plumbing ------------------------------------------------------------------------
 
 
-class HtmxPartialMixin:
-    """Answers an htmx request with just the results fragment; history restores and plain
-    requests get the whole page. Vary on HX-Request so caches keep the two apart."""
+class InventoryListView(MemberRequiredMixin, ListPageView):
+    """The inventory lists: capped counts (the ledger and stock levels run long), and the
+    buttons their role allows."""
 
-    partial_template_name = ""
-
-    def get_template_names(self):
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request and not htmx.boosted:
-            return [self.partial_template_name]
-        return super().get_template_names()
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
-
-
-class FilteredListView(MemberRequiredMixin, HtmxPartialMixin, ListView):
-    """A paginated list whose filters come from a form bound to the query string."""
-
-    filter_form_class = None
-    paginate_by = PAGE_SIZE
     paginator_class = CappedCountPaginator
-
-    def get_filter_form(self):
-        if not hasattr(self, "_filter_form"):
-            self._filter_form = self.filter_form_class(
-                self.request.GET, organization=self.request.organization
-            )
-            self._filter_form.is_valid()
-        return self._filter_form
 
     @property
     def filters(self) -> dict:
-        return self.get_filter_form().cleaned_data
+        return self.filter_form.cleaned_data
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filter_form=self.get_filter_form(),
             can_manage=self.request.membership.can(Action.MANAGE_WAREHOUSES),
             can_post=self.request.membership.can(Action.POST_MOVEMENTS),
             **kwargs,
@@ -142,14 +112,14 @@ class PlaceDeleteMixin(ServiceFormMixin):
 # --- Warehouses -----------------------------------------------------------------------------
 
 
-class WarehouseListView(FilteredListView):
+class WarehouseListView(InventoryListView):
     template_name = "inventory/warehouse_list.html"
     partial_template_name = "inventory/partials/warehouse_table.html"
     filter_form_class = WarehouseFilterForm
     context_object_name = "warehouses"
 
     def get_queryset(self):
-        form, filters = self.get_filter_form(), self.filters
+        form, filters = self.filter_form, self.filters
         return selectors.warehouse_list(
             organization=self.request.organization,
             search=filters.get("q") or "",
@@ -244,14 +214,14 @@ class WarehouseDeleteView(PlaceDeleteMixin, TenantObjectMixin, DeleteView):
 # --- Locations ------------------------------------------------------------------------------
 
 
-class LocationListView(FilteredListView):
+class LocationListView(InventoryListView):
     template_name = "inventory/location_list.html"
     partial_template_name = "inventory/partials/location_table.html"
     filter_form_class = LocationFilterForm
     context_object_name = "locations"
 
     def get_queryset(self):
-        form, filters = self.get_filter_form(), self.filters
+        form, filters = self.filter_form, self.filters
         return selectors.location_list(
             organization=self.request.organization,
             warehouse=filters.get("warehouse"),
@@ -421,7 +391,7 @@ class MenuOption(NamedTuple):
     label: str
 
 
-class StockLevelListView(FilteredListView):
+class StockLevelListView(InventoryListView):
     template_name = "inventory/stock_level_list.html"
     partial_template_name = "inventory/partials/stock_level_table.html"
     filter_form_class = StockLevelFilterForm
@@ -463,7 +433,7 @@ class StockLevelListView(FilteredListView):
         return context
 
 
-class MovementListView(FilteredListView):
+class MovementListView(InventoryListView):
     template_name = "inventory/movement_list.html"
     partial_template_name = "inventory/partials/movement_table.html"
     filter_form_class = MovementFilterForm

@@ -4,14 +4,14 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.lists import ListPageView
 from stockroom.core.reversing import url_for_pk
 from stockroom.core.views import ServiceFormMixin
 
@@ -40,24 +40,19 @@ from .transitions import (
     transitions_of,
 )
 
-PAGE_SIZE = 25
-
-
 # --- lists ---------------------------------------------------------------------------------------
 
 
-class OrderListView(TenantObjectMixin, ListView):
-    """Searchable, filterable by state, paginated; an htmx request gets only the results."""
+class OrderListView(TenantObjectMixin, ListPageView):
+    """Searchable and filterable by state; each list names its model and its selector."""
 
-    paginate_by = PAGE_SIZE
-    partial_template_name = ""
+    filter_form_class = OrderFilterForm
 
     def select(self, *, organization, search: str, status: str):
         raise NotImplementedError
 
-    def get(self, request, *args, **kwargs):
-        self.filter_form = OrderFilterForm(request.GET, status_choices=STATUS_CHOICES[self.model])
-        return super().get(request, *args, **kwargs)
+    def get_filter_form_kwargs(self) -> dict:
+        return {"status_choices": STATUS_CHOICES[self.model]}
 
     def get_queryset(self):
         return self.select(
@@ -65,30 +60,6 @@ class OrderListView(TenantObjectMixin, ListView):
             search=self.filter_form.search,
             status=self.filter_form.state,
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_template_names(self):
-        htmx = self.request.htmx
-        if htmx and not htmx.boosted and not htmx.history_restore_request:
-            return [self.partial_template_name]
-        return super().get_template_names()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(
-            page.number, on_each_side=2, on_ends=1
-        )
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
 
 
 class PurchaseOrderListView(OrderListView):

@@ -87,3 +87,12 @@ def filters_in_use(context: template.Context) -> bool:
     if request is None:
         return False
     return any(value for key, value in request.GET.items() if key not in _NOT_FILTERS)
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """The page links a list offers: the first and the last, and two either side of the one
+    shown, with an ellipsis for the gaps, so a long list still fits a phone's width."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )
