@@ -1,0 +1,344 @@
+"""Order and count lists, detail and print pages, and the order forms (header and lines).
+Thin: forms validate, selectors read, services write."""
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, TemplateView
+
+from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
+from stockroom.accounts.roles import Action
+from stockroom.core.exceptions import ApplicationError
+from stockroom.core.lists import ListPageView
+from stockroom.core.views import ServiceFormMixin
+
+from .. import selectors, services
+from ..forms import (
+    LINES_PREFIX,
+    STATUS_CHOICES,
+    ConfirmSalesOrderForm,
+    OrderFilterForm,
+    PurchaseOrderForm,
+    PurchaseOrderLineFormSet,
+    SalesOrderForm,
+    SalesOrderLineFormSet,
+)
+from ..models import PurchaseOrder, SalesOrder, StockCount
+from ..pdf import purchase_order_pdf
+from ..transitions import (
+    transitions_of,
+)
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+class OrderListView(TenantObjectMixin, ListPageView):
+    """Searchable and filterable by state; each list names its model and its selector."""
+
+    filter_form_class = OrderFilterForm
+
+    def select(self, *, organization, search: str, status: str):
+        raise NotImplementedError
+
+    def get_filter_form_kwargs(self) -> dict:
+        return {"status_choices": STATUS_CHOICES[self.model]}
+
+    def get_queryset(self):
+        return self.select(
+            organization=self.request.organization,
+            search=self.filter_form.search,
+            status=self.filter_form.state,
+        )
+
+
+class PurchaseOrderListView(OrderListView):
+    model = PurchaseOrder
+    template_name = "orders/purchase_order_list.html"
+    partial_template_name = "orders/partials/purchase_order_table.html"
+    select = staticmethod(selectors.purchase_order_list)
+
+
+class SalesOrderListView(OrderListView):
+    model = SalesOrder
+    template_name = "orders/sales_order_list.html"
+    partial_template_name = "orders/partials/sales_order_table.html"
+    select = staticmethod(selectors.sales_order_list)
+
+
+class StockCountListView(OrderListView):
+    model = StockCount
+    template_name = "orders/stock_count_list.html"
+    partial_template_name = "orders/partials/stock_count_table.html"
+    select = staticmethod(selectors.stock_count_list)
+
+
+# --- detail and print ----------------------------------------------------------------------------
+
+
+class SelectedObjectMixin:
+    """The page's object comes from a detail selector, scoped to the active organization;
+    another organization's object is a 404."""
+
+    detail_selector = None
+
+    def get_object(self, queryset=None):
+        try:
+            return type(self).detail_selector(
+                organization=self.request.organization, pk=self.kwargs["pk"]
+            )
+        except self.model.DoesNotExist:
+            raise Http404 from None
+
+
+class PurchaseOrderDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
+    model = PurchaseOrder
+    detail_selector = selectors.purchase_order_detail
+    template_name = "orders/purchase_order_detail.html"
+    context_object_name = "order"
+
+
+class PurchaseOrderPrintView(PurchaseOrderDetailView):
+    template_name = "orders/print/purchase_order.html"
+
+
+class PurchaseOrderPdfView(PurchaseOrderDetailView):
+    def render_to_response(self, context, **response_kwargs):
+        order = self.object
+        response = HttpResponse(purchase_order_pdf(order), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
+        return response
+
+
+class SalesOrderDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
+    model = SalesOrder
+    detail_selector = selectors.sales_order_detail
+    template_name = "orders/sales_order_detail.html"
+    context_object_name = "order"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(confirm_form=ConfirmSalesOrderForm(), **kwargs)
+
+
+class SalesOrderPrintView(SalesOrderDetailView):
+    template_name = "orders/print/sales_order.html"
+
+
+class StockCountDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
+    model = StockCount
+    detail_selector = selectors.stock_count_detail
+    template_name = "orders/stock_count_detail.html"
+    context_object_name = "count"
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.stock_count_review(count=self.object)
+        return super().get_context_data(
+            rows=rows,
+            drifted=sum(1 for row in rows if row.drift != 0),
+            uncounted=sum(1 for row in rows if row.line.counted_quantity is None),
+            **kwargs,
+        )
+
+
+class StockCountPrintView(StockCountDetailView):
+    template_name = "orders/print/stock_count.html"
+
+
+# --- order forms (header + lines) ----------------------------------------------------------------
+
+
+class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
+    """Create or edit an order and its lines on one page: the header form and an inline formset
+    of lines (add a row with htmx, remove with the row's checkbox). The service validates all
+    lines together and a line's refusal is shown on its row."""
+
+    read_action = Action.MANAGE_ORDERS
+    write_action = Action.MANAGE_ORDERS
+    template_name = "orders/order_form.html"
+    model = None
+    formset_class = None
+    detail_selector = None
+    creating = False
+    url_name = ""
+
+    def setup_object(self):
+        if self.creating:
+            self.object = None
+            return None
+        try:
+            self.object = type(self).detail_selector(
+                organization=self.request.organization, pk=self.kwargs["pk"]
+            )
+        except self.model.DoesNotExist:
+            raise Http404 from None
+        edit = transitions_of(self.object)["edit"]
+        if not edit.allows(self.object.status):
+            # One message whatever the state: the page only needs to say why it went back.
+            messages.error(self.request, str(edit.refusal.message))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self.setup_object() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        redirect = self.setup_object()
+        if redirect:
+            return redirect
+        form = self.get_form()
+        self.formset = self.get_formset()
+        if form.is_valid() and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.request.organization,
+            "instance": self.object,
+        }
+
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.formset_class(
+            data,
+            instance=self.object or self.model(organization=self.request.organization),
+            organization=self.request.organization,
+        )
+
+    def get_context_data(self, **kwargs):
+        if not hasattr(self, "formset"):
+            self.formset = self.get_formset()
+        return super().get_context_data(
+            object=self.object,
+            formset=self.formset,
+            verbose_name=self.model._meta.verbose_name,
+            verbose_name_plural=self.model._meta.verbose_name_plural,
+            line_form_url=reverse(f"orders:{self.url_name}_line_form"),
+            list_url=reverse(f"orders:{self.url_name}_list"),
+            cancel_url=(
+                self.object.get_absolute_url()
+                if self.object
+                else reverse(f"orders:{self.url_name}_list")
+            ),
+            **kwargs,
+        )
+
+    def lines(self):
+        return [
+            services.LineInput(
+                product=form.cleaned_data["product"],
+                quantity=form.cleaned_data["quantity"],
+                unit_price=form.cleaned_data["unit_price"],
+            )
+            for form in self.formset.kept_forms
+        ]
+
+    def save(self, form, lines):
+        raise NotImplementedError
+
+    def perform(self, form):
+        try:
+            return self.save(form, self.lines())
+        except ApplicationError as exc:
+            row = exc.extra.get("index")
+            if row is None:
+                raise
+            line_form = self.formset.kept_forms[row]
+            field = exc.field if exc.field in line_form.fields else None
+            line_form.add_error(field, exc.message)
+            raise ApplicationError(_("Check the lines below."), code=exc.code) from None
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def redirect_after(self, form):
+        messages.success(self.request, _("%(number)s saved.") % {"number": self.object.number})
+        return super().redirect_after(form)
+
+
+class PurchaseOrderCreateView(OrderEditView):
+    model = PurchaseOrder
+    form_class = PurchaseOrderForm
+    formset_class = PurchaseOrderLineFormSet
+    creating = True
+    url_name = "purchase_order"
+
+    def save(self, form, lines):
+        return services.purchase_order_create(
+            organization=self.request.organization,
+            user=self.request.user,
+            supplier=form.cleaned_data["supplier"],
+            expected_date=form.cleaned_data["expected_date"],
+            notes=form.cleaned_data["notes"],
+            lines=lines,
+        )
+
+
+class PurchaseOrderUpdateView(PurchaseOrderCreateView):
+    detail_selector = selectors.purchase_order_detail
+    creating = False
+
+    def save(self, form, lines):
+        return services.purchase_order_update(
+            order=self.object,
+            supplier=form.cleaned_data["supplier"],
+            expected_date=form.cleaned_data["expected_date"],
+            notes=form.cleaned_data["notes"],
+            lines=lines,
+        )
+
+
+class SalesOrderCreateView(OrderEditView):
+    model = SalesOrder
+    form_class = SalesOrderForm
+    formset_class = SalesOrderLineFormSet
+    creating = True
+    url_name = "sales_order"
+
+    def save(self, form, lines):
+        return services.sales_order_create(
+            organization=self.request.organization,
+            user=self.request.user,
+            customer=form.cleaned_data["customer"],
+            notes=form.cleaned_data["notes"],
+            lines=lines,
+        )
+
+
+class SalesOrderUpdateView(SalesOrderCreateView):
+    detail_selector = selectors.sales_order_detail
+    creating = False
+
+    def save(self, form, lines):
+        return services.sales_order_update(
+            order=self.object,
+            customer=form.cleaned_data["customer"],
+            notes=form.cleaned_data["notes"],
+            lines=lines,
+        )
+
+
+class LineFormRowView(MemberRequiredMixin, TemplateView):
+    """htmx: one more empty line row for the order form, and the formset's new total."""
+
+    read_action = Action.MANAGE_ORDERS
+    template_name = "orders/partials/line_form_row.html"
+    formset_class = None
+
+    def get_context_data(self, **kwargs):
+        try:
+            index = max(int(self.request.GET.get(f"{LINES_PREFIX}-TOTAL_FORMS", 0)), 0)
+        except ValueError:
+            index = 0
+        index = min(index, 999)
+        formset = self.formset_class(organization=self.request.organization)
+        form = formset.form(
+            prefix=f"{LINES_PREFIX}-{index}",
+            organization=self.request.organization,
+            use_required_attribute=False,
+            empty_permitted=True,
+        )
+        form.fields["DELETE"] = django_forms.BooleanField(label=_("Remove"), required=False)
+        return super().get_context_data(form=form, total=index + 1, **kwargs)

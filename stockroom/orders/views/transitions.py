@@ -1,0 +1,253 @@
+"""Order and count transitions (one button each, driven by orders/transitions.py) and receiving
+a purchase order."""
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from stockroom.accounts.permissions import MemberRequiredMixin
+from stockroom.core.exceptions import ApplicationError
+from stockroom.core.views import ServiceFormMixin
+
+from .. import selectors, services
+from ..forms import (
+    LINES_PREFIX,
+    ConfirmSalesOrderForm,
+    ReceiveForm,
+    ReceiveLineFormSet,
+)
+from ..models import PurchaseOrder, SalesOrder, StockCount
+from ..transitions import (
+    PURCHASE_ORDER_TRANSITIONS,
+    Transition,
+    transitions_of,
+)
+from .documents import SelectedObjectMixin
+
+# --- transitions (one button each) ---------------------------------------------------------------
+
+
+class TransitionView(ServiceFormMixin, MemberRequiredMixin, FormView):
+    """A POST-only state change, driven by one entry of the document's transition table (which
+    names the role action it needs, as `read_action` and `write_action`). Success and refusal
+    both return to the object's page with a message, so the buttons can live on the detail page.
+
+    `service(<document>=obj, user=…)` makes the change; `service_options(form)` adds what the
+    form chose. `transition_view` makes one per table entry."""
+
+    http_method_names = ["post"]
+    form_class = django_forms.Form
+    model = None
+    transition: Transition = None
+    service = None
+    success_message = ""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.object = self.model.objects.for_organization(request.organization).get(
+                pk=kwargs["pk"]
+            )
+        except self.model.DoesNotExist:
+            raise Http404 from None
+        return super().post(request, *args, **kwargs)
+
+    def service_options(self, form) -> dict:
+        return {}
+
+    def perform(self, form):
+        keyword = "count" if self.model is StockCount else "order"
+        self.service(**{keyword: self.object}, user=self.request.user, **self.service_options(form))
+        messages.success(self.request, self.success_message % {"number": self.object.number})
+        return self.object
+
+    def form_invalid(self, form):
+        for error in form.non_field_errors():
+            messages.error(self.request, error)
+        for name, errors in form.errors.items():
+            if name != "__all__":
+                for error in errors:
+                    messages.error(self.request, error)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class _ConfirmWithShortageChoice(TransitionView):
+    form_class = ConfirmSalesOrderForm
+
+    def service_options(self, form) -> dict:
+        backorder = form.cleaned_data["on_shortage"] == ConfirmSalesOrderForm.BACKORDER
+        return {"allow_backorder": backorder}
+
+
+def transition_view(model, name: str, service, message, base=TransitionView):
+    """The view of transition `name` of `model`'s table, calling `service`."""
+    transition = transitions_of(model)[name]
+    return type(
+        f"{model.__name__}{name.title().replace('_', '')}View",
+        (base,),
+        {
+            "model": model,
+            "transition": transition,
+            # Only POST is served; a GET is refused (405) only after the same role check.
+            "read_action": transition.action,
+            "write_action": transition.action,
+            "service": staticmethod(service),
+            "success_message": message,
+        },
+    )
+
+
+PurchaseOrderSendView = transition_view(
+    PurchaseOrder, "send", services.purchase_order_send, gettext_lazy("%(number)s was sent.")
+)
+PurchaseOrderCancelView = transition_view(
+    PurchaseOrder,
+    "cancel",
+    services.purchase_order_cancel,
+    gettext_lazy("%(number)s was cancelled."),
+)
+SalesOrderConfirmView = transition_view(
+    SalesOrder,
+    "confirm",
+    services.sales_order_confirm,
+    gettext_lazy("%(number)s was confirmed; its stock is reserved."),
+    base=_ConfirmWithShortageChoice,
+)
+SalesOrderReserveBackordersView = transition_view(
+    SalesOrder,
+    "reserve_backorders",
+    services.sales_order_reserve_backorders,
+    gettext_lazy("Available stock was reserved for the backorders of %(number)s."),
+)
+SalesOrderShipView = transition_view(
+    SalesOrder, "ship", services.sales_order_ship, gettext_lazy("%(number)s was shipped.")
+)
+SalesOrderCancelView = transition_view(
+    SalesOrder,
+    "cancel",
+    services.sales_order_cancel,
+    gettext_lazy("%(number)s was cancelled; its reservations were released."),
+)
+StockCountSubmitView = transition_view(
+    StockCount,
+    "submit",
+    services.stock_count_submit,
+    gettext_lazy("%(number)s was submitted for approval."),
+)
+StockCountReopenView = transition_view(
+    StockCount, "reopen", services.stock_count_reopen, gettext_lazy("%(number)s was reopened.")
+)
+StockCountApproveView = transition_view(
+    StockCount,
+    "approve",
+    services.stock_count_approve,
+    gettext_lazy("%(number)s was approved; the variances were posted."),
+)
+StockCountCancelView = transition_view(
+    StockCount, "cancel", services.stock_count_cancel, gettext_lazy("%(number)s was cancelled.")
+)
+
+
+# --- receiving -----------------------------------------------------------------------------------
+
+
+class PurchaseOrderReceiveView(
+    ServiceFormMixin, SelectedObjectMixin, MemberRequiredMixin, FormView
+):
+    """Receive a sent order line by line into one location; lot and expiry where tracked."""
+
+    model = PurchaseOrder
+    detail_selector = selectors.purchase_order_detail
+    transition = PURCHASE_ORDER_TRANSITIONS["receive"]
+    read_action = write_action = transition.action
+    form_class = ReceiveForm
+    template_name = "orders/purchase_order_receive.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.transition.allows(self.object.status):
+            messages.error(request, _("Only a sent purchase order can be received."))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        self.formset = self.get_formset()
+        if form.is_valid() and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.request.organization}
+
+    def get_formset(self):
+        if self.request.method == "POST":
+            return ReceiveLineFormSet(self.request.POST, prefix=LINES_PREFIX)
+        initial = [
+            {"line_id": line.pk, "quantity": line.remaining}
+            for line in self.object.lines.all()
+            if line.remaining > 0
+        ]
+        return ReceiveLineFormSet(initial=initial, prefix=LINES_PREFIX)
+
+    def get_context_data(self, **kwargs):
+        if not hasattr(self, "formset"):
+            self.formset = self.get_formset()
+        lines = {line.pk: line for line in self.object.lines.all()}
+        rows = []
+        for form in self.formset.forms:
+            line_id = form["line_id"].value()
+            try:
+                line = lines.get(int(line_id))
+            except (TypeError, ValueError):
+                line = None
+            if line is not None:
+                rows.append((form, line))
+        return super().get_context_data(
+            order=self.object, rows=rows, formset=self.formset, **kwargs
+        )
+
+    def perform(self, form):
+        lines = {line.pk: line for line in self.object.lines.all()}
+        receipts, forms_by_line = [], {}
+        for line_form in self.formset.forms:
+            line = lines.get(line_form.cleaned_data.get("line_id"))
+            if line is None:
+                continue
+            forms_by_line[line.pk] = line_form
+            receipts.append(
+                services.ReceiptInput(
+                    line=line,
+                    quantity=line_form.cleaned_data.get("quantity"),
+                    lot_number=line_form.cleaned_data.get("lot_number", ""),
+                    expiry_date=line_form.cleaned_data.get("expiry_date"),
+                )
+            )
+        try:
+            services.purchase_order_receive(
+                order=self.object,
+                user=self.request.user,
+                location=form.cleaned_data["location"],
+                receipts=receipts,
+                allow_over_receipt=form.cleaned_data["allow_over_receipt"],
+            )
+        except ApplicationError as exc:
+            line_form = forms_by_line.get(exc.extra.get("line_id"))
+            if line_form is None:
+                raise
+            line_form.add_error(exc.field if exc.field in line_form.fields else None, exc.message)
+            raise ApplicationError(_("Check the lines below."), code=exc.code) from None
+        return self.object
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def redirect_after(self, form):
+        messages.success(self.request, _("The receipt was posted."))
+        return super().redirect_after(form)
