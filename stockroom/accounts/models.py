@@ -4,12 +4,12 @@ import hashlib
 import secrets
 import unicodedata
 import zoneinfo
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from stockroom.core.models import TimeStampedModel
 
 from .roles import Action, Role, role_allows
+from .signals import password_changed
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 CURRENCY_CHOICES = [
@@ -95,6 +96,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        # Django tells the password validators only of set_password() (the hook that announces
+        # password_changed, accounts/password_validation.py): turning the password off must end
+        # what the old one granted as well. Announced by the save that stores it.
+        self._password_disabled = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        if getattr(self, "_password_disabled", False):
+            self._password_disabled = False
+            with transaction.atomic():
+                password_changed.send(sender=User, user=self)
 
     def clean(self) -> None:
         super().clean()

@@ -101,6 +101,51 @@ def test_a_new_password_revokes_every_api_credential(owner, change_password):
     assert fresh_use.get(ORGANIZATIONS).status_code == 200
 
 
+def _disable_in_the_admin(user) -> None:
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"usable_password": "false", "unset-password": "1"},  # the admin's "Disable" button
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
+def _disable_in_code(user) -> None:
+    user.set_unusable_password()
+    user.save()
+
+
+@pytest.mark.parametrize(
+    "disable",
+    [
+        pytest.param(_disable_in_the_admin, id="admin"),
+        pytest.param(_disable_in_code, id="set-unusable-password"),
+    ],
+)
+def test_disabling_the_password_revokes_every_api_credential(owner, disable):
+    """An operator who turns a person's password off (the admin's "Password-based
+    authentication: Disabled") ends their API access too, not only their sign-in."""
+    api = APIClient()
+    credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
+    jwt = api.post(OBTAIN, credentials, format="json").json()
+    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+
+    disable(owner.user)
+
+    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
+    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
+    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
+    assert {
+        "access": access_use.status_code,
+        "drf token": drf_use.status_code,
+        "refresh": refreshed.status_code,
+    } == {"access": 401, "drf token": 401, "refresh": 401}
+    assert not Token.objects.filter(user=owner.user).exists()
+
+
 def test_a_refresh_token_from_before_the_change_fails_even_unknown_to_the_blacklist(owner):
     """The password claim alone refuses it: the blacklist is not the only guard."""
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
