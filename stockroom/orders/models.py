@@ -5,14 +5,14 @@ inventory services, and every change of state through `orders.services`.
 """
 
 from decimal import Decimal
+from typing import ClassVar
 
 from simple_history.models import HistoricalRecords
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.catalog.models import (
@@ -25,54 +25,24 @@ from stockroom.catalog.models import (
 from stockroom.core.models import TenantModel
 from stockroom.core.reversing import pk_url
 
+from .limits import line_bound_errors
+
 ZERO = Decimal("0")
-
-# What one order may say. Well inside the columns (11 integer digits of quantity, 10 of price) and
-# far below what a total can reach before a serializer, a report or a spreadsheet loses digits, so
-# a typo of a few extra zeros is refused with a message instead of stored as an absurd order.
-MAX_LINE_QUANTITY = Decimal("1000000000")
-MAX_UNIT_PRICE = Decimal("1000000000")
-MAX_ORDER_TOTAL = Decimal("1000000000000")
-
-
-def _limit(value: Decimal) -> str:
-    return number_format(value, 0, force_grouping=True)
-
-
-def line_quantity_message() -> str:
-    return _("Enter a quantity of at most %(limit)s.") % {"limit": _limit(MAX_LINE_QUANTITY)}
-
-
-def unit_price_message() -> str:
-    return _("Enter a unit price of at most %(limit)s.") % {"limit": _limit(MAX_UNIT_PRICE)}
-
-
-def line_total_message() -> str:
-    return _("The line total (quantity × unit price) is over the limit of %(limit)s.") % {
-        "limit": _limit(MAX_ORDER_TOTAL)
-    }
-
-
-def order_total_message() -> str:
-    return _("The order total is over the limit of %(limit)s.") % {"limit": _limit(MAX_ORDER_TOTAL)}
-
-
-def line_bound_errors(quantity: Decimal | None, unit_price: Decimal | None) -> dict[str, list]:
-    """The order limits one line breaks, by field; the line total is a non-field error."""
-    errors: dict[str, list] = {}
-    if quantity is not None and quantity > MAX_LINE_QUANTITY:
-        errors["quantity"] = [line_quantity_message()]
-    if unit_price is not None and unit_price > MAX_UNIT_PRICE:
-        errors["unit_price"] = [unit_price_message()]
-    both = quantity is not None and unit_price is not None
-    if not errors and both and quantity * unit_price > MAX_ORDER_TOTAL:
-        errors[NON_FIELD_ERRORS] = [line_total_message()]
-    return errors
 
 
 def _quantity_field(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(
         verbose_name, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES, **kwargs
+    )
+
+
+def _status_field(status: type[models.TextChoices], default: str) -> models.CharField:
+    return models.CharField(_("status"), max_length=20, choices=status.choices, default=default)
+
+
+def _price_field(decimal_places: int) -> models.DecimalField:
+    return models.DecimalField(
+        _("unit price"), max_digits=MONEY_DIGITS, decimal_places=decimal_places
     )
 
 
@@ -85,6 +55,121 @@ def _actor_field(verbose_name) -> models.ForeignKey:
         related_name="+",
         verbose_name=verbose_name,
     )
+
+
+def _movement_field(verbose_name, related_name: str, **kwargs) -> models.OneToOneField:
+    return models.OneToOneField(
+        "inventory.StockMovement",
+        on_delete=models.RESTRICT,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **kwargs,
+    )
+
+
+def _location_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        "inventory.Location",
+        on_delete=models.RESTRICT,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+
+
+def _lot_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        "inventory.Lot",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lot"),
+    )
+
+
+def _document_constraints(
+    prefix: str,
+    status: type[models.TextChoices],
+    *,
+    stamped: tuple[str, ...],
+    extra: tuple[models.BaseConstraint, ...] = (),
+) -> list[models.BaseConstraint]:
+    """A document's number is unique in its organization and its state is one of `status`;
+    each state in `stamped` has its `<state>_at` timestamp."""
+    return [
+        models.UniqueConstraint(
+            fields=["organization", "number"], name=f"orders_{prefix}_number_unique"
+        ),
+        models.CheckConstraint(
+            condition=Q(status__in=status.values), name=f"orders_{prefix}_status_valid"
+        ),
+        *extra,
+        *(
+            models.CheckConstraint(
+                condition=~Q(status=state) | Q(**{f"{state}_at__isnull": False}),
+                name=f"orders_{prefix}_{state}_has_{state}_at",
+            )
+            for state in stamped
+        ),
+    ]
+
+
+def _status_index(prefix: str) -> models.Index:
+    return models.Index(fields=["organization", "status"], name=f"orders_{prefix}_org_status_idx")
+
+
+class Document(TenantModel):
+    """What purchase orders, sales orders and stock counts share: a number per organization
+    (the page title and the reference on the stock ledger) and a detail page."""
+
+    number = models.CharField(_("number"), max_length=20, editable=False)
+
+    detail_url_name: ClassVar[str]
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return pk_url(self.detail_url_name, self.pk)
+
+
+class OrderLine(TenantModel):
+    """What purchase and sales order lines share: a quantity of a product at a unit price,
+    within the order limits. The fields stay on each model, in their own order (the history
+    page lists a line's changes in that order)."""
+
+    order_id: int
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal
+
+    class Meta:
+        abstract = True
+        ordering = ["order_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.quantity} × {self.product_id}"
+
+    def clean(self) -> None:
+        errors = line_bound_errors(self.quantity, self.unit_price)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def total(self) -> Decimal:
+        return self.quantity * self.unit_price
+
+
+def _line_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint(fields=["order", "product"], name=f"orders_{prefix}_one_product"),
+        models.CheckConstraint(condition=Q(quantity__gt=0), name=f"orders_{prefix}_qty_gt_0"),
+        models.CheckConstraint(condition=Q(unit_price__gte=0), name=f"orders_{prefix}_price_gte_0"),
+    ]
 
 
 class DocumentSequence(TenantModel):
@@ -117,20 +202,14 @@ class PurchaseOrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class PurchaseOrder(TenantModel):
-    number = models.CharField(_("number"), max_length=20, editable=False)
+class PurchaseOrder(Document):
     supplier = models.ForeignKey(
         "catalog.Supplier",
         on_delete=models.PROTECT,
         related_name="purchase_orders",
         verbose_name=_("supplier"),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=PurchaseOrderStatus.choices,
-        default=PurchaseOrderStatus.DRAFT,
-    )
+    status = _status_field(PurchaseOrderStatus, default=PurchaseOrderStatus.DRAFT)
     expected_date = models.DateField(_("expected on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_by = _actor_field(_("created by"))
@@ -144,36 +223,27 @@ class PurchaseOrder(TenantModel):
 
     history = HistoricalRecords()
 
-    class Meta:
+    detail_url_name = "orders:purchase_order_detail"
+
+    class Meta(Document.Meta):
         verbose_name = _("purchase order")
         verbose_name_plural = _("purchase orders")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "number"], name="orders_po_number_unique"
+        constraints = _document_constraints(
+            "po",
+            PurchaseOrderStatus,
+            stamped=(PurchaseOrderStatus.CANCELLED,),
+            extra=(
+                # Sent, or past it: every state but draft and cancelled was sent once.
+                models.CheckConstraint(
+                    condition=Q(
+                        status__in=[PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.CANCELLED]
+                    )
+                    | Q(sent_at__isnull=False),
+                    name="orders_po_sent_has_sent_at",
+                ),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=PurchaseOrderStatus.values), name="orders_po_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=[PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.CANCELLED])
-                | Q(sent_at__isnull=False),
-                name="orders_po_sent_has_sent_at",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=PurchaseOrderStatus.CANCELLED) | Q(cancelled_at__isnull=False),
-                name="orders_po_cancelled_has_cancelled_at",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["organization", "status"], name="orders_po_org_status_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    def get_absolute_url(self) -> str:
-        return pk_url("orders:purchase_order_detail", self.pk)
+        )
+        indexes = [_status_index("po")]
 
     @property
     def total(self) -> Decimal:
@@ -207,7 +277,7 @@ class PurchaseOrder(TenantModel):
         ]
 
 
-class PurchaseOrderLine(TenantModel):
+class PurchaseOrderLine(OrderLine):
     order = models.ForeignKey(
         PurchaseOrder, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
     )
@@ -218,43 +288,24 @@ class PurchaseOrderLine(TenantModel):
         verbose_name=_("product"),
     )
     quantity = _quantity_field(_("quantity"))
-    unit_price = models.DecimalField(
-        _("unit price"), max_digits=MONEY_DIGITS, decimal_places=COST_PLACES
-    )
+    unit_price = _price_field(COST_PLACES)
     received_quantity = _quantity_field(_("received"), default=ZERO, editable=False)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(OrderLine.Meta):
         verbose_name = _("purchase order line")
         verbose_name_plural = _("purchase order lines")
-        ordering = ["order_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "product"], name="orders_poline_one_product"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_poline_qty_gt_0"),
-            models.CheckConstraint(
-                condition=Q(unit_price__gte=0), name="orders_poline_price_gte_0"
-            ),
+            *_line_constraints("poline"),
             models.CheckConstraint(
                 condition=Q(received_quantity__gte=0), name="orders_poline_received_gte_0"
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.order_id}: {self.quantity} × {self.product_id}"
-
-    def clean(self) -> None:
-        errors = line_bound_errors(self.quantity, self.unit_price)
-        if errors:
-            raise ValidationError(errors)
-
     @property
     def remaining(self) -> Decimal:
         return max(self.quantity - self.received_quantity, ZERO)
-
-    @property
-    def total(self) -> Decimal:
-        return self.quantity * self.unit_price
 
     @property
     def received_total(self) -> Decimal:
@@ -267,26 +318,9 @@ class PurchaseOrderReceipt(TenantModel):
     line = models.ForeignKey(
         PurchaseOrderLine, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("line")
     )
-    movement = models.OneToOneField(
-        "inventory.StockMovement",
-        on_delete=models.RESTRICT,
-        related_name="purchase_receipt",
-        verbose_name=_("movement"),
-    )
-    location = models.ForeignKey(
-        "inventory.Location",
-        on_delete=models.RESTRICT,
-        related_name="+",
-        verbose_name=_("location"),
-    )
-    lot = models.ForeignKey(
-        "inventory.Lot",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("lot"),
-    )
+    movement = _movement_field(_("movement"), "purchase_receipt")
+    location = _location_field()
+    lot = _lot_field()
     quantity = _quantity_field(_("quantity"))
     over_receipt = models.BooleanField(_("over-receipt"), default=False)
     received_at = models.DateTimeField(_("received at"))
@@ -314,17 +348,14 @@ class SalesOrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class SalesOrder(TenantModel):
-    number = models.CharField(_("number"), max_length=20, editable=False)
+class SalesOrder(Document):
     customer = models.ForeignKey(
         "catalog.Customer",
         on_delete=models.PROTECT,
         related_name="sales_orders",
         verbose_name=_("customer"),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=SalesOrderStatus.choices, default=SalesOrderStatus.DRAFT
-    )
+    status = _status_field(SalesOrderStatus, default=SalesOrderStatus.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
     created_by = _actor_field(_("created by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -336,39 +367,21 @@ class SalesOrder(TenantModel):
 
     history = HistoricalRecords()
 
-    class Meta:
+    detail_url_name = "orders:sales_order_detail"
+
+    class Meta(Document.Meta):
         verbose_name = _("sales order")
         verbose_name_plural = _("sales orders")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "number"], name="orders_so_number_unique"
+        constraints = _document_constraints(
+            "so",
+            SalesOrderStatus,
+            stamped=(
+                SalesOrderStatus.CONFIRMED,
+                SalesOrderStatus.SHIPPED,
+                SalesOrderStatus.CANCELLED,
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=SalesOrderStatus.values), name="orders_so_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=SalesOrderStatus.CONFIRMED) | Q(confirmed_at__isnull=False),
-                name="orders_so_confirmed_has_confirmed_at",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=SalesOrderStatus.SHIPPED) | Q(shipped_at__isnull=False),
-                name="orders_so_shipped_has_shipped_at",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=SalesOrderStatus.CANCELLED) | Q(cancelled_at__isnull=False),
-                name="orders_so_cancelled_has_cancelled_at",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["organization", "status"], name="orders_so_org_status_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    def get_absolute_url(self) -> str:
-        return pk_url("orders:sales_order_detail", self.pk)
+        )
+        indexes = [_status_index("so")]
 
     @property
     def is_pick_list(self) -> bool:
@@ -394,7 +407,7 @@ class SalesOrder(TenantModel):
         ]
 
 
-class SalesOrderLine(TenantModel):
+class SalesOrderLine(OrderLine):
     order = models.ForeignKey(
         SalesOrder, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
     )
@@ -405,25 +418,18 @@ class SalesOrderLine(TenantModel):
         verbose_name=_("product"),
     )
     quantity = _quantity_field(_("quantity"))
-    unit_price = models.DecimalField(
-        _("unit price"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES
-    )
+    unit_price = _price_field(MONEY_PLACES)
     # What could not be reserved when the order was confirmed with backorders allowed.
     backordered_quantity = _quantity_field(_("backordered"), default=ZERO, editable=False)
     shipped_quantity = _quantity_field(_("shipped"), default=ZERO, editable=False)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(OrderLine.Meta):
         verbose_name = _("sales order line")
         verbose_name_plural = _("sales order lines")
-        ordering = ["order_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "product"], name="orders_soline_one_product"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_soline_qty_gt_0"),
-            models.CheckConstraint(
-                condition=Q(unit_price__gte=0), name="orders_soline_price_gte_0"
-            ),
+            *_line_constraints("soline"),
             models.CheckConstraint(
                 condition=Q(backordered_quantity__gte=0)
                 & Q(backordered_quantity__lte=F("quantity")),
@@ -435,18 +441,6 @@ class SalesOrderLine(TenantModel):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.order_id}: {self.quantity} × {self.product_id}"
-
-    def clean(self) -> None:
-        errors = line_bound_errors(self.quantity, self.unit_price)
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def total(self) -> Decimal:
-        return self.quantity * self.unit_price
-
 
 class SalesOrderReservation(TenantModel):
     """Stock set aside for a line in one location (and lot). Open until shipped or released."""
@@ -457,31 +451,12 @@ class SalesOrderReservation(TenantModel):
         related_name="reservations",
         verbose_name=_("line"),
     )
-    location = models.ForeignKey(
-        "inventory.Location",
-        on_delete=models.RESTRICT,
-        related_name="+",
-        verbose_name=_("location"),
-    )
-    lot = models.ForeignKey(
-        "inventory.Lot",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("lot"),
-    )
+    location = _location_field()
+    lot = _lot_field()
     quantity = _quantity_field(_("quantity"))
     reserved_at = models.DateTimeField(_("reserved at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    shipment = models.OneToOneField(
-        "inventory.StockMovement",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="sales_reservation",
-        verbose_name=_("shipment movement"),
-    )
+    shipment = _movement_field(_("shipment movement"), "sales_reservation", null=True, blank=True)
 
     class Meta:
         verbose_name = _("sales order reservation")
@@ -508,10 +483,9 @@ class StockCountStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class StockCount(TenantModel):
+class StockCount(Document):
     """A count sheet of one location, or of every location of a warehouse."""
 
-    number = models.CharField(_("number"), max_length=20, editable=False)
     warehouse = models.ForeignKey(
         "inventory.Warehouse",
         on_delete=models.RESTRICT,
@@ -527,12 +501,7 @@ class StockCount(TenantModel):
         verbose_name=_("location"),
         help_text=_("Leave empty to count the whole warehouse."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=StockCountStatus.choices,
-        default=StockCountStatus.COUNTING,
-    )
+    status = _status_field(StockCountStatus, default=StockCountStatus.COUNTING)
     notes = models.TextField(_("notes"), blank=True)
     created_by = _actor_field(_("created by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -544,35 +513,17 @@ class StockCount(TenantModel):
 
     history = HistoricalRecords()
 
-    class Meta:
+    detail_url_name = "orders:stock_count_detail"
+
+    class Meta(Document.Meta):
         verbose_name = _("stock count")
         verbose_name_plural = _("stock counts")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "number"], name="orders_count_number_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=StockCountStatus.values), name="orders_count_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=StockCountStatus.APPROVED) | Q(approved_at__isnull=False),
-                name="orders_count_approved_has_approved_at",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=StockCountStatus.CANCELLED) | Q(cancelled_at__isnull=False),
-                name="orders_count_cancelled_has_cancelled_at",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["organization", "status"], name="orders_count_org_status_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    def get_absolute_url(self) -> str:
-        return pk_url("orders:stock_count_detail", self.pk)
+        constraints = _document_constraints(
+            "count",
+            StockCountStatus,
+            stamped=(StockCountStatus.APPROVED, StockCountStatus.CANCELLED),
+        )
+        indexes = [_status_index("count")]
 
     @property
     def is_posted(self) -> bool:
@@ -586,7 +537,8 @@ class StockCount(TenantModel):
 
     @property
     def scope_label(self) -> str:
-        return self.location.label if self.location_id else str(self.warehouse)
+        location = self.location
+        return location.label if location is not None else str(self.warehouse)
 
     @property
     def history_events(self) -> list[tuple]:
@@ -605,34 +557,15 @@ class StockCountLine(TenantModel):
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.RESTRICT, related_name="+", verbose_name=_("product")
     )
-    location = models.ForeignKey(
-        "inventory.Location",
-        on_delete=models.RESTRICT,
-        related_name="+",
-        verbose_name=_("location"),
-    )
-    lot = models.ForeignKey(
-        "inventory.Lot",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("lot"),
-    )
+    location = _location_field()
+    lot = _lot_field()
     # On hand when the sheet was made; the variance posted on approval uses the on hand then.
     expected_quantity = _quantity_field(_("expected"))
     counted_quantity = _quantity_field(_("counted"), null=True, blank=True)
     counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
     counted_by = _actor_field(_("counted by"))
     posted_variance = _quantity_field(_("posted variance"), null=True, blank=True, editable=False)
-    adjustment = models.OneToOneField(
-        "inventory.StockMovement",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="count_line",
-        verbose_name=_("count movement"),
-    )
+    adjustment = _movement_field(_("count movement"), "count_line", null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -12,7 +12,7 @@ from stockroom.catalog.models import Product
 from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory.quantities import clean_quantity, to_decimal
 
-from ..models import (
+from ..limits import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_TOTAL,
     MAX_UNIT_PRICE,

@@ -15,18 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from stockroom.api.serializers import FieldsBuiltOnceMixin, TenantPrimaryKeyField
 from stockroom.catalog.models import Customer, Product, Supplier
 from stockroom.inventory.models import Location, Lot, Warehouse
-from stockroom.orders.models import (
+from stockroom.orders.limits import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_TOTAL,
     MAX_UNIT_PRICE,
+    line_total_message,
+    order_total_message,
+)
+from stockroom.orders.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderReceipt,
     SalesOrder,
     SalesOrderLine,
     StockCount,
-    line_total_message,
-    order_total_message,
 )
 
 MAX_LINES = 500
