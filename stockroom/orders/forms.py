@@ -1,5 +1,7 @@
 """Forms of the order pages. They validate input for the user; the services write."""
 
+from typing import cast
+
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -290,7 +292,10 @@ class CountFoundItemForm(forms.Form):
     def __init__(self, *args, count: StockCount, **kwargs):
         super().__init__(*args, **kwargs)
         organization_id = count.organization_id
-        self.fields["product"].queryset = Product.objects.for_organization(organization_id).filter(
+        # The declared ModelChoiceFields (self.fields holds copies, typed as plain Fields).
+        product_field = cast(forms.ModelChoiceField, self.fields["product"])
+        location_field = cast(forms.ModelChoiceField, self.fields["location"])
+        product_field.queryset = Product.objects.for_organization(organization_id).filter(
             is_active=True
         )
         locations = Location.objects.for_organization(organization_id).filter(
@@ -298,8 +303,8 @@ class CountFoundItemForm(forms.Form):
         )
         if count.location_id is not None:
             locations = locations.filter(pk=count.location_id)
-            self.fields["location"].initial = count.location_id
-        self.fields["location"].queryset = locations.select_related("warehouse").order_by("code")
+            location_field.initial = count.location_id
+        location_field.queryset = locations.select_related("warehouse").order_by("code")
 
     def clean(self):
         cleaned = super().clean()

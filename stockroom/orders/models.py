@@ -5,7 +5,7 @@ inventory services, and every change of state through `orders.services`.
 """
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +27,10 @@ from stockroom.core.reversing import pk_url
 
 from .limits import line_bound_errors
 
+if TYPE_CHECKING:
+    from stockroom.accounts.models import User
+    from stockroom.inventory.models import Location, Lot, StockMovement
+
 ZERO = Decimal("0")
 
 
@@ -36,17 +40,15 @@ def _quantity_field(verbose_name, **kwargs) -> models.DecimalField:
     )
 
 
-def _status_field(status: type[models.TextChoices], default: str) -> models.CharField:
+def _status_field(status: type[models.TextChoices], default: str) -> "models.CharField[str, str]":
     return models.CharField(_("status"), max_length=20, choices=status.choices, default=default)
 
 
-def _price_field(decimal_places: int) -> models.DecimalField:
-    return models.DecimalField(
-        _("unit price"), max_digits=MONEY_DIGITS, decimal_places=decimal_places
-    )
+def _price_field(places: int) -> "models.DecimalField[Decimal, Decimal]":
+    return models.DecimalField(_("unit price"), max_digits=MONEY_DIGITS, decimal_places=places)
 
 
-def _actor_field(verbose_name) -> models.ForeignKey:
+def _actor_field(verbose_name) -> "models.ForeignKey[User | None, User | None]":
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -57,7 +59,9 @@ def _actor_field(verbose_name) -> models.ForeignKey:
     )
 
 
-def _movement_field(verbose_name, related_name: str, **kwargs) -> models.OneToOneField:
+def _movement_field(
+    verbose_name, related_name: str, **kwargs
+) -> "models.OneToOneField[StockMovement | None, StockMovement | None]":
     return models.OneToOneField(
         "inventory.StockMovement",
         on_delete=models.RESTRICT,
@@ -67,7 +71,7 @@ def _movement_field(verbose_name, related_name: str, **kwargs) -> models.OneToOn
     )
 
 
-def _location_field() -> models.ForeignKey:
+def _location_field() -> "models.ForeignKey[Location, Location]":
     return models.ForeignKey(
         "inventory.Location",
         on_delete=models.RESTRICT,
@@ -76,7 +80,7 @@ def _location_field() -> models.ForeignKey:
     )
 
 
-def _lot_field() -> models.ForeignKey:
+def _lot_field() -> "models.ForeignKey[Lot | None, Lot | None]":
     return models.ForeignKey(
         "inventory.Lot",
         on_delete=models.RESTRICT,

@@ -4,6 +4,7 @@ front so that list pages run a constant number of queries whatever their length.
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -44,13 +45,18 @@ from .models import (
     StockCountLine,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 DEMAND_WINDOW_DAYS = 90
 OPEN_PURCHASE_STATUSES = (
     PurchaseOrderStatus.DRAFT,
     PurchaseOrderStatus.SENT,
     PurchaseOrderStatus.PARTIALLY_RECEIVED,
 )
-_QUANTITY = DecimalField(max_digits=QUANTITY_DIGITS + 6, decimal_places=QUANTITY_PLACES)
+_QUANTITY: "DecimalField[Decimal, Decimal]" = DecimalField(
+    max_digits=QUANTITY_DIGITS + 6, decimal_places=QUANTITY_PLACES
+)
 
 
 def _sum(expression) -> Coalesce:
@@ -176,7 +182,14 @@ def stock_count_detail(*, organization, pk: int) -> StockCount:
     )
 
 
-def stock_count_lines(*, count: StockCount) -> QuerySet[StockCountLine]:
+class _OnHandNow(TypedDict):
+    current_with_lot: Decimal | None
+    current_without_lot: Decimal | None
+
+
+def stock_count_lines(
+    *, count: StockCount
+) -> "QuerySet[WithAnnotations[StockCountLine, _OnHandNow]]":
     """The sheet's lines with the on hand now (`current_on_hand`) to show drift and variance."""
     current = StockLevel.objects.filter(
         product_id=OuterRef("product_id"), location_id=OuterRef("location_id")

@@ -233,7 +233,7 @@ SALES_ORDER_TRANSITIONS = Transitions(
 
 
 # What a sheet that is no longer counting says to whoever would change its counts.
-_COUNTING_CLOSED = {
+_COUNTING_CLOSED: dict[str, Refusal] = {
     COUNT.CANCELLED: Refusal("count_cancelled", _("This stock count is cancelled.")),
     COUNT.APPROVED: Refusal("already_approved", _("This stock count has already been approved.")),
 }

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from simple_history.utils import bulk_create_with_history
 
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from stockroom.catalog.models import Product
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.models import TenantModel
 from stockroom.inventory.quantities import clean_quantity, to_decimal
 
 from ..limits import (
@@ -21,6 +22,9 @@ from ..limits import (
     order_total_message,
     unit_price_message,
 )
+from ..models import PurchaseOrderLine, SalesOrderLine
+
+_Row = TypeVar("_Row", bound=TenantModel)
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ def format_quantity(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
 
 
-def lock_row(model: type[Model], pk: int):
+def lock_row(model: type[_Row], pk: int) -> _Row:
     """The row, re-read under SELECT … FOR UPDATE (SQLite: the transaction's write lock)."""
     return model.objects.select_for_update().get(pk=pk)
 
@@ -110,7 +114,11 @@ def clean_lines(
 
 
 def sync_lines(
-    order, line_model: type[Model], lines: list[LineInput], *, new_order: bool = False
+    order,
+    line_model: type[PurchaseOrderLine] | type[SalesOrderLine],
+    lines: list[LineInput],
+    *,
+    new_order: bool = False,
 ) -> None:
     """Make the order's lines exactly `lines`: update by product, add new, delete the rest.
 

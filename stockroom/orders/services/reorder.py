@@ -19,16 +19,21 @@ def reorder_create_purchase_orders(*, organization, user) -> list[PurchaseOrder]
     """One draft purchase order per preferred supplier for every low-stock product that has one
     and is not already on an open order. Products without a preferred supplier are left out."""
     organization_id = organization_id_of(organization)
-    orderable = [s for s in reorder_suggestions(organization=organization_id) if s.can_order]
+    # (supplier, suggestion): `can_order` implies a supplier; naming it types the pair.
+    orderable = [
+        (s.supplier, s)
+        for s in reorder_suggestions(organization=organization_id)
+        if s.can_order and s.supplier is not None
+    ]
     if not orderable:
         raise ConflictError(
             _("Nothing to order: no low-stock product with a preferred supplier is waiting."),
             code="nothing_to_order",
         )
-    orderable.sort(key=lambda s: (s.supplier.name, s.supplier.pk, s.product.sku))
+    orderable.sort(key=lambda pair: (pair[0].name, pair[0].pk, pair[1].product.sku))
     orders = []
-    for supplier, group in groupby(orderable, key=lambda s: s.supplier):
-        suggestions = list(group)
+    for supplier, group in groupby(orderable, key=lambda pair: pair[0]):
+        suggestions = [suggestion for _supplier, suggestion in group]
         try:
             order = purchase_order_create(
                 organization=organization_id,

@@ -25,7 +25,7 @@ def available_transitions(document, membership) -> dict[str, bool]:
 
 
 # Bootstrap badge colour of each state: open work, waiting on someone, done, and the rest dark.
-_TONES = {
+_TONES: dict[str, str] = {
     PurchaseOrderStatus.DRAFT: "secondary",
     PurchaseOrderStatus.SENT: "primary",
     SalesOrderStatus.CONFIRMED: "primary",

@@ -1,8 +1,11 @@
 """Order and count lists, detail and print pages, and the order forms (header and lines).
 Thin: forms validate, selectors read, services write."""
 
+from collections.abc import Callable
+
 from django import forms as django_forms
 from django.contrib import messages
+from django.forms import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +28,7 @@ from ..forms import (
     SalesOrderForm,
     SalesOrderLineFormSet,
 )
-from ..models import PurchaseOrder, SalesOrder, StockCount
+from ..models import Document, PurchaseOrder, SalesOrder, StockCount
 from ..pdf import purchase_order_pdf
 from ..transitions import (
     transitions_of,
@@ -34,9 +37,10 @@ from ..transitions import (
 # --- lists ---------------------------------------------------------------------------------------
 
 
-class OrderListView(TenantObjectMixin, ListPageView):
+class OrderListView(MemberRequiredMixin, ListPageView):
     """Searchable and filterable by state; each list names its model and its selector."""
 
+    model: type[Document]
     filter_form_class = OrderFilterForm
 
     def select(self, *, organization, search: str, status: str):
@@ -81,7 +85,9 @@ class SelectedObjectMixin:
     """The page's object comes from a detail selector, scoped to the active organization;
     another organization's object is a 404."""
 
-    detail_selector = None
+    model: type[Document]
+    # Read through the class, so that the function is not bound to the view.
+    detail_selector: Callable[..., Document]
 
     def get_object(self, queryset=None):
         try:
@@ -156,9 +162,10 @@ class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
     read_action = Action.MANAGE_ORDERS
     write_action = Action.MANAGE_ORDERS
     template_name = "orders/order_form.html"
-    model = None
-    formset_class = None
-    detail_selector = None
+    model: type[PurchaseOrder] | type[SalesOrder]
+    formset_class: type[BaseInlineFormSet]
+    # Read through the class, so that the function is not bound to the view.
+    detail_selector: Callable[..., Document]
     creating = False
     url_name = ""
 
@@ -325,7 +332,8 @@ class LineFormRowView(MemberRequiredMixin, TemplateView):
 
     read_action = Action.MANAGE_ORDERS
     template_name = "orders/partials/line_form_row.html"
-    formset_class = None
+    # Given by the URL (as_view), which needs the attribute to exist.
+    formset_class: type[BaseInlineFormSet] | None = None
 
     def get_context_data(self, **kwargs):
         try:

@@ -1,6 +1,8 @@
 """Order and count transitions (one button each, driven by orders/transitions.py) and receiving
 a purchase order."""
 
+from collections.abc import Callable
+
 from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
@@ -19,7 +21,7 @@ from ..forms import (
     ReceiveForm,
     ReceiveLineFormSet,
 )
-from ..models import PurchaseOrder, SalesOrder, StockCount
+from ..models import Document, PurchaseOrder, SalesOrder, StockCount
 from ..transitions import (
     PURCHASE_ORDER_TRANSITIONS,
     Transition,
@@ -40,9 +42,10 @@ class TransitionView(ServiceFormMixin, MemberRequiredMixin, FormView):
 
     http_method_names = ["post"]
     form_class = django_forms.Form
-    model = None
-    transition: Transition = None
-    service = None
+    # Set by `transition_view` for each entry of the table.
+    model: type[Document]
+    transition: Transition
+    service: Callable[..., Document]
     success_message = ""
 
     def post(self, request, *args, **kwargs):
