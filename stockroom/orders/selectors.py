@@ -63,17 +63,21 @@ def _sum(expression) -> Coalesce:
     return Coalesce(expression, Value(ZERO, output_field=_QUANTITY), output_field=_QUANTITY)
 
 
-# --- purchase orders -----------------------------------------------------------------------------
-
-
-def purchase_order_list(
-    *, organization, search: str = "", status: str = ""
-) -> QuerySet[PurchaseOrder]:
-    """Purchase orders, newest first, with supplier and lines (for totals) fetched."""
+def _order_list(
+    model: type[PurchaseOrder] | type[SalesOrder],
+    line_model: type[PurchaseOrderLine] | type[SalesOrderLine],
+    partner: str,
+    *,
+    organization,
+    search: str,
+    status: str,
+) -> QuerySet:
+    """Orders, newest first, with their partner (supplier or customer) and lines (for totals)
+    fetched; searched by number, partner name or a line's SKU."""
     queryset = (
-        PurchaseOrder.objects.filter(organization_id=organization_id_of(organization))
-        .select_related("supplier")
-        .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.order_by("pk")))
+        model.objects.filter(organization_id=organization_id_of(organization))
+        .select_related(partner)
+        .prefetch_related(Prefetch("lines", line_model.objects.order_by("pk")))
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -81,10 +85,27 @@ def purchase_order_list(
     if search:
         queryset = queryset.filter(
             Q(number__icontains=search)
-            | Q(supplier__name__icontains=search)
+            | Q(**{f"{partner}__name__icontains": search})
             | Q(lines__product__sku__icontains=search)
         ).distinct()
     return queryset.order_by("-created_at", "-id")
+
+
+# --- purchase orders -----------------------------------------------------------------------------
+
+
+def purchase_order_list(
+    *, organization, search: str = "", status: str = ""
+) -> QuerySet[PurchaseOrder]:
+    """Purchase orders, newest first, with supplier and lines (for totals) fetched."""
+    return _order_list(
+        PurchaseOrder,
+        PurchaseOrderLine,
+        "supplier",
+        organization=organization,
+        search=search,
+        status=status,
+    )
 
 
 def purchase_order_detail(*, organization, pk: int) -> PurchaseOrder:
@@ -108,21 +129,15 @@ def purchase_order_detail(*, organization, pk: int) -> PurchaseOrder:
 
 
 def sales_order_list(*, organization, search: str = "", status: str = "") -> QuerySet[SalesOrder]:
-    queryset = (
-        SalesOrder.objects.filter(organization_id=organization_id_of(organization))
-        .select_related("customer")
-        .prefetch_related(Prefetch("lines", SalesOrderLine.objects.order_by("pk")))
+    """Sales orders, newest first, with customer and lines (for totals) fetched."""
+    return _order_list(
+        SalesOrder,
+        SalesOrderLine,
+        "customer",
+        organization=organization,
+        search=search,
+        status=status,
     )
-    if status:
-        queryset = queryset.filter(status=status)
-    search = search.strip()
-    if search:
-        queryset = queryset.filter(
-            Q(number__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(lines__product__sku__icontains=search)
-        ).distinct()
-    return queryset.order_by("-created_at", "-id")
 
 
 def sales_order_detail(*, organization, pk: int) -> SalesOrder:

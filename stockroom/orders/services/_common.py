@@ -1,6 +1,7 @@
 """Validation shared by the order services."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
@@ -23,6 +24,7 @@ from ..limits import (
     unit_price_message,
 )
 from ..models import PurchaseOrderLine, SalesOrderLine
+from ..transitions import Transition
 
 _Row = TypeVar("_Row", bound=TenantModel)
 
@@ -41,9 +43,19 @@ def format_quantity(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
 
 
-def lock_row(model: type[_Row], pk: int) -> _Row:
-    """The row, re-read under SELECT … FOR UPDATE (SQLite: the transaction's write lock)."""
-    return model.objects.select_for_update().get(pk=pk)
+def lock_for(transition: Transition, model: type[_Row], pk: int) -> _Row:
+    """The document, re-read under SELECT … FOR UPDATE (SQLite: the transaction's write lock);
+    refused with the transition's ConflictError unless its state allows `transition`."""
+    locked = model.objects.select_for_update().get(pk=pk)
+    transition.check(locked)
+    return locked
+
+
+def stamp(transition: Transition, locked: _Row, *, user, at: datetime) -> _Row:
+    """Move the locked document through `transition` (state, when, by whom) and save it."""
+    fields = transition.apply(locked, user=user, at=at)
+    locked.save(update_fields=[*fields, "updated_at"])
+    return locked
 
 
 def clean_price(value, *, places: int, field: str = "unit_price") -> Decimal:

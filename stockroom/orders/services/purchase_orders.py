@@ -24,7 +24,8 @@ from ._common import (
     clean_lines,
     clean_quantity,
     format_quantity,
-    lock_row,
+    lock_for,
+    stamp,
     sync_lines,
 )
 from .numbering import PURCHASE_ORDER_PREFIX, next_document_number
@@ -91,8 +92,7 @@ def purchase_order_update(
     notes: str = "",
 ) -> PurchaseOrder:
     """Change a draft's supplier, dates, notes and lines (replacing them). Refused once sent."""
-    locked = lock_row(PurchaseOrder, order.pk)
-    TRANSITIONS["edit"].check(locked)
+    locked = lock_for(TRANSITIONS["edit"], PurchaseOrder, order.pk)
     _check_supplier(supplier, locked.organization_id)
     lines = clean_lines(lines, organization_id=locked.organization_id, price_places=COST_PLACES)
     locked.supplier = supplier
@@ -109,14 +109,12 @@ def purchase_order_send(*, order: PurchaseOrder, user) -> PurchaseOrder:
     from ..tasks import send_purchase_order_email
 
     send = TRANSITIONS["send"]
-    locked = lock_row(PurchaseOrder, order.pk)
-    send.check(locked)
+    locked = lock_for(send, PurchaseOrder, order.pk)
     if not locked.lines.exists():
         raise ConflictError(
             _("Add at least one line before sending the purchase order."), code="empty_order"
         )
-    fields = send.apply(locked, user=user, at=timezone.now())
-    locked.save(update_fields=[*fields, "updated_at"])
+    stamp(send, locked, user=user, at=timezone.now())
     if locked.supplier.email:
         events.on_commit(
             partial(send_purchase_order_email.delay, locked.organization_id, locked.pk),
@@ -137,11 +135,8 @@ def purchase_order_mark_emailed(*, order: PurchaseOrder, email: str) -> Purchase
 def purchase_order_cancel(*, order: PurchaseOrder, user) -> PurchaseOrder:
     """Cancel an order that is not yet fully received; stock already received stays."""
     cancel = TRANSITIONS["cancel"]
-    locked = lock_row(PurchaseOrder, order.pk)
-    cancel.check(locked)
-    fields = cancel.apply(locked, user=user, at=timezone.now())
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    locked = lock_for(cancel, PurchaseOrder, order.pk)
+    return stamp(cancel, locked, user=user, at=timezone.now())
 
 
 def _line_error(exc: ApplicationError, line: PurchaseOrderLine) -> ApplicationError:
@@ -161,8 +156,7 @@ def purchase_order_receive(
 ) -> list[PurchaseOrderReceipt]:
     """Receive some or all lines into `location` at each line's unit price (which updates the
     average cost). More than outstanding is refused unless `allow_over_receipt`."""
-    locked = lock_row(PurchaseOrder, order.pk)
-    TRANSITIONS["receive"].check(locked)
+    locked = lock_for(TRANSITIONS["receive"], PurchaseOrder, order.pk)
     lines = {line.pk: line for line in locked.lines.select_related("product")}
     occurred_at = occurred_at or timezone.now()
     posted: list[PurchaseOrderReceipt] = []

@@ -32,7 +32,8 @@ from ._common import (
     LineInput,
     clean_lines,
     format_quantity,
-    lock_row,
+    lock_for,
+    stamp,
     sync_lines,
 )
 from .numbering import SALES_ORDER_PREFIX, next_document_number
@@ -82,8 +83,7 @@ def sales_order_update(
     *, order: SalesOrder, customer: Customer, lines: list[LineInput], notes: str = ""
 ) -> SalesOrder:
     """Change a draft's customer, notes and lines. Refused once confirmed."""
-    locked = lock_row(SalesOrder, order.pk)
-    TRANSITIONS["edit"].check(locked)
+    locked = lock_for(TRANSITIONS["edit"], SalesOrder, order.pk)
     _check_customer(customer, locked.organization_id)
     lines = clean_lines(lines, organization_id=locked.organization_id, price_places=MONEY_PLACES)
     locked.customer = customer
@@ -204,8 +204,7 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
     nothing is reserved, unless `allow_backorder`: then what is available is reserved and the
     rest stays backordered on the line."""
     confirm = TRANSITIONS["confirm"]
-    locked = lock_row(SalesOrder, order.pk)
-    confirm.check(locked)
+    locked = lock_for(confirm, SalesOrder, order.pk)
     lines = list(locked.lines.select_related("product").order_by("pk"))
     if not lines:
         raise ConflictError(
@@ -228,16 +227,13 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
         if line.pk in short:
             line.backordered_quantity = short[line.pk]
             line.save(update_fields=["backordered_quantity", "updated_at"])
-    fields = confirm.apply(locked, user=user, at=timezone.now())
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    return stamp(confirm, locked, user=user, at=timezone.now())
 
 
 @transaction.atomic
 def sales_order_reserve_backorders(*, order: SalesOrder, user) -> SalesOrder:
     """Try again to reserve what is backordered on a confirmed order; reserves what it can."""
-    locked = lock_row(SalesOrder, order.pk)
-    TRANSITIONS["reserve_backorders"].check(locked)
+    locked = lock_for(TRANSITIONS["reserve_backorders"], SalesOrder, order.pk)
     lines = list(
         locked.lines.select_related("product").filter(backordered_quantity__gt=0).order_by("pk")
     )
@@ -282,8 +278,7 @@ def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = 
     """Pick and ship a confirmed order: each reservation is released and the same quantity is
     issued from its location and lot, all in this one transaction."""
     ship = TRANSITIONS["ship"]
-    locked = lock_row(SalesOrder, order.pk)
-    ship.check(locked)
+    locked = lock_for(ship, SalesOrder, order.pk)
     if locked.lines.filter(backordered_quantity__gt=0).exists():
         raise ConflictError(
             _("Some lines are backordered: reserve their stock before shipping."),
@@ -321,17 +316,14 @@ def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = 
         SalesOrderLine.objects.filter(pk=line.pk).update(
             shipped_quantity=F("shipped_quantity") + reservation.quantity
         )
-    fields = ship.apply(locked, user=user, at=occurred_at)
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    return stamp(ship, locked, user=user, at=occurred_at)
 
 
 @transaction.atomic
 def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
     """Cancel a draft or confirmed order, releasing every open reservation."""
     cancel = TRANSITIONS["cancel"]
-    locked = lock_row(SalesOrder, order.pk)
-    cancel.check(locked)
+    locked = lock_for(cancel, SalesOrder, order.pk)
     now = timezone.now()
     reservations = _open_reservations(locked)
     lock_products({reservation.line.product_id for reservation in reservations})
@@ -347,6 +339,4 @@ def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
         reservation.closed_at = now
         reservation.save(update_fields=["closed_at", "updated_at"])
     locked.lines.filter(~Q(backordered_quantity=0)).update(backordered_quantity=ZERO)
-    fields = cancel.apply(locked, user=user, at=now)
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    return stamp(cancel, locked, user=user, at=now)

@@ -21,7 +21,7 @@ from stockroom.inventory.services import stock_adjust
 
 from ..models import StockCount, StockCountLine
 from ..transitions import STOCK_COUNT_TRANSITIONS as TRANSITIONS
-from ._common import clean_quantity, lock_row
+from ._common import clean_quantity, lock_for, stamp
 from .numbering import STOCK_COUNT_PREFIX, next_document_number
 
 
@@ -83,8 +83,7 @@ def stock_count_record(
     *, count: StockCount, user, quantities: dict[int, Decimal | None]
 ) -> StockCount:
     """Enter counted quantities by line id (None clears a line). Only while counting."""
-    locked = lock_row(StockCount, count.pk)
-    TRANSITIONS["record"].check(locked)
+    locked = lock_for(TRANSITIONS["record"], StockCount, count.pk)
     lines = {
         line.pk: line
         for line in locked.lines.select_related("product").filter(pk__in=list(quantities))
@@ -166,8 +165,7 @@ def stock_count_add_line(
     a new line whose expected quantity is what the books hold there now (usually nothing).
     Approval posts its variance like any other line's, so found stock enters the ledger as a
     count gain at the product's average cost."""
-    locked = lock_row(StockCount, count.pk)
-    TRANSITIONS["record"].check(locked)
+    locked = lock_for(TRANSITIONS["record"], StockCount, count.pk)
     _check_found_item(locked, product, location, lot)
     quantity = clean_quantity(
         counted_quantity, product=product, field="counted_quantity", allow_zero=True
@@ -201,26 +199,20 @@ def stock_count_add_line(
 def stock_count_submit(*, count: StockCount, user) -> StockCount:
     """Hand a fully counted sheet to a manager for approval."""
     submit = TRANSITIONS["submit"]
-    locked = lock_row(StockCount, count.pk)
-    submit.check(locked)
+    locked = lock_for(submit, StockCount, count.pk)
     if locked.lines.filter(counted_quantity__isnull=True).exists():
         raise ConflictError(
             _("Enter a counted quantity on every line before submitting."), code="uncounted_lines"
         )
-    fields = submit.apply(locked, user=user, at=timezone.now())
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    return stamp(submit, locked, user=user, at=timezone.now())
 
 
 @transaction.atomic
 def stock_count_reopen(*, count: StockCount, user) -> StockCount:
     """Send a submitted sheet back to counting (e.g. to recount a line with a large variance)."""
     reopen = TRANSITIONS["reopen"]
-    locked = lock_row(StockCount, count.pk)
-    reopen.check(locked)
-    fields = reopen.apply(locked, user=user, at=timezone.now())
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    locked = lock_for(reopen, StockCount, count.pk)
+    return stamp(reopen, locked, user=user, at=timezone.now())
 
 
 @transaction.atomic
@@ -229,8 +221,7 @@ def stock_count_approve(
 ) -> StockCount:
     """Post each line's variance (counted − current on hand) as a count movement."""
     approve = TRANSITIONS["approve"]
-    locked = lock_row(StockCount, count.pk)
-    approve.check(locked)
+    locked = lock_for(approve, StockCount, count.pk)
     lines = list(locked.lines.select_related("product", "location", "lot").order_by("pk"))
     # Lock in the inventory's global order so the on hand read below cannot move under us.
     lock_products({line.product_id for line in lines})
@@ -261,17 +252,12 @@ def stock_count_approve(
                 exc.extra = {**exc.extra, "line_id": line.pk}
                 raise
         line.save(update_fields=["posted_variance", "adjustment", "updated_at"])
-    fields = approve.apply(locked, user=user, at=occurred_at)
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    return stamp(approve, locked, user=user, at=occurred_at)
 
 
 @transaction.atomic
 def stock_count_cancel(*, count: StockCount, user) -> StockCount:
     """Abandon a count that is not yet approved; nothing is posted."""
     cancel = TRANSITIONS["cancel"]
-    locked = lock_row(StockCount, count.pk)
-    cancel.check(locked)
-    fields = cancel.apply(locked, user=user, at=timezone.now())
-    locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+    locked = lock_for(cancel, StockCount, count.pk)
+    return stamp(cancel, locked, user=user, at=timezone.now())

@@ -1,6 +1,8 @@
 """Order and count pages: documents.py (lists, detail, print, order forms), transitions.py
-(one button each, and receiving), counts.py (count sheets and reorder)."""
+(one button each, and receiving), counts.py (count sheets and reorder), common.py (the mixins
+they share)."""
 
+from .common import SelectedObjectMixin
 from .counts import (
     ReorderView,
     StockCountAddLineView,
@@ -22,7 +24,6 @@ from .documents import (
     SalesOrderListView,
     SalesOrderPrintView,
     SalesOrderUpdateView,
-    SelectedObjectMixin,
     StockCountDetailView,
     StockCountListView,
     StockCountPrintView,

@@ -2,9 +2,9 @@
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from stockroom.accounts.permissions import MemberRequiredMixin
@@ -15,7 +15,6 @@ from stockroom.core.views import ServiceFormMixin
 
 from .. import selectors, services
 from ..forms import (
-    LINES_PREFIX,
     CountFoundItemForm,
     CountLineFormSet,
     StockCountForm,
@@ -24,7 +23,7 @@ from ..models import PurchaseOrderStatus, StockCount
 from ..transitions import (
     STOCK_COUNT_TRANSITIONS,
 )
-from .documents import SelectedObjectMixin
+from .common import DocumentGateMixin, LineFormsetMixin, line_refusal
 
 # --- stock counts --------------------------------------------------------------------------------
 
@@ -51,70 +50,38 @@ class StockCountCreateView(ServiceFormMixin, MemberRequiredMixin, FormView):
         return self.object.get_absolute_url()
 
 
-class StockCountEnterView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredMixin, FormView):
+class StockCountEnterView(ServiceFormMixin, LineFormsetMixin, MemberRequiredMixin, FormView):
     """The counting sheet for a phone: one card per line, a large numeric input each. "Save"
     keeps the counts; "Save and submit" hands the sheet to a manager."""
 
     model = StockCount
     detail_selector = selectors.stock_count_detail
     transition = STOCK_COUNT_TRANSITIONS["record"]
+    closed_message = gettext_lazy("Counting is closed for this sheet.")
     read_action = write_action = transition.action
     form_class = django_forms.Form
+    formset_class = CountLineFormSet
     template_name = "orders/stock_count_enter.html"
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if not self.transition.allows(self.object.status):
-            messages.error(request, _("Counting is closed for this sheet."))
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.get_form()
-        self.formset = self.get_formset()
-        if self.formset.is_valid():
-            return self.form_valid(form)
-        return self.form_invalid(form)
-
-    def get_lines(self):
+    def get_lines(self) -> list:
         if not hasattr(self, "_lines"):
             self._lines = list(selectors.stock_count_lines(count=self.object))
         return self._lines
 
-    def get_formset(self):
-        if self.request.method == "POST":
-            return CountLineFormSet(self.request.POST, prefix=LINES_PREFIX)
-        return CountLineFormSet(
-            initial=[
-                {"line_id": line.pk, "counted_quantity": line.counted_quantity}
-                for line in self.get_lines()
-            ],
-            prefix=LINES_PREFIX,
-        )
+    def initial_rows(self) -> list[dict]:
+        return [
+            {"line_id": line.pk, "counted_quantity": line.counted_quantity}
+            for line in self.get_lines()
+        ]
 
     def get_context_data(self, **kwargs):
-        if not hasattr(self, "formset"):
-            self.formset = self.get_formset()
-        lines = {line.pk: line for line in self.get_lines()}
-        rows = []
-        for form in self.formset.forms:
-            try:
-                line = lines.get(int(form["line_id"].value()))
-            except (TypeError, ValueError):
-                line = None
-            if line is not None:
-                rows.append((form, line))
+        rows = self.line_rows()
         return super().get_context_data(
             count=self.object, rows=rows, formset=self.formset, **kwargs
         )
 
     def perform(self, form):
-        forms_by_line = {
-            line_form.cleaned_data["line_id"]: line_form
-            for line_form in self.formset.forms
-            if "line_id" in line_form.cleaned_data
-        }
+        forms_by_line = self.forms_by_line()
         try:
             services.stock_count_record(
                 count=self.object,
@@ -130,8 +97,7 @@ class StockCountEnterView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredM
             line_form = forms_by_line.get(exc.extra.get("line_id"))
             if line_form is None:
                 raise
-            line_form.add_error(None, exc.message)
-            raise ApplicationError(_("Check the lines below."), code=exc.code) from None
+            raise line_refusal(line_form, exc, on_field=False) from None
         return self.object
 
     def get_success_url(self):
@@ -147,29 +113,22 @@ class StockCountEnterView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredM
         return super().redirect_after(form)
 
 
-class StockCountAddLineView(ServiceFormMixin, SelectedObjectMixin, MemberRequiredMixin, FormView):
+class StockCountAddLineView(ServiceFormMixin, DocumentGateMixin, MemberRequiredMixin, FormView):
     """Add stock found while counting that the sheet does not list."""
 
     model = StockCount
     detail_selector = selectors.stock_count_detail
     transition = STOCK_COUNT_TRANSITIONS["record"]
+    closed_message = gettext_lazy("Counting is closed for this sheet.")
     read_action = write_action = transition.action
     form_class = CountFoundItemForm
     template_name = "orders/stock_count_add_line.html"
 
     def get(self, request, *args, **kwargs):
-        return self._closed() or super().get(request, *args, **kwargs)
+        return self.closed() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        return self._closed() or super().post(request, *args, **kwargs)
-
-    def _closed(self):
-        """Loads the count; a redirect when counting is over (the service would refuse)."""
-        self.object = self.get_object()
-        if self.transition.allows(self.object.status):
-            return None
-        messages.error(self.request, _("Counting is closed for this sheet."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+        return self.closed() or super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "count": self.object}

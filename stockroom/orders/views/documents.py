@@ -33,6 +33,7 @@ from ..pdf import purchase_order_pdf
 from ..transitions import (
     transitions_of,
 )
+from .common import SelectedObjectMixin, line_refusal
 
 # --- lists ---------------------------------------------------------------------------------------
 
@@ -79,23 +80,6 @@ class StockCountListView(OrderListView):
 
 
 # --- detail and print ----------------------------------------------------------------------------
-
-
-class SelectedObjectMixin:
-    """The page's object comes from a detail selector, scoped to the active organization;
-    another organization's object is a 404."""
-
-    model: type[Document]
-    # Read through the class, so that the function is not bound to the view.
-    detail_selector: Callable[..., Document]
-
-    def get_object(self, queryset=None):
-        try:
-            return type(self).detail_selector(
-                organization=self.request.organization, pk=self.kwargs["pk"]
-            )
-        except self.model.DoesNotExist:
-            raise Http404 from None
 
 
 class PurchaseOrderDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
@@ -164,8 +148,10 @@ class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
     template_name = "orders/order_form.html"
     model: type[PurchaseOrder] | type[SalesOrder]
     formset_class: type[BaseInlineFormSet]
-    # Read through the class, so that the function is not bound to the view.
+    # Read through the class, so that the functions are not bound to the view.
     detail_selector: Callable[..., Document]
+    create_service: Callable[..., Document]
+    update_service: Callable[..., Document]
     creating = False
     url_name = ""
 
@@ -243,7 +229,16 @@ class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
         ]
 
     def save(self, form, lines):
-        raise NotImplementedError
+        # The header form's fields are the service's keyword arguments (supplier or customer,
+        # expected date, notes).
+        if self.creating:
+            return type(self).create_service(
+                organization=self.request.organization,
+                user=self.request.user,
+                lines=lines,
+                **form.cleaned_data,
+            )
+        return type(self).update_service(order=self.object, lines=lines, **form.cleaned_data)
 
     def perform(self, form):
         try:
@@ -252,10 +247,7 @@ class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
             row = exc.extra.get("index")
             if row is None:
                 raise
-            line_form = self.formset.kept_forms[row]
-            field = exc.field if exc.field in line_form.fields else None
-            line_form.add_error(field, exc.message)
-            raise ApplicationError(_("Check the lines below."), code=exc.code) from None
+            raise line_refusal(self.formset.kept_forms[row], exc) from None
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -271,30 +263,13 @@ class PurchaseOrderCreateView(OrderEditView):
     formset_class = PurchaseOrderLineFormSet
     creating = True
     url_name = "purchase_order"
-
-    def save(self, form, lines):
-        return services.purchase_order_create(
-            organization=self.request.organization,
-            user=self.request.user,
-            supplier=form.cleaned_data["supplier"],
-            expected_date=form.cleaned_data["expected_date"],
-            notes=form.cleaned_data["notes"],
-            lines=lines,
-        )
+    create_service = services.purchase_order_create
+    update_service = services.purchase_order_update
 
 
 class PurchaseOrderUpdateView(PurchaseOrderCreateView):
     detail_selector = selectors.purchase_order_detail
     creating = False
-
-    def save(self, form, lines):
-        return services.purchase_order_update(
-            order=self.object,
-            supplier=form.cleaned_data["supplier"],
-            expected_date=form.cleaned_data["expected_date"],
-            notes=form.cleaned_data["notes"],
-            lines=lines,
-        )
 
 
 class SalesOrderCreateView(OrderEditView):
@@ -303,28 +278,13 @@ class SalesOrderCreateView(OrderEditView):
     formset_class = SalesOrderLineFormSet
     creating = True
     url_name = "sales_order"
-
-    def save(self, form, lines):
-        return services.sales_order_create(
-            organization=self.request.organization,
-            user=self.request.user,
-            customer=form.cleaned_data["customer"],
-            notes=form.cleaned_data["notes"],
-            lines=lines,
-        )
+    create_service = services.sales_order_create
+    update_service = services.sales_order_update
 
 
 class SalesOrderUpdateView(SalesOrderCreateView):
     detail_selector = selectors.sales_order_detail
     creating = False
-
-    def save(self, form, lines):
-        return services.sales_order_update(
-            order=self.object,
-            customer=form.cleaned_data["customer"],
-            notes=form.cleaned_data["notes"],
-            lines=lines,
-        )
 
 
 class LineFormRowView(MemberRequiredMixin, TemplateView):

@@ -16,7 +16,6 @@ from stockroom.core.views import ServiceFormMixin
 
 from .. import selectors, services
 from ..forms import (
-    LINES_PREFIX,
     ConfirmSalesOrderForm,
     ReceiveForm,
     ReceiveLineFormSet,
@@ -27,7 +26,7 @@ from ..transitions import (
     Transition,
     transitions_of,
 )
-from .documents import SelectedObjectMixin
+from .common import LineFormsetMixin, line_refusal
 
 # --- transitions (one button each) ---------------------------------------------------------------
 
@@ -159,65 +158,39 @@ StockCountCancelView = transition_view(
 # --- receiving -----------------------------------------------------------------------------------
 
 
-class PurchaseOrderReceiveView(
-    ServiceFormMixin, SelectedObjectMixin, MemberRequiredMixin, FormView
-):
+class PurchaseOrderReceiveView(ServiceFormMixin, LineFormsetMixin, MemberRequiredMixin, FormView):
     """Receive a sent order line by line into one location; lot and expiry where tracked."""
 
     model = PurchaseOrder
     detail_selector = selectors.purchase_order_detail
     transition = PURCHASE_ORDER_TRANSITIONS["receive"]
+    closed_message = gettext_lazy("Only a sent purchase order can be received.")
     read_action = write_action = transition.action
     form_class = ReceiveForm
+    formset_class = ReceiveLineFormSet
     template_name = "orders/purchase_order_receive.html"
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if not self.transition.allows(self.object.status):
-            messages.error(request, _("Only a sent purchase order can be received."))
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.get_form()
-        self.formset = self.get_formset()
-        if form.is_valid() and self.formset.is_valid():
-            return self.form_valid(form)
-        return self.form_invalid(form)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organization": self.request.organization}
 
-    def get_formset(self):
-        if self.request.method == "POST":
-            return ReceiveLineFormSet(self.request.POST, prefix=LINES_PREFIX)
-        initial = [
+    def get_lines(self) -> list:
+        return list(self.object.lines.all())
+
+    def initial_rows(self) -> list[dict]:
+        return [
             {"line_id": line.pk, "quantity": line.remaining}
-            for line in self.object.lines.all()
+            for line in self.get_lines()
             if line.remaining > 0
         ]
-        return ReceiveLineFormSet(initial=initial, prefix=LINES_PREFIX)
 
     def get_context_data(self, **kwargs):
-        if not hasattr(self, "formset"):
-            self.formset = self.get_formset()
-        lines = {line.pk: line for line in self.object.lines.all()}
-        rows = []
-        for form in self.formset.forms:
-            line_id = form["line_id"].value()
-            try:
-                line = lines.get(int(line_id))
-            except (TypeError, ValueError):
-                line = None
-            if line is not None:
-                rows.append((form, line))
+        rows = self.line_rows()
         return super().get_context_data(
             order=self.object, rows=rows, formset=self.formset, **kwargs
         )
 
     def perform(self, form):
-        lines = {line.pk: line for line in self.object.lines.all()}
+        lines = {line.pk: line for line in self.get_lines()}
         receipts, forms_by_line = [], {}
         for line_form in self.formset.forms:
             line = lines.get(line_form.cleaned_data.get("line_id"))
@@ -244,8 +217,7 @@ class PurchaseOrderReceiveView(
             line_form = forms_by_line.get(exc.extra.get("line_id"))
             if line_form is None:
                 raise
-            line_form.add_error(exc.field if exc.field in line_form.fields else None, exc.message)
-            raise ApplicationError(_("Check the lines below."), code=exc.code) from None
+            raise line_refusal(line_form, exc) from None
         return self.object
 
     def get_success_url(self):
