@@ -2,7 +2,7 @@
 forms (receipt, issue, transfer, adjustment)."""
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.contrib import messages
 from django.db.models import Q
@@ -16,7 +16,7 @@ from django.views.generic import (
     TemplateView,
 )
 
-from stockroom.accounts.permissions import MemberRequiredMixin
+from stockroom.accounts.permissions import MemberRequest, MemberRequiredMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
 from stockroom.core.pagination import DeferredJoinPaginator
@@ -35,6 +35,9 @@ from ..forms import (
 )
 from ..models import MovementKind
 from .common import InventoryListView, product_page_url
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 RECENT_MOVEMENTS = 20
 
@@ -166,12 +169,13 @@ class MovementFormView(MemberRequiredMixin, ServiceFormMixin, FormView):
     """One page per kind of movement. The form carries an idempotency key made when it is
     rendered, so submitting it twice posts one movement. Only roles that post may open it."""
 
+    request: MemberRequest
     read_action = Action.POST_MOVEMENTS
     write_action = Action.POST_MOVEMENTS
     template_name = "inventory/movement_form.html"
-    heading = ""
-    explanation = ""
-    submit_label = ""
+    heading: "StrOrPromise" = ""
+    explanation: "StrOrPromise" = ""
+    submit_label: "StrOrPromise" = ""
 
     def get_initial(self):
         # ?product=&location= from the product and location pages; the product-change refresh
