@@ -4,18 +4,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Model, ProtectedError, RestrictedError
+from django.db.models import Field, Model, ProtectedError, RestrictedError
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization
 from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError, ConflictError
+from stockroom.core.models import TenantModel
 
 from .images import make_thumbnail, name_for_format, validate_product_image
 from .models import (
@@ -28,6 +29,9 @@ from .models import (
     UnitOfMeasure,
 )
 from .selectors import category_descendant_ids
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PRODUCT_FIELDS = frozenset(
     {
@@ -66,10 +70,15 @@ NON_NEGATIVE_PRODUCT_FIELDS = ("cost_price", "sale_price", "reorder_point", "reo
 # --- shared checks -------------------------------------------------------------------------------
 
 
-def _require_organization(obj: Model | None, organization: Organization, field: str) -> None:
+def _field_label(model: type[Model] | Model, name: str) -> "StrOrPromise":
+    """The verbose name of the concrete field `name` (get_field is typed for relations too)."""
+    return cast(Field, model._meta.get_field(name)).verbose_name
+
+
+def _require_organization(obj: TenantModel | None, organization: Organization, field: str) -> None:
     """Refuse a row of another organization, naming the input it came from."""
     if obj is not None and obj.organization_id != organization.pk:
-        label = obj._meta.get_field(field).verbose_name if field == "parent" else None
+        label = _field_label(obj, field) if field == "parent" else None
         raise ApplicationError(
             _("This %(thing)s belongs to another organization.")
             % {"thing": label or obj._meta.verbose_name},
@@ -204,7 +213,7 @@ def _check_product(product: Product, organization: Organization) -> None:
         if value is None or Decimal(value) < ZERO:
             raise ApplicationError(
                 _("%(field)s cannot be negative.")
-                % {"field": Product._meta.get_field(field).verbose_name.capitalize()},
+                % {"field": _field_label(Product, field).capitalize()},
                 code="negative",
                 field=field,
             )
@@ -230,7 +239,7 @@ def _check_product(product: Product, organization: Organization) -> None:
     product.full_clean(exclude=["organization", "image", "thumbnail"], validate_constraints=False)
 
 
-def _is_new_upload(image: Any) -> bool:
+def _is_new_upload(image: Any) -> TypeGuard[File]:
     return isinstance(image, File) and not isinstance(image, FieldFile)
 
 
