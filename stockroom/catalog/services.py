@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
@@ -64,6 +64,7 @@ CUSTOMER_FIELDS = frozenset(
         "is_active",
     }
 )
+PartyT = TypeVar("PartyT", Supplier, Customer)
 NON_NEGATIVE_PRODUCT_FIELDS = ("cost_price", "sale_price", "reorder_point", "reorder_quantity")
 
 
@@ -433,14 +434,22 @@ def _check_party(instance: Supplier | Customer, organization: Organization) -> N
     instance.full_clean(exclude=["organization"], validate_constraints=False)
 
 
+def _save_party(
+    party: PartyT, organization: Organization, data: dict[str, Any], fields: frozenset[str]
+) -> PartyT:
+    """Suppliers and customers are written alike: their fields, the checks, one save."""
+    _apply(party, data, fields)
+    _check_party(party, organization)
+    party.save()
+    return party
+
+
 @transaction.atomic
 def supplier_create(*, organization: Organization, name: str, **data: Any) -> Supplier:
     """Create a supplier; other keyword arguments are its contact fields."""
-    supplier = Supplier(organization=organization)
-    _apply(supplier, {"name": name, **data}, SUPPLIER_FIELDS)
-    _check_party(supplier, organization)
-    supplier.save()
-    return supplier
+    return _save_party(
+        Supplier(organization=organization), organization, {"name": name, **data}, SUPPLIER_FIELDS
+    )
 
 
 @transaction.atomic
@@ -448,10 +457,7 @@ def supplier_update(
     *, organization: Organization, supplier: Supplier, data: dict[str, Any]
 ) -> Supplier:
     _require_organization(supplier, organization, "supplier")
-    _apply(supplier, data, SUPPLIER_FIELDS)
-    _check_party(supplier, organization)
-    supplier.save()
-    return supplier
+    return _save_party(supplier, organization, data, SUPPLIER_FIELDS)
 
 
 @transaction.atomic
@@ -466,11 +472,9 @@ def supplier_delete(*, organization: Organization, supplier: Supplier) -> None:
 @transaction.atomic
 def customer_create(*, organization: Organization, name: str, **data: Any) -> Customer:
     """Create a customer; other keyword arguments are its contact fields."""
-    customer = Customer(organization=organization)
-    _apply(customer, {"name": name, **data}, CUSTOMER_FIELDS)
-    _check_party(customer, organization)
-    customer.save()
-    return customer
+    return _save_party(
+        Customer(organization=organization), organization, {"name": name, **data}, CUSTOMER_FIELDS
+    )
 
 
 @transaction.atomic
@@ -478,10 +482,7 @@ def customer_update(
     *, organization: Organization, customer: Customer, data: dict[str, Any]
 ) -> Customer:
     _require_organization(customer, organization, "customer")
-    _apply(customer, data, CUSTOMER_FIELDS)
-    _check_party(customer, organization)
-    customer.save()
-    return customer
+    return _save_party(customer, organization, data, CUSTOMER_FIELDS)
 
 
 @transaction.atomic

@@ -433,20 +433,32 @@ class ProductSupplierDeleteView(MemberRequiredMixin, View):
 # --- suppliers and customers ---------------------------------------------------------------------
 
 
-class SupplierListView(TenantObjectMixin, ListPageView):
-    model = Supplier
-    template_name = "catalog/supplier_list.html"
+class PartyListView(TenantObjectMixin, ListPageView):
+    """Suppliers and customers are listed alike: search, status and sort, read by `select`."""
+
+    model: type[Supplier] | type[Customer]
     filter_form_class = PartyFilterForm
-    partial_template_name = "catalog/partials/supplier_table.html"
+
+    def select(self, **filters):
+        raise NotImplementedError
 
     def get_queryset(self):
         form = self.filter_form
-        return selectors.supplier_list(
+        return self.select(
             organization=self.request.organization,
             search=form.search,
             active=form.active_value,
             ordering=form.ordering,
         )
+
+
+class SupplierListView(PartyListView):
+    model = Supplier
+    template_name = "catalog/supplier_list.html"
+    partial_template_name = "catalog/partials/supplier_table.html"
+
+    def select(self, **filters):
+        return selectors.supplier_list(**filters)
 
 
 class SupplierDetailView(SelectorDetailView):
@@ -483,20 +495,13 @@ class SupplierDeleteView(CatalogDeleteView):
         services.supplier_delete(organization=self.request.organization, supplier=obj)
 
 
-class CustomerListView(TenantObjectMixin, ListPageView):
+class CustomerListView(PartyListView):
     model = Customer
     template_name = "catalog/customer_list.html"
-    filter_form_class = PartyFilterForm
     partial_template_name = "catalog/partials/customer_table.html"
 
-    def get_queryset(self):
-        form = self.filter_form
-        return selectors.customer_list(
-            organization=self.request.organization,
-            search=form.search,
-            active=form.active_value,
-            ordering=form.ordering,
-        )
+    def select(self, **filters):
+        return selectors.customer_list(**filters)
 
 
 class CustomerDetailView(TenantObjectMixin, DetailView):

@@ -176,6 +176,11 @@ class MovementFormView(MemberRequiredMixin, ServiceFormMixin, FormView):
     heading: "StrOrPromise" = ""
     explanation: "StrOrPromise" = ""
     submit_label: "StrOrPromise" = ""
+    # Placeholders: kind, quantity, product, location (where the stock went in or came out),
+    # source and target (the two ends of a transfer).
+    success_template: "StrOrPromise" = gettext_lazy(
+        "%(kind)s of %(quantity)s × %(product)s posted."
+    )
 
     def get_initial(self):
         # ?product=&location= from the product and location pages; the product-change refresh
@@ -234,11 +239,17 @@ class MovementFormView(MemberRequiredMixin, ServiceFormMixin, FormView):
         raise NotImplementedError
 
     def success_message(self, movement) -> str:
-        return _("%(kind)s of %(quantity)s × %(product)s posted.") % {
+        return self.message_template(movement) % {
             "kind": movement.get_kind_display(),
             "quantity": _plain(movement.quantity),
             "product": movement.product.sku,
+            "location": movement.to_location or movement.from_location,
+            "source": movement.from_location,
+            "target": movement.to_location,
         }
+
+    def message_template(self, movement) -> "StrOrPromise":
+        return self.success_template
 
     def get_success_url(self):
         return product_page_url(self.object.product)
@@ -255,6 +266,7 @@ class ReceiptView(MovementFormView):
     heading = gettext_lazy("Receive stock")
     explanation = gettext_lazy("Stock that arrived: it is added to the location you choose.")
     submit_label = gettext_lazy("Receive")
+    success_template = gettext_lazy("Received %(quantity)s × %(product)s into %(location)s.")
 
     def post_movement(self, data):
         return services.stock_receive(
@@ -266,19 +278,13 @@ class ReceiptView(MovementFormView):
             expiry_date=data.get("expiry_date"),
         )
 
-    def success_message(self, movement):
-        return _("Received %(quantity)s × %(product)s into %(location)s.") % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "location": movement.to_location,
-        }
-
 
 class IssueView(MovementFormView):
     form_class = IssueForm
     heading = gettext_lazy("Issue stock")
     explanation = gettext_lazy("Stock that leaves: it is taken from the location you choose.")
     submit_label = gettext_lazy("Issue")
+    success_template = gettext_lazy("Issued %(quantity)s × %(product)s from %(location)s.")
 
     def post_movement(self, data):
         return services.stock_issue(
@@ -288,19 +294,15 @@ class IssueView(MovementFormView):
             lot=data.get("lot"),
         )
 
-    def success_message(self, movement):
-        return _("Issued %(quantity)s × %(product)s from %(location)s.") % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "location": movement.from_location,
-        }
-
 
 class TransferView(MovementFormView):
     form_class = TransferForm
     heading = gettext_lazy("Transfer stock")
     explanation = gettext_lazy("Move stock from one location to another.")
     submit_label = pgettext_lazy("verb", "Transfer")
+    success_template = gettext_lazy(
+        "Moved %(quantity)s × %(product)s from %(source)s to %(target)s."
+    )
 
     def get_initial(self):
         initial = super().get_initial()
@@ -316,14 +318,6 @@ class TransferView(MovementFormView):
             quantity=data["quantity"],
             lot=data.get("lot"),
         )
-
-    def success_message(self, movement):
-        return _("Moved %(quantity)s × %(product)s from %(source)s to %(target)s.") % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "source": movement.from_location,
-            "target": movement.to_location,
-        }
 
 
 class AdjustmentView(MovementFormView):
@@ -342,14 +336,7 @@ class AdjustmentView(MovementFormView):
             lot=data.get("lot"),
         )
 
-    def success_message(self, movement):
-        template = (
-            _("Added %(quantity)s × %(product)s at %(location)s.")
-            if movement.to_location_id
-            else _("Removed %(quantity)s × %(product)s at %(location)s.")
-        )
-        return template % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "location": movement.to_location or movement.from_location,
-        }
+    def message_template(self, movement):
+        if movement.to_location_id:
+            return _("Added %(quantity)s × %(product)s at %(location)s.")
+        return _("Removed %(quantity)s × %(product)s at %(location)s.")
