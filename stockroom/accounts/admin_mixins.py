@@ -1,5 +1,7 @@
 """Admin base classes for tenant data: scoping and the role policy, defined once."""
 
+from typing import ClassVar
+
 from simple_history.admin import SimpleHistoryAdmin
 
 from django.contrib import admin
@@ -179,7 +181,8 @@ class TenantAdmin(TenantChoicesMixin, admin.ModelAdmin):
 
     manage_action: Action = Action.MANAGE_CATALOG
     actions = [export_as_csv]
-    list_select_related = True
+    # Typed as ModelAdmin types it, so that a subclass may name the relations instead.
+    list_select_related: ClassVar[bool | list[str] | tuple[str, ...]] = True
 
     def get_queryset(self, request):
         queryset = tenant_choices(self.model, getattr(request, "organization", None))

@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from .roles import Action
 
 if TYPE_CHECKING:
+    from stockroom.core.models import TenantModel
+
     from .models import Membership, Organization
 
 
@@ -54,7 +56,9 @@ class TenantObjectMixin(MemberRequiredMixin):
     """Generic views over a tenant model: querysets from the scoped manager; new rows get the
     active organization. Another organization's object is therefore a 404."""
 
-    model = None
+    # Declared, not assigned: the generic view behind the mixin holds the default (None), and a
+    # subclass names a tenant model, which `get_queryset` relies on.
+    model: "type[TenantModel]"
 
     def get_queryset(self):
         return self.model.objects.for_organization(self.request.organization)

@@ -3,6 +3,7 @@ paging with one bad-page policy, and the results fragment for htmx requests."""
 
 from collections.abc import Collection
 
+from django.forms import Form
 from django.http import HttpRequest
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
@@ -53,7 +54,7 @@ class ListPageView(ListView):
     """
 
     paginate_by = PAGE_SIZE
-    filter_form_class = None
+    filter_form_class: type[Form] | None = None
     partial_template_name = ""
 
     def get_filter_form_kwargs(self) -> dict:
