@@ -7,6 +7,8 @@ from stockroom.accounts.views import LanguageSwitchView
 from stockroom.core import health
 from stockroom.core.views import FaviconView
 
+handler500 = "stockroom.core.views.server_error"
+
 admin.site.site_header = gettext_lazy("Stockroom administration")
 admin.site.site_title = gettext_lazy("Stockroom admin")
 

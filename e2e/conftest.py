@@ -79,6 +79,19 @@ class SubmissionRecorder:
         self.passed: set[str] = set()  # "test_file.py::test_function" whose call passed
         self.ran: set[str] = set()  # ... whose call ran, passed or not
         self.names: dict[str, str | None] = {}  # path -> URL name, filled in by the guard
+        self.reading = 0  # bodies being read by `_answered` right now
+
+    def settle(self, context: BrowserContext) -> None:
+        """Let the answers still being read finish before `context` closes.
+
+        `_answered` runs in Playwright's event greenlet: while it waits for a body, the test's
+        greenlet may end the test and close the context, and the read then fails, so a refusal
+        shown to the test was recorded as accepted (on status alone). Any round trip from the
+        test's greenlet lets the dispatcher deliver the pending bodies first."""
+        for _attempt in range(50):
+            if not self.reading:
+                return
+            context.cookies()
 
     def attach(self, context: BrowserContext) -> None:
         context.on("response", self._answered)
@@ -118,10 +131,13 @@ class SubmissionRecorder:
                 return  # the request it redirects to decides
             body = None
             if "text/html" in (response.header_value("content-type") or ""):
+                self.reading += 1
                 try:
                     body = response.text()
                 except Error:
                     body = None  # gone with a newer document: the status decides
+                finally:
+                    self.reading -= 1
             outcome = classify(response.status, body)
             self._record(request, outcome, response.status, body is not None)
         except Error:
@@ -256,6 +272,7 @@ def new_context(
     yield make
     _keep_failure_screens(request, contexts)
     for context in contexts:
+        RECORDER.settle(context)
         context.close()
 
 
@@ -280,6 +297,7 @@ def demo_owner_page(browser: Browser, server: Server) -> Iterator[Page]:
     page = context.new_page()
     log_in(page, DEMO_OWNER, DEMO_PASSWORD)
     yield page
+    RECORDER.settle(context)
     context.close()
 
 

@@ -19,6 +19,7 @@ from .accounts_helpers import (
     user_state,
 )
 from .conftest import field, log_in
+from .navigation import expand_navigation
 from .server import Server, message_text
 
 NewContext = Callable[..., BrowserContext]
@@ -44,9 +45,7 @@ def expect_message(page: Page, text: str) -> None:
 
 
 def open_menu(page: Page, button_id: str) -> None:
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():  # the navigation collapses on narrow screens
-        toggler.click()
+    expand_navigation(page)
     page.locator(f"#{button_id}").click()
 
 

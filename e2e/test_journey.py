@@ -21,6 +21,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Locator, Page, WebSocket, expect
 
 from .conftest import TIMEOUT_MS, field
+from .navigation import expand_navigation
 from .server import Server, message_text
 
 # Random and long: Django's similarity validator refused a fixed password that resembled the
@@ -275,9 +276,7 @@ def test_new_company_journey(server: Server, new_context: Callable[..., BrowserC
 
     # --- Spanish, with the switcher in the navigation -------------------------------------------
     owner.goto("/")
-    toggler = owner.locator(".navbar-toggler")
-    if toggler.is_visible():  # the navigation collapses below 1400 px
-        toggler.click()
+    expand_navigation(owner)
     owner.locator("#language-select").select_option("es")
     expect(owner.locator("html")).to_have_attribute("lang", "es")
     # Stockroom's catalog (locale/es): the navigation and the dashboard.

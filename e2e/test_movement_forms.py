@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from .conftest import DEMO_PASSWORD, field, log_in
+from .navigation import expand_navigation
 from .server import DEMO_OWNER, Server
 
 ORGANIZATION = "demo-trading"
@@ -43,9 +44,7 @@ print(json.dumps(levels))
 
 def open_from_menu(page: Page, item: str) -> None:
     page.goto("/")
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    expand_navigation(page)
     page.get_by_role("button", name="Inventory").click()
     page.get_by_role("link", name=item, exact=True).click()
 

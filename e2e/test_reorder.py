@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from playwright.sync_api import BrowserContext, expect
 
+from .navigation import expand_navigation
 from .orders_helpers import (
     expect_error_summary,
     expect_message,
@@ -61,9 +62,7 @@ def test_low_product_suggested_and_ordered(
     )
     page = signed_in(new_context)
     page.goto("/")
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    expand_navigation(page)
     menu = page.locator("#main-nav")
     menu.get_by_role("button", name="Orders").click()
     menu.get_by_role("link", name="Reorder suggestions").click()

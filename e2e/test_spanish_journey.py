@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from .accounts_helpers import PASSWORD, create_account, run_json, unique, user_state
 from .conftest import field, log_in
+from .navigation import expand_navigation
 from .server import Server
 
 # English words of the navigation and of the two forms that must not show once in Spanish
@@ -72,9 +73,7 @@ print(json.dumps(product and {{"name": product.name, "levels": levels}}))
 
 
 def open_menu_item(page: Page, menu: str, item: str) -> None:
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    expand_navigation(page)
     page.locator("#main-nav").get_by_role("button", name=menu).click()
     page.locator("#main-nav").get_by_role("link", name=item, exact=True).click()
 
@@ -93,9 +92,7 @@ def test_spanish_clerk_creates_a_product_and_receives_it(
     assert english_in(page.locator("#main-nav"), ENGLISH_NAVIGATION) == ENGLISH_NAVIGATION
 
     # The switcher in the navigation, as a person finds it.
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    expand_navigation(page)
     page.get_by_label("Language").select_option("es")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     navigation = page.locator("#main-nav")

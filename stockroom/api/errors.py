@@ -17,7 +17,12 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.exceptions import ApplicationError, error_body
+from stockroom.core.views import (
+    DATABASE_UNAVAILABLE_ERRORS,
+    RETRY_AFTER_SECONDS,
+    database_unavailable_body,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +42,6 @@ class ErrorSerializer(serializers.Serializer):
     """The shape of every error response."""
 
     error = ErrorBodySerializer()
-
-
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -149,6 +150,13 @@ def api_exception_handler(exc, context) -> Response | None:
             error_body(getattr(detail, "code", None) or exc.default_code, detail),
             status=exc.status_code,
             headers=headers,
+        )
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        logger.error("Database unavailable during an API request", exc_info=exc)
+        return Response(
+            database_unavailable_body(),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     # Anything else is a bug, not bad input: log it with its traceback, answer in the shape.
     logger.error("Unhandled API error", exc_info=exc)

@@ -1,6 +1,8 @@
 """Forms of the catalog pages. They validate input for the user; the services write."""
 
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +21,7 @@ INVALID_IMAGE = _("The file is not an image, or it is damaged. Upload a JPEG, PN
 def _tree_choices(
     organization: Organization,
     *,
-    exclude: set[int] = frozenset(),
+    exclude: AbstractSet[int] = frozenset(),
     tree: list[tuple[Category, int]] | None = None,
 ) -> list:
     """Choices that show the category tree by indentation (one query unless `tree` is given)."""
@@ -57,7 +59,7 @@ class CategoryForm(OrganizationModelForm):
         fields = ["name", "parent", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         below: set[int] = set()
         if self.instance.pk is not None:
@@ -65,7 +67,7 @@ class CategoryForm(OrganizationModelForm):
             below = selectors.category_descendant_ids(
                 organization=self.organization, category=self.instance, include_self=True
             )
-        parent = self.fields["parent"]
+        parent = cast(forms.ModelChoiceField, self.fields["parent"])
         parent.queryset = Category.objects.for_organization(self.organization).exclude(pk__in=below)
         parent.choices = _tree_choices(self.organization, exclude=below)
         parent.help_text = _("Leave empty for a top-level category.")
@@ -267,7 +269,9 @@ class _ListFilterForm(forms.Form):
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["sort"].choices = [(value, value) for value in sorted(self.orderings)]
+        cast(forms.ChoiceField, self.fields["sort"]).choices = [
+            (value, value) for value in sorted(self.orderings)
+        ]
 
     def value_of(self, name: str, default=None):
         """The cleaned value of `name`, or `default` when it was missing or invalid."""
@@ -286,7 +290,7 @@ class _ListFilterForm(forms.Form):
         return self.value_of("sort", self.default_sort)
 
 
-class _ActiveFilterMixin(forms.Form):
+class _ActiveListFilterForm(_ListFilterForm):
     active = forms.ChoiceField(label=_("Status"), choices=ACTIVE_CHOICES, required=False)
 
     @property
@@ -294,7 +298,7 @@ class _ActiveFilterMixin(forms.Form):
         return ACTIVE_FILTER[self.value_of("active", "active")]
 
 
-class ProductFilterForm(_ActiveFilterMixin, _ListFilterForm):
+class ProductFilterForm(_ActiveListFilterForm):
     category = forms.TypedChoiceField(
         label=_("Category"), coerce=int, required=False, empty_value=None
     )
@@ -327,5 +331,5 @@ class CategoryFilterForm(_ListFilterForm):
     default_sort = "tree"
 
 
-class PartyFilterForm(_ActiveFilterMixin, _ListFilterForm):
+class PartyFilterForm(_ActiveListFilterForm):
     orderings = selectors.PARTY_ORDERINGS

@@ -91,7 +91,7 @@ def make_thumbnail(file, *, size: tuple[int, int] = THUMBNAIL_SIZE) -> ContentFi
     return ContentFile(buffer.getvalue(), name=f"{stem}-thumb.{extension}")
 
 
-def name_for_format(name: str, image_format: str) -> str:
+def name_for_format(name: str | None, image_format: str) -> str:
     """`name` with the extension of `image_format` (so a PNG called photo.jpg is stored .png)."""
     stem = PurePath(name or "image").stem[:80] or "image"
     return f"{stem}.{EXTENSIONS[image_format]}"

@@ -272,7 +272,9 @@ class Supplier(TenantModel):
     tax_id = models.CharField(_("tax id"), max_length=40, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    products = models.ManyToManyField(Product, through="ProductSupplier", related_name="suppliers")
+    products: "models.ManyToManyField[Product, ProductSupplier]" = models.ManyToManyField(
+        Product, through="ProductSupplier", related_name="suppliers"
+    )
 
     history = HistoricalRecords()
 

@@ -24,7 +24,7 @@ def _ordered(queryset: QuerySet, ordering: str, allowed: frozenset[str], default
 
 
 def _category_pk(category: Category | int | None) -> int | None:
-    return getattr(category, "pk", category)
+    return category.pk if isinstance(category, Category) else category
 
 
 def _own_product_count() -> Coalesce:
@@ -77,8 +77,9 @@ def category_descendant_ids(
 ) -> set[int]:
     """Primary keys of every category below `category`: one query over the organization's
     parent links, or none when the caller already loaded all its `categories`."""
-    root = _category_pk(category)
+    root = category.pk if isinstance(category, Category) else category
     children: dict[int | None, list[int]] = defaultdict(list)
+    links: Iterable[tuple[int, int | None]]
     if categories is not None:
         links = [(item.pk, item.parent_id) for item in categories]
     else:

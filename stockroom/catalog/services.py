@@ -4,18 +4,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Model, ProtectedError, RestrictedError
+from django.db.models import Field, Model, ProtectedError, RestrictedError
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization
 from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError, ConflictError
+from stockroom.core.models import TenantModel
 
 from .images import make_thumbnail, name_for_format, validate_product_image
 from .models import (
@@ -28,6 +29,9 @@ from .models import (
     UnitOfMeasure,
 )
 from .selectors import category_descendant_ids
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PRODUCT_FIELDS = frozenset(
     {
@@ -60,16 +64,22 @@ CUSTOMER_FIELDS = frozenset(
         "is_active",
     }
 )
+PartyT = TypeVar("PartyT", Supplier, Customer)
 NON_NEGATIVE_PRODUCT_FIELDS = ("cost_price", "sale_price", "reorder_point", "reorder_quantity")
 
 
 # --- shared checks -------------------------------------------------------------------------------
 
 
-def _require_organization(obj: Model | None, organization: Organization, field: str) -> None:
+def _field_label(model: type[Model] | Model, name: str) -> "StrOrPromise":
+    """The verbose name of the concrete field `name` (get_field is typed for relations too)."""
+    return cast(Field, model._meta.get_field(name)).verbose_name
+
+
+def _require_organization(obj: TenantModel | None, organization: Organization, field: str) -> None:
     """Refuse a row of another organization, naming the input it came from."""
     if obj is not None and obj.organization_id != organization.pk:
-        label = obj._meta.get_field(field).verbose_name if field == "parent" else None
+        label = _field_label(obj, field) if field == "parent" else None
         raise ApplicationError(
             _("This %(thing)s belongs to another organization.")
             % {"thing": label or obj._meta.verbose_name},
@@ -204,7 +214,7 @@ def _check_product(product: Product, organization: Organization) -> None:
         if value is None or Decimal(value) < ZERO:
             raise ApplicationError(
                 _("%(field)s cannot be negative.")
-                % {"field": Product._meta.get_field(field).verbose_name.capitalize()},
+                % {"field": _field_label(Product, field).capitalize()},
                 code="negative",
                 field=field,
             )
@@ -230,7 +240,7 @@ def _check_product(product: Product, organization: Organization) -> None:
     product.full_clean(exclude=["organization", "image", "thumbnail"], validate_constraints=False)
 
 
-def _is_new_upload(image: Any) -> bool:
+def _is_new_upload(image: Any) -> TypeGuard[File]:
     return isinstance(image, File) and not isinstance(image, FieldFile)
 
 
@@ -424,14 +434,22 @@ def _check_party(instance: Supplier | Customer, organization: Organization) -> N
     instance.full_clean(exclude=["organization"], validate_constraints=False)
 
 
+def _save_party(
+    party: PartyT, organization: Organization, data: dict[str, Any], fields: frozenset[str]
+) -> PartyT:
+    """Suppliers and customers are written alike: their fields, the checks, one save."""
+    _apply(party, data, fields)
+    _check_party(party, organization)
+    party.save()
+    return party
+
+
 @transaction.atomic
 def supplier_create(*, organization: Organization, name: str, **data: Any) -> Supplier:
     """Create a supplier; other keyword arguments are its contact fields."""
-    supplier = Supplier(organization=organization)
-    _apply(supplier, {"name": name, **data}, SUPPLIER_FIELDS)
-    _check_party(supplier, organization)
-    supplier.save()
-    return supplier
+    return _save_party(
+        Supplier(organization=organization), organization, {"name": name, **data}, SUPPLIER_FIELDS
+    )
 
 
 @transaction.atomic
@@ -439,10 +457,7 @@ def supplier_update(
     *, organization: Organization, supplier: Supplier, data: dict[str, Any]
 ) -> Supplier:
     _require_organization(supplier, organization, "supplier")
-    _apply(supplier, data, SUPPLIER_FIELDS)
-    _check_party(supplier, organization)
-    supplier.save()
-    return supplier
+    return _save_party(supplier, organization, data, SUPPLIER_FIELDS)
 
 
 @transaction.atomic
@@ -457,11 +472,9 @@ def supplier_delete(*, organization: Organization, supplier: Supplier) -> None:
 @transaction.atomic
 def customer_create(*, organization: Organization, name: str, **data: Any) -> Customer:
     """Create a customer; other keyword arguments are its contact fields."""
-    customer = Customer(organization=organization)
-    _apply(customer, {"name": name, **data}, CUSTOMER_FIELDS)
-    _check_party(customer, organization)
-    customer.save()
-    return customer
+    return _save_party(
+        Customer(organization=organization), organization, {"name": name, **data}, CUSTOMER_FIELDS
+    )
 
 
 @transaction.atomic
@@ -469,10 +482,7 @@ def customer_update(
     *, organization: Organization, customer: Customer, data: dict[str, Any]
 ) -> Customer:
     _require_organization(customer, organization, "customer")
-    _apply(customer, data, CUSTOMER_FIELDS)
-    _check_party(customer, organization)
-    customer.save()
-    return customer
+    return _save_party(customer, organization, data, CUSTOMER_FIELDS)
 
 
 @transaction.atomic

@@ -54,16 +54,17 @@ class SelectorDetailView(TenantObjectMixin, DetailView):
             raise Http404 from None
 
 
-class CatalogFormMixin(ServiceFormMixin):
+class CatalogFormMixin(ServiceFormMixin, TenantObjectMixin):
     """Create and update pages: only roles that manage the catalog may open or submit them.
 
-    It comes before the permission mixins so that its actions win, and its `form_valid` (the
-    service call) replaces TenantObjectMixin's: the forms already place new rows in the
-    organization and the services take it explicitly."""
+    ServiceFormMixin comes first so that its `form_valid` (the service call) replaces
+    TenantObjectMixin's: the forms already place new rows in the organization and the services
+    take it explicitly."""
 
     read_action = Action.MANAGE_CATALOG
     write_action = Action.MANAGE_CATALOG
-    template_name = "catalog/object_form.html"
+    # Typed as TemplateResponseMixin types it: the views combine this mixin with that class.
+    template_name: str | None = "catalog/object_form.html"
     saved_message = gettext_lazy("Saved.")
 
     def get_form_kwargs(self):
@@ -168,7 +169,7 @@ class CategoryDetailView(SelectorDetailView):
         )
 
 
-class CategoryCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+class CategoryCreateView(CatalogFormMixin, CreateView):
     model = Category
     form_class = CategoryForm
     saved_message = gettext_lazy("Category “%(name)s” was created.")
@@ -238,7 +239,7 @@ class CategoryQuickCreateView(MemberRequiredMixin, View):
         )
 
 
-class CategoryUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+class CategoryUpdateView(CatalogFormMixin, UpdateView):
     model = Category
     form_class = CategoryForm
     saved_message = gettext_lazy("Category “%(name)s” was saved.")
@@ -326,7 +327,7 @@ class ProductFormPageMixin:
         )
 
 
-class ProductCreateView(ProductFormPageMixin, CatalogFormMixin, TenantObjectMixin, CreateView):
+class ProductCreateView(ProductFormPageMixin, CatalogFormMixin, CreateView):
     model = Product
     form_class = ProductForm
     saved_message = gettext_lazy("Product “%(name)s” was created.")
@@ -339,7 +340,7 @@ class ProductCreateView(ProductFormPageMixin, CatalogFormMixin, TenantObjectMixi
         return services.product_create(organization=self.request.organization, **form.cleaned_data)
 
 
-class ProductUpdateView(ProductFormPageMixin, CatalogFormMixin, TenantObjectMixin, UpdateView):
+class ProductUpdateView(ProductFormPageMixin, CatalogFormMixin, UpdateView):
     model = Product
     form_class = ProductForm
     saved_message = gettext_lazy("Product “%(name)s” was saved.")
@@ -357,11 +358,12 @@ class ProductDeleteView(CatalogDeleteView):
         services.product_delete(organization=self.request.organization, product=obj)
 
 
-class ProductSupplierMixin(CatalogFormMixin, MemberRequiredMixin):
+class ProductSupplierMixin(CatalogFormMixin):
     """Pages under one product that link it to a supplier."""
 
     model = ProductSupplier
-    form_class = ProductSupplierForm
+    # Typed as FormMixin types it: the views combine this mixin with that class.
+    form_class: type[ProductSupplierForm] | None = ProductSupplierForm
     saved_message = gettext_lazy("Supplier link “%(name)s” was saved.")
 
     def dispatch(self, request, *args, **kwargs):
@@ -431,20 +433,32 @@ class ProductSupplierDeleteView(MemberRequiredMixin, View):
 # --- suppliers and customers ---------------------------------------------------------------------
 
 
-class SupplierListView(TenantObjectMixin, ListPageView):
-    model = Supplier
-    template_name = "catalog/supplier_list.html"
+class PartyListView(TenantObjectMixin, ListPageView):
+    """Suppliers and customers are listed alike: search, status and sort, read by `select`."""
+
+    model: type[Supplier] | type[Customer]
     filter_form_class = PartyFilterForm
-    partial_template_name = "catalog/partials/supplier_table.html"
+
+    def select(self, **filters):
+        raise NotImplementedError
 
     def get_queryset(self):
         form = self.filter_form
-        return selectors.supplier_list(
+        return self.select(
             organization=self.request.organization,
             search=form.search,
             active=form.active_value,
             ordering=form.ordering,
         )
+
+
+class SupplierListView(PartyListView):
+    model = Supplier
+    template_name = "catalog/supplier_list.html"
+    partial_template_name = "catalog/partials/supplier_table.html"
+
+    def select(self, **filters):
+        return selectors.supplier_list(**filters)
 
 
 class SupplierDetailView(SelectorDetailView):
@@ -454,7 +468,7 @@ class SupplierDetailView(SelectorDetailView):
         return selectors.supplier_detail(organization=self.request.organization, pk=pk)
 
 
-class SupplierCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+class SupplierCreateView(CatalogFormMixin, CreateView):
     model = Supplier
     form_class = SupplierForm
     saved_message = gettext_lazy("Supplier “%(name)s” was created.")
@@ -463,7 +477,7 @@ class SupplierCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
         return services.supplier_create(organization=self.request.organization, **form.cleaned_data)
 
 
-class SupplierUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+class SupplierUpdateView(CatalogFormMixin, UpdateView):
     model = Supplier
     form_class = SupplierForm
     saved_message = gettext_lazy("Supplier “%(name)s” was saved.")
@@ -481,27 +495,20 @@ class SupplierDeleteView(CatalogDeleteView):
         services.supplier_delete(organization=self.request.organization, supplier=obj)
 
 
-class CustomerListView(TenantObjectMixin, ListPageView):
+class CustomerListView(PartyListView):
     model = Customer
     template_name = "catalog/customer_list.html"
-    filter_form_class = PartyFilterForm
     partial_template_name = "catalog/partials/customer_table.html"
 
-    def get_queryset(self):
-        form = self.filter_form
-        return selectors.customer_list(
-            organization=self.request.organization,
-            search=form.search,
-            active=form.active_value,
-            ordering=form.ordering,
-        )
+    def select(self, **filters):
+        return selectors.customer_list(**filters)
 
 
 class CustomerDetailView(TenantObjectMixin, DetailView):
     model = Customer
 
 
-class CustomerCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
+class CustomerCreateView(CatalogFormMixin, CreateView):
     model = Customer
     form_class = CustomerForm
     saved_message = gettext_lazy("Customer “%(name)s” was created.")
@@ -510,7 +517,7 @@ class CustomerCreateView(CatalogFormMixin, TenantObjectMixin, CreateView):
         return services.customer_create(organization=self.request.organization, **form.cleaned_data)
 
 
-class CustomerUpdateView(CatalogFormMixin, TenantObjectMixin, UpdateView):
+class CustomerUpdateView(CatalogFormMixin, UpdateView):
     model = Customer
     form_class = CustomerForm
     saved_message = gettext_lazy("Customer “%(name)s” was saved.")

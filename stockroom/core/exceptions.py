@@ -50,3 +50,8 @@ class PermissionRefused(ApplicationError):
 
 class NotFoundError(ApplicationError):
     status_code = 404
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    """The API's one error shape, also used where core answers an API path itself."""
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}

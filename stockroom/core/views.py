@@ -1,11 +1,25 @@
 """View plumbing shared by every app."""
 
+import sys
+
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template import loader
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.generic import RedirectView
 
-from .exceptions import ApplicationError
+from .exceptions import ApplicationError, error_body
+from .middleware import API_PATH_PREFIX
+
+# A connection refused, dropped or killed (a restart, a failover, an operator's
+# pg_terminate_backend), a lock or statement timeout: the request did not go through, and the same
+# request may well succeed in a moment. Every service runs in a transaction, so what it began was
+# rolled back with the connection.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 class ServiceFormMixin:
@@ -47,3 +61,39 @@ class FaviconView(RedirectView):
 
     def get_redirect_url(self, *args, **kwargs) -> str:
         return static("img/favicon.svg")
+
+
+def database_unavailable_body() -> dict:
+    return error_body(
+        "service_unavailable",
+        _("The database cannot be reached right now. Try again in a moment."),
+    )
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON in the API's error shape on API paths, a page elsewhere.
+
+    It reads nothing from the database (the page is rendered without the request's context,
+    which would load the session and the user), so it answers while the database is away.
+    """
+    body = database_unavailable_body()
+    if request.path.startswith(API_PATH_PREFIX):
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        page = loader.get_template("503.html").render({"message": body["error"]["message"]})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an unhandled error is a 500 (JSON on API paths), unless the database was
+    unreachable: a 503 that tells the client to try again. Django calls it inside its `except`
+    block, so the error is the one being handled."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE_ERRORS):
+        return database_unavailable(request)
+    if request.path.startswith(API_PATH_PREFIX):  # an error before DRF's own handler ran
+        message = _("Something went wrong on our side. Try again later.")
+        return JsonResponse(error_body("server_error", message), status=500)
+    return defaults.server_error(request)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stockroom.accounts.roles import Action
+from stockroom.core.forms import DayField
 
 from .models import ExportKind, FileFormat, ImportKind
 from .parsers import looks_like
@@ -78,13 +79,15 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=gettext_lazy("Format"), choices=FileFormat.choices, initial=FileFormat.CSV
     )
-    date_from = forms.DateField(
+    # Days, not dates: each becomes the instants where it starts and ends in the organization's
+    # time zone, which the calendar's first and last days overflow.
+    date_from = DayField(
         label=gettext_lazy("Movements from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("Only for stock movements; both dates are included."),
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=gettext_lazy("Movements to"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -6,6 +6,7 @@ an "invalid choice" before any service runs. The services re-check what they own
 
 import uuid
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -211,7 +212,9 @@ class LocationRangeForm(forms.Form):
         label=_("Parent location"),
         help_text=_("Leave empty for top-level locations of the warehouse."),
     )
-    prefix = forms.CharField(
+    # Django's form metaclass moves declared fields into `base_fields`, so this never hides
+    # BaseForm.prefix at run time; the stubs see a class attribute of another type.
+    prefix = forms.CharField(  # type: ignore[assignment]
         label=_("Code prefix"),
         max_length=30,
         required=False,
@@ -280,7 +283,9 @@ class MovementForm(forms.Form):
     kind: str = ""
     uses_lot_choice = True
 
-    product = forms.ModelChoiceField(
+    # The instance attribute is the chosen product (set in __init__): Django's form metaclass
+    # moves the declared field into `base_fields`, which the stubs do not model.
+    product: Product | None = forms.ModelChoiceField(  # type: ignore[assignment]
         queryset=Product.objects.none(), label=_("Product"), widget=ProductPicker
     )
     quantity = forms.DecimalField(
@@ -333,9 +338,8 @@ class MovementForm(forms.Form):
         if self.product is None or not self.product.is_lot_tracked:
             del self.fields["lot"]
             return
-        self.fields["lot"].queryset = Lot.objects.for_organization(self.organization).filter(
-            product=self.product
-        )
+        lots = Lot.objects.for_organization(self.organization).filter(product=self.product)
+        cast(forms.ModelChoiceField, self.fields["lot"]).queryset = lots
 
     def clean_quantity(self) -> Decimal:
         quantity = self.cleaned_data["quantity"]

@@ -7,6 +7,7 @@ PROTECT would refuse that too, because the collector does not look at what else 
 """
 
 from decimal import Decimal
+from typing import ClassVar
 
 from simple_history.models import HistoricalRecords
 
@@ -15,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from stockroom.catalog.models import COST_PLACES, MONEY_DIGITS, QUANTITY_DIGITS, QUANTITY_PLACES
 from stockroom.core.exceptions import ApplicationError
@@ -26,9 +27,21 @@ from stockroom.core.reversing import pk_url
 ZERO = Decimal("0")
 
 
+def text_length(model: type[models.Model], name: str) -> int:
+    """The max_length of a CharField: services check input against it to refuse with a message
+    naming the field, where the database would only fail."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length
+
+
 class ActiveQuerySet(TenantQuerySet):
     def active(self) -> "ActiveQuerySet":
         return self.filter(is_active=True)
+
+
+ActiveManager = TenantManager.from_queryset(ActiveQuerySet)
+UnscopedActiveManager = models.Manager.from_queryset(ActiveQuerySet)
 
 
 class Warehouse(TenantModel):
@@ -37,8 +50,8 @@ class Warehouse(TenantModel):
     address = models.TextField(_("address"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = TenantManager.from_queryset(ActiveQuerySet)()
-    unscoped = models.Manager.from_queryset(ActiveQuerySet)()
+    objects: ClassVar[ActiveManager] = ActiveManager()
+    unscoped: ClassVar[UnscopedActiveManager] = UnscopedActiveManager()
 
     history = HistoricalRecords()
 
@@ -80,8 +93,8 @@ class Location(TenantModel):
     name = models.CharField(_("name"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = TenantManager.from_queryset(ActiveQuerySet)()
-    unscoped = models.Manager.from_queryset(ActiveQuerySet)()
+    objects: ClassVar[ActiveManager] = ActiveManager()
+    unscoped: ClassVar[UnscopedActiveManager] = UnscopedActiveManager()
 
     history = HistoricalRecords()
 
@@ -119,13 +132,14 @@ class Location(TenantModel):
             and self.warehouse.organization_id != self.organization_id
         ):
             raise ValidationError({"warehouse": _("Choose a warehouse of this organization.")})
-        if self.parent_id is None:
+        if self.parent is None:
             return
         if self.parent.warehouse_id != self.warehouse_id:
             raise ValidationError(
                 {"parent": _("The parent location must be in the same warehouse.")}
             )
-        ancestor, seen = self.parent, set()
+        ancestor: Location | None = self.parent
+        seen: set[int] = set()
         while ancestor is not None:
             if self.pk is not None and ancestor.pk == self.pk:
                 raise ValidationError({"parent": _("A location cannot be inside itself.")})
@@ -267,7 +281,7 @@ class LedgerImmutableError(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__(
-            _("Stock movements are a permanent record and cannot be changed or deleted."),
+            gettext("Stock movements are a permanent record and cannot be changed or deleted."),
             code="append_only",
         )
 
@@ -282,8 +296,14 @@ class StockMovementQuerySet(TenantQuerySet):
     def delete(self):
         raise LedgerImmutableError()
 
-    update.queryset_only = True
-    delete.queryset_only = True
+    # Django reads this attribute of a QuerySet method to keep it off the manager; mypy does
+    # not model attributes set on functions.
+    update.queryset_only = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+StockMovementManager = TenantManager.from_queryset(StockMovementQuerySet)
+UnscopedStockMovementManager = models.Manager.from_queryset(StockMovementQuerySet)
 
 
 class StockMovement(TenantModel):
@@ -346,8 +366,8 @@ class StockMovement(TenantModel):
     # collide in a unique constraint.
     idempotency_scope = models.PositiveBigIntegerField(_("idempotency scope"), default=0)
 
-    objects = TenantManager.from_queryset(StockMovementQuerySet)()
-    unscoped = models.Manager.from_queryset(StockMovementQuerySet)()
+    objects: ClassVar[StockMovementManager] = StockMovementManager()
+    unscoped: ClassVar[UnscopedStockMovementManager] = UnscopedStockMovementManager()
 
     # True on the movement a service returns for an idempotency key posted before: nothing new
     # was written (the API answers such a retry with the Idempotent-Replayed header).

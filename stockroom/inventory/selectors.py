@@ -35,7 +35,9 @@ QUANTITY_QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
 
 def _quantity(expression) -> Coalesce:
     """SUM(...) that is 0, not NULL, over no rows, typed as a stock quantity."""
-    field = DecimalField(max_digits=QUANTITY_DIGITS + 6, decimal_places=QUANTITY_PLACES)
+    field: DecimalField[Decimal, Decimal] = DecimalField(
+        max_digits=QUANTITY_DIGITS + 6, decimal_places=QUANTITY_PLACES
+    )
     return Coalesce(expression, Value(ZERO, output_field=field), output_field=field)
 
 
@@ -70,10 +72,11 @@ def _search_matches(
     found: dict[str, list[int]] = {product: [], location: [], lot: []}
     for kind, pk in rows:
         found[kind].append(pk)
-    return tuple(
-        None if len(found[kind]) > STOCK_SEARCH_ID_LIMIT else sorted(found[kind])
-        for kind in (product, location, lot)
-    )
+
+    def ids(kind: str) -> list[int] | None:
+        return None if len(found[kind]) > STOCK_SEARCH_ID_LIMIT else sorted(found[kind])
+
+    return ids(product), ids(location), ids(lot)
 
 
 def _stock_search(organization_id: int, search: str) -> Q:

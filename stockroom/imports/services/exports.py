@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization, User
 from stockroom.core.exceptions import ApplicationError
+from stockroom.core.forms import EARLIEST_DAY, LATEST_DAY
 from stockroom.core.spreadsheets import write_csv, write_xlsx
 from stockroom.core.tenancy import organization_scope
 
@@ -39,6 +40,14 @@ def export_job_create(
         raise ApplicationError(_("Choose a file format."), code="bad_format", field="format")
     if kind != ExportKind.MOVEMENTS:
         date_from = date_to = None
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise ApplicationError(
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
+                code="date_out_of_range",
+                field=name,
+            )
     if date_from and date_to and date_from > date_to:
         raise ApplicationError(
             _("The start date is after the end date."), code="bad_range", field="date_to"

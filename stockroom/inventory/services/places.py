@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
 
-from ..models import Location, StockLevel, StockMovement, Warehouse
+from ..models import Location, StockLevel, StockMovement, Warehouse, text_length
 
 
 def _place_code(code: str) -> str:
@@ -257,7 +257,7 @@ def location_range_codes(*, prefix: str, start: int, end: int, width: int = 0) -
         )
     prefix = _place_code(prefix)
     codes = [f"{prefix}{number:0{width}d}" for number in range(start, end + 1)]
-    max_length = Location._meta.get_field("code").max_length
+    max_length = text_length(Location, "code")
     if len(codes[-1]) > max_length:
         raise ApplicationError(
             _("The codes would be longer than %(max)s characters.") % {"max": max_length},
@@ -298,7 +298,7 @@ def location_create_range(
         )
         for code, number in zip(codes, numbers, strict=True)
     ]
-    name_length = Location._meta.get_field("name").max_length
+    name_length = text_length(Location, "name")
     if any(len(location.name) > name_length for location in locations):
         raise ApplicationError(
             _("The names would be longer than %(max)s characters.") % {"max": name_length},

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
@@ -26,6 +27,9 @@ from ..locks import (
 )
 from ..models import ZERO, Location, Lot, StockLevel, StockMovement
 from ..signals import low_stock, stock_changed
+
+if TYPE_CHECKING:
+    from stockroom.accounts.models import User
 
 MAX_COST = Decimal("9999999999.9999")
 
@@ -57,7 +61,8 @@ def clean_unit_cost(unit_cost) -> Decimal:
     return unit_cost
 
 
-def check_product(product: Product, organization_id: int) -> None:
+def check_product(product: Product | None, organization_id: int) -> Product:
+    """`product`, if it is an active product of the organization; else a refusal."""
     if product is None or product.organization_id != organization_id:
         raise ApplicationError(
             _("Choose a product of this organization."), field="product", code="wrong_organization"
@@ -68,6 +73,7 @@ def check_product(product: Product, organization_id: int) -> None:
             field="product",
             code="inactive_product",
         )
+    return product
 
 
 def check_location(location: Location, organization_id: int, field: str = "location") -> None:
@@ -219,9 +225,9 @@ def _post_once(
 def _lock_product(
     product: Product,
     organization_id: int,
-    idempotency_key: str | None = None,
-    intent: Intent | None = None,
-    scope: int = 0,
+    idempotency_key: str | None,
+    intent: Intent,
+    scope: int,
 ) -> tuple[Product, StockMovement | None]:
     """Lock the product row and re-check it on the fresh copy; with an idempotency key, the
     lock's statement also finds a movement posted under it before: (locked product, that
@@ -231,14 +237,16 @@ def _lock_product(
         earlier_id = Subquery(
             _keyed_movements(organization_id, scope, idempotency_key).values("pk")[:1]
         )
-    locked = lock_product(product.pk, **({"earlier_movement_id": earlier_id} if earlier_id else {}))
-    check_product(locked, organization_id)
+    locked = check_product(
+        lock_product(product.pk, **({"earlier_movement_id": earlier_id} if earlier_id else {})),
+        organization_id,
+    )
     earlier = None
-    if idempotency_key and locked.earlier_movement_id is not None:
+    # The annotation exists only when there is a key (the stubs cannot see it either way).
+    earlier_movement_id = getattr(locked, "earlier_movement_id", None)
+    if idempotency_key and earlier_movement_id is not None:
         earlier = _replay(
-            _movements_by_key(organization_id, scope, idempotency_key).get(
-                pk=locked.earlier_movement_id
-            ),
+            _movements_by_key(organization_id, scope, idempotency_key).get(pk=earlier_movement_id),
             intent,
         )
     return locked, earlier
@@ -337,7 +345,7 @@ class Posting:
     post once per key, record the movement and publish it after commit."""
 
     organization_id: int
-    user: object = None
+    user: "User | None" = None
     reference: str = ""
     reason: str = ""
     occurred_at: datetime | None = None

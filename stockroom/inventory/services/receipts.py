@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from ..locks import (
     lock_or_create_stock_level,
     lock_products,
 )
-from ..models import ZERO, Location, Lot, MovementKind, StockLevel, StockMovement
+from ..models import ZERO, Location, Lot, MovementKind, StockLevel, StockMovement, text_length
 from ..quantities import clean_quantity
 from .posting import (
     Intent,
@@ -55,7 +56,7 @@ def _clean_receipt_lot_number(product: Product, lot_number: str) -> str:
             field="lot_number",
             code="lot_required",
         )
-    if len(lot_number) > Lot._meta.get_field("lot_number").max_length:
+    if len(lot_number) > text_length(Lot, "lot_number"):
         raise ApplicationError(
             _("The lot number is too long."), field="lot_number", code="lot_number_long"
         )
@@ -232,8 +233,8 @@ def _receipt_lots(
     for index, line in enumerate(lines):
         product = products.get(line.product.pk)
         try:
-            check_product(product, organization_id)  # again, on the locked copy
-            numbers.append(_clean_receipt_lot_number(product, line.lot_number))
+            locked = check_product(product, organization_id)  # again, on the locked copy
+            numbers.append(_clean_receipt_lot_number(locked, line.lot_number))
         except ApplicationError as exc:
             raise _naming_line(exc, index) from None
     pairs = zip(lines, numbers, strict=True)
@@ -353,8 +354,10 @@ def stock_receive_bulk(
                 unit_cost=cost,
             )
         )
+    # Receipts always have a target location (to_location_id is typed nullable for the ledger).
     keys: list[StockKey] = [
-        (movement.product_id, movement.to_location_id, movement.lot_id) for movement in movements
+        (movement.product_id, cast(int, movement.to_location_id), movement.lot_id)
+        for movement in movements
     ]
     levels = lock_many_stock_levels(
         organization_id=organization_id, create=keys, batch_size=batch_size

@@ -208,6 +208,7 @@ def stock_adjust(
         locked, earlier = posting.lock_product(product, intent)
         if earlier is not None:
             return earlier
+        level: StockLevel | None
         if gain:
             cost = take_in(locked, product, quantity, None)
             level = lock_or_create_stock_level(organization_id=organization_id, key=key)
@@ -244,6 +245,8 @@ def _locked_for_reservation(
     check_lot(lot, product, organization_id)
     quantity = clean_quantity(quantity, product=product)
     locked = lock_product(product.pk)
+    # Read and checked just above: only a delete committed in between could leave None.
+    assert locked is not None
     key: StockKey = (product.pk, location.pk, lot.pk if lot else None)
     level = lock_stock_levels(organization_id=organization_id, keys=[key]).get(key)
     return quantity, locked, level

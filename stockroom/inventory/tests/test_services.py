@@ -360,21 +360,52 @@ def test_lot_tracked_product_needs_a_lot(
 # --- issues, transfers, adjustments, reservations ------------------------------------------------
 
 
-def test_issue_refuses_more_than_available(organization, product, location):
+def _issue(organization, product, location, other_location, quantity):
+    services.stock_issue(
+        organization=organization, product=product, location=location, quantity=quantity
+    )
+
+
+def _reserve(organization, product, location, other_location, quantity):
+    services.stock_reserve(
+        organization=organization, product=product, location=location, quantity=quantity
+    )
+
+
+def _transfer(organization, product, location, other_location, quantity):
+    services.stock_transfer(
+        organization=organization,
+        product=product,
+        from_location=location,
+        to_location=other_location,
+        quantity=quantity,
+    )
+
+
+@pytest.mark.parametrize(
+    "take",
+    [
+        pytest.param(_issue, id="issue"),
+        pytest.param(_reserve, id="reserve"),
+        pytest.param(_transfer, id="transfer"),
+    ],
+)
+def test_stock_out_refuses_more_than_available(
+    organization, product, location, other_location, take
+):
     receive(organization, product, location, "5")
     services.stock_reserve(
         organization=organization, product=product, location=location, quantity=D("2")
     )
 
     with pytest.raises(ApplicationError) as excinfo:
-        services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D("4")
-        )
+        take(organization, product, location, other_location, D("4"))  # 3 available
 
     assert excinfo.value.field == "quantity"
     assert excinfo.value.code == "insufficient_stock"
     stock = level(product, location)
     assert (stock.on_hand, stock.reserved, stock.available) == (D("5"), D("2"), D("3"))
+    assert StockMovement.unscoped.count() == 1  # the receipt only
 
 
 def test_issue_from_a_location_without_stock_is_refused(organization, product, location):
@@ -432,23 +463,6 @@ def test_transfer_to_the_same_location_is_refused(organization, product, locatio
 
     assert excinfo.value.field == "to_location"
     assert excinfo.value.code == "same_location"
-
-
-def test_transfer_refuses_more_than_available(organization, product, location, other_location):
-    receive(organization, product, location, "3")
-
-    with pytest.raises(ApplicationError) as excinfo:
-        services.stock_transfer(
-            organization=organization,
-            product=product,
-            from_location=location,
-            to_location=other_location,
-            quantity=D("4"),
-        )
-
-    assert excinfo.value.code == "insufficient_stock"
-    assert level(product, location).on_hand == D("3")
-    assert StockMovement.unscoped.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -535,21 +549,6 @@ def test_reserve_and_release(organization, product, location):
     )
     assert (released.reserved, released.available) == (D("4"), D("6"))
     assert StockMovement.unscoped.count() == 1  # reservations are not movements
-
-
-def test_reserve_refuses_more_than_available(organization, product, location):
-    receive(organization, product, location, "10")
-    services.stock_reserve(
-        organization=organization, product=product, location=location, quantity=D("6")
-    )
-
-    with pytest.raises(ApplicationError) as excinfo:
-        services.stock_reserve(
-            organization=organization, product=product, location=location, quantity=D("5")
-        )
-
-    assert excinfo.value.code == "insufficient_stock"
-    assert level(product, location).reserved == D("6")
 
 
 def test_release_refuses_more_than_reserved(organization, product, location):

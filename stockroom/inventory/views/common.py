@@ -3,7 +3,7 @@ and the link to a product's page."""
 
 from django.urls import NoReverseMatch, reverse
 
-from stockroom.accounts.permissions import MemberRequiredMixin
+from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
 from stockroom.accounts.roles import Action
 from stockroom.core.lists import ListPageView
 from stockroom.core.pagination import CappedCountPaginator
@@ -38,14 +38,14 @@ def product_page_url(product) -> str:
         return reverse("inventory:movement_list")
 
 
-class PlaceFormMixin(ServiceFormMixin):
-    """Create and edit pages of warehouses and locations: managers only, even to look."""
+class PlaceFormMixin(ServiceFormMixin, TenantObjectMixin):
+    """Create and edit pages of warehouses and locations: managers only, even to look.
+
+    ServiceFormMixin comes first so that its `form_valid` (the service call) replaces
+    TenantObjectMixin's."""
 
     read_action = Action.MANAGE_WAREHOUSES
     write_action = Action.MANAGE_WAREHOUSES
-
-    def get_queryset(self):
-        return self.model.objects.for_organization(self.request.organization)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organization": self.request.organization}
@@ -54,14 +54,11 @@ class PlaceFormMixin(ServiceFormMixin):
         return self.object.get_absolute_url()
 
 
-class PlaceDeleteMixin(ServiceFormMixin):
+class PlaceDeleteMixin(ServiceFormMixin, TenantObjectMixin):
     """A confirm page whose POST asks the service; a refusal is shown on the same page."""
 
     read_action = Action.MANAGE_WAREHOUSES
     write_action = Action.MANAGE_WAREHOUSES
-
-    def get_queryset(self):
-        return self.model.objects.for_organization(self.request.organization)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=409)

@@ -16,7 +16,7 @@ from django.views.generic import (
     UpdateView,
 )
 
-from stockroom.accounts.permissions import MemberRequiredMixin, TenantObjectMixin
+from stockroom.accounts.permissions import TenantObjectMixin
 from stockroom.accounts.roles import Action
 
 from .. import selectors, services
@@ -93,14 +93,14 @@ def location_tree(locations) -> list[dict]:
     whose parent is not among them becomes a root."""
     rows = list(locations)
     nodes = {location.pk: {"location": location, "children": []} for location in rows}
-    roots = []
+    roots: list[dict] = []
     for location in rows:
         parent = nodes.get(location.parent_id)
         (parent["children"] if parent else roots).append(nodes[location.pk])
     return roots
 
 
-class WarehouseCreateView(PlaceFormMixin, TenantObjectMixin, CreateView):
+class WarehouseCreateView(PlaceFormMixin, CreateView):
     model = Warehouse
     form_class = WarehouseForm
     template_name = "inventory/warehouse_form.html"
@@ -113,7 +113,7 @@ class WarehouseCreateView(PlaceFormMixin, TenantObjectMixin, CreateView):
         return warehouse
 
 
-class WarehouseUpdateView(PlaceFormMixin, TenantObjectMixin, UpdateView):
+class WarehouseUpdateView(PlaceFormMixin, UpdateView):
     model = Warehouse
     form_class = WarehouseForm
     template_name = "inventory/warehouse_form.html"
@@ -124,7 +124,7 @@ class WarehouseUpdateView(PlaceFormMixin, TenantObjectMixin, UpdateView):
         return warehouse
 
 
-class WarehouseDeleteView(PlaceDeleteMixin, TenantObjectMixin, DeleteView):
+class WarehouseDeleteView(PlaceDeleteMixin, DeleteView):
     model = Warehouse
     template_name = "inventory/warehouse_confirm_delete.html"
 
@@ -206,8 +206,10 @@ class LocationDetailView(TenantObjectMixin, DetailView):
 
 class LocationFormMixin(PlaceFormMixin):
     model = Location
-    form_class = LocationForm
-    template_name = "inventory/location_form.html"
+    # Typed as FormMixin and TemplateResponseMixin type them: the views combine this mixin with
+    # those classes.
+    form_class: type[LocationForm] | None = LocationForm
+    template_name: str | None = "inventory/location_form.html"
 
     def get_initial(self):
         # ?warehouse= and ?parent= preselect; the htmx refresh sends the whole form the same way.
@@ -218,7 +220,7 @@ class LocationFormMixin(PlaceFormMixin):
         return initial
 
 
-class LocationCreateView(LocationFormMixin, TenantObjectMixin, CreateView):
+class LocationCreateView(LocationFormMixin, CreateView):
     ADD_ANOTHER = "add_another"
 
     def perform(self, form):
@@ -238,7 +240,7 @@ class LocationCreateView(LocationFormMixin, TenantObjectMixin, CreateView):
         return reverse("inventory:location_create") + "?" + urlencode(keep)
 
 
-class LocationRangeCreateView(PlaceFormMixin, MemberRequiredMixin, FormView):
+class LocationRangeCreateView(PlaceFormMixin, FormView):
     """Many bins in one go (A-01 ... A-20), with a preview of the codes before saving."""
 
     form_class = LocationRangeForm
@@ -279,7 +281,7 @@ class LocationRangeCreateView(PlaceFormMixin, MemberRequiredMixin, FormView):
         return reverse("inventory:location_list") + "?" + urlencode({"warehouse": self.object.pk})
 
 
-class LocationUpdateView(LocationFormMixin, TenantObjectMixin, UpdateView):
+class LocationUpdateView(LocationFormMixin, UpdateView):
     def get_queryset(self):
         return super().get_queryset().select_related("warehouse")
 
@@ -290,7 +292,7 @@ class LocationUpdateView(LocationFormMixin, TenantObjectMixin, UpdateView):
         return location
 
 
-class LocationDeleteView(PlaceDeleteMixin, TenantObjectMixin, DeleteView):
+class LocationDeleteView(PlaceDeleteMixin, DeleteView):
     model = Location
     template_name = "inventory/location_confirm_delete.html"
 

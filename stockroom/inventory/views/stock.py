@@ -2,7 +2,7 @@
 forms (receipt, issue, transfer, adjustment)."""
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.contrib import messages
 from django.db.models import Q
@@ -16,7 +16,7 @@ from django.views.generic import (
     TemplateView,
 )
 
-from stockroom.accounts.permissions import MemberRequiredMixin
+from stockroom.accounts.permissions import MemberRequest, MemberRequiredMixin
 from stockroom.accounts.roles import Action
 from stockroom.catalog.models import Product
 from stockroom.core.pagination import DeferredJoinPaginator
@@ -35,6 +35,9 @@ from ..forms import (
 )
 from ..models import MovementKind
 from .common import InventoryListView, product_page_url
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 RECENT_MOVEMENTS = 20
 
@@ -166,12 +169,18 @@ class MovementFormView(MemberRequiredMixin, ServiceFormMixin, FormView):
     """One page per kind of movement. The form carries an idempotency key made when it is
     rendered, so submitting it twice posts one movement. Only roles that post may open it."""
 
+    request: MemberRequest
     read_action = Action.POST_MOVEMENTS
     write_action = Action.POST_MOVEMENTS
     template_name = "inventory/movement_form.html"
-    heading = ""
-    explanation = ""
-    submit_label = ""
+    heading: "StrOrPromise" = ""
+    explanation: "StrOrPromise" = ""
+    submit_label: "StrOrPromise" = ""
+    # Placeholders: kind, quantity, product, location (where the stock went in or came out),
+    # source and target (the two ends of a transfer).
+    success_template: "StrOrPromise" = gettext_lazy(
+        "%(kind)s of %(quantity)s × %(product)s posted."
+    )
 
     def get_initial(self):
         # ?product=&location= from the product and location pages; the product-change refresh
@@ -230,11 +239,17 @@ class MovementFormView(MemberRequiredMixin, ServiceFormMixin, FormView):
         raise NotImplementedError
 
     def success_message(self, movement) -> str:
-        return _("%(kind)s of %(quantity)s × %(product)s posted.") % {
+        return self.message_template(movement) % {
             "kind": movement.get_kind_display(),
             "quantity": _plain(movement.quantity),
             "product": movement.product.sku,
+            "location": movement.to_location or movement.from_location,
+            "source": movement.from_location,
+            "target": movement.to_location,
         }
+
+    def message_template(self, movement) -> "StrOrPromise":
+        return self.success_template
 
     def get_success_url(self):
         return product_page_url(self.object.product)
@@ -251,6 +266,7 @@ class ReceiptView(MovementFormView):
     heading = gettext_lazy("Receive stock")
     explanation = gettext_lazy("Stock that arrived: it is added to the location you choose.")
     submit_label = gettext_lazy("Receive")
+    success_template = gettext_lazy("Received %(quantity)s × %(product)s into %(location)s.")
 
     def post_movement(self, data):
         return services.stock_receive(
@@ -262,19 +278,13 @@ class ReceiptView(MovementFormView):
             expiry_date=data.get("expiry_date"),
         )
 
-    def success_message(self, movement):
-        return _("Received %(quantity)s × %(product)s into %(location)s.") % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "location": movement.to_location,
-        }
-
 
 class IssueView(MovementFormView):
     form_class = IssueForm
     heading = gettext_lazy("Issue stock")
     explanation = gettext_lazy("Stock that leaves: it is taken from the location you choose.")
     submit_label = gettext_lazy("Issue")
+    success_template = gettext_lazy("Issued %(quantity)s × %(product)s from %(location)s.")
 
     def post_movement(self, data):
         return services.stock_issue(
@@ -284,19 +294,15 @@ class IssueView(MovementFormView):
             lot=data.get("lot"),
         )
 
-    def success_message(self, movement):
-        return _("Issued %(quantity)s × %(product)s from %(location)s.") % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "location": movement.from_location,
-        }
-
 
 class TransferView(MovementFormView):
     form_class = TransferForm
     heading = gettext_lazy("Transfer stock")
     explanation = gettext_lazy("Move stock from one location to another.")
     submit_label = pgettext_lazy("verb", "Transfer")
+    success_template = gettext_lazy(
+        "Moved %(quantity)s × %(product)s from %(source)s to %(target)s."
+    )
 
     def get_initial(self):
         initial = super().get_initial()
@@ -312,14 +318,6 @@ class TransferView(MovementFormView):
             quantity=data["quantity"],
             lot=data.get("lot"),
         )
-
-    def success_message(self, movement):
-        return _("Moved %(quantity)s × %(product)s from %(source)s to %(target)s.") % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "source": movement.from_location,
-            "target": movement.to_location,
-        }
 
 
 class AdjustmentView(MovementFormView):
@@ -338,14 +336,7 @@ class AdjustmentView(MovementFormView):
             lot=data.get("lot"),
         )
 
-    def success_message(self, movement):
-        template = (
-            _("Added %(quantity)s × %(product)s at %(location)s.")
-            if movement.to_location_id
-            else _("Removed %(quantity)s × %(product)s at %(location)s.")
-        )
-        return template % {
-            "quantity": _plain(movement.quantity),
-            "product": movement.product.sku,
-            "location": movement.to_location or movement.from_location,
-        }
+    def message_template(self, movement):
+        if movement.to_location_id:
+            return _("Added %(quantity)s × %(product)s at %(location)s.")
+        return _("Removed %(quantity)s × %(product)s at %(location)s.")
