@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from stockroom.accounts.tests.factories import OrganizationFactory, UserFactory
+from stockroom.accounts.tests.factories import TenantFactory, UserFactory
 from stockroom.imports.columns import OPENING_STOCK_COLUMNS, PRODUCT_COLUMNS
 from stockroom.imports.models import ExportJob, FileFormat, ImportJob, ImportKind
 
@@ -38,14 +38,13 @@ def upload(content: bytes, name: str = "products.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-class ImportJobFactory(factory.django.DjangoModelFactory):
+class ImportJobFactory(TenantFactory):
     """A stored job, not yet run; `content` is the file's bytes."""
 
     class Meta:
         model = ImportJob
         exclude = ["content"]
 
-    organization = factory.SubFactory(OrganizationFactory)
     created_by = factory.SubFactory(UserFactory)
     kind = ImportKind.PRODUCTS
     format = FileFormat.CSV
@@ -54,11 +53,10 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     file = factory.LazyAttribute(lambda job: ContentFile(job.content, name=job.original_filename))
 
 
-class ExportJobFactory(factory.django.DjangoModelFactory):
+class ExportJobFactory(TenantFactory):
     class Meta:
         model = ExportJob
 
-    organization = factory.SubFactory(OrganizationFactory)
     created_by = factory.SubFactory(UserFactory)
     kind = "products"
     format = FileFormat.CSV
