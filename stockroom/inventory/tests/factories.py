@@ -59,3 +59,20 @@ def products_in_three_stock_states(organization) -> dict:
             services.stock_reserve(quantity=Decimal(reserved), **common)
         products[sku] = product
     return products
+
+
+def receive(product, location, quantity, unit_cost="1", **extra):
+    """Receives `quantity` of `product` into `location` at `unit_cost` through the stock service
+    (numbers may be given as strings or ints); returns the movement."""
+    from decimal import Decimal
+
+    from stockroom.inventory import services
+
+    return services.stock_receive(
+        organization=product.organization,
+        product=product,
+        location=location,
+        quantity=Decimal(quantity),
+        unit_cost=Decimal(unit_cost),
+        **extra,
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory, SupplierFactory
 from stockroom.core.cache import organization_cache_version
 from stockroom.inventory import services as stock
-from stockroom.inventory.tests.factories import LocationFactory
+from stockroom.inventory.tests.factories import LocationFactory, receive
 from stockroom.orders import services as orders
 
 D4 = Decimal("4.00")
@@ -19,13 +19,7 @@ D4 = Decimal("4.00")
 def stocked(organization):
     product = ProductFactory(organization=organization, reorder_point=Decimal("0"))
     location = LocationFactory(organization=organization)
-    stock.stock_receive(
-        organization=organization,
-        product=product,
-        location=location,
-        quantity=Decimal("10"),
-        unit_cost=Decimal("2.50"),
-    )
+    receive(product, location, 10, "2.50")
     return product, location
 
 
