@@ -10,6 +10,7 @@ from django.utils import timezone
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 from stockroom.inventory import services as stock
 from stockroom.inventory.models import MovementKind
+from stockroom.inventory.tests import factories as inventory_factories
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
 
@@ -21,14 +22,8 @@ def at(days_ago: int, hour: int = 12) -> datetime:
 
 def receive(product, location, quantity: str, cost: str, days_ago: int, **extra):
     """Receives `quantity` of `product` at `cost` into `location`, `days_ago` days ago."""
-    return stock.stock_receive(
-        organization=product.organization,
-        product=product,
-        location=location,
-        quantity=Decimal(quantity),
-        unit_cost=Decimal(cost),
-        occurred_at=at(days_ago),
-        **extra,
+    return inventory_factories.receive(
+        product, location, quantity, cost, occurred_at=at(days_ago), **extra
     )
 
 
