@@ -10,6 +10,7 @@ from django.conf import settings
 from stockroom.accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory, OrganizationFactory
+from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
 REQUIRES = {
     "postgres": lambda: settings.IS_POSTGRES,
@@ -108,6 +109,23 @@ def clerk(organization):
 @pytest.fixture
 def viewer(organization):
     return _member(organization, Role.VIEWER)
+
+
+@pytest.fixture
+def warehouse(organization):
+    return WarehouseFactory(organization=organization, code="MAIN", name="Main warehouse")
+
+
+@pytest.fixture
+def location(warehouse):
+    """Bin A-01 of the warehouse."""
+    return LocationFactory(organization=warehouse.organization, warehouse=warehouse, code="A-01")
+
+
+@pytest.fixture
+def other_location(warehouse):
+    """Bin B-01 of the warehouse."""
+    return LocationFactory(organization=warehouse.organization, warehouse=warehouse, code="B-01")
 
 
 @pytest.fixture

@@ -43,14 +43,37 @@ class ExportKind(models.TextChoices):
     MOVEMENTS = "movements", _("Stock movements")
 
 
-class ImportJob(TenantModel):
-    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
-    original_filename = models.CharField(_("original file name"), max_length=255)
+class Job(TenantModel):
+    """What import and export jobs share: a file format, a status the worker moves to finished,
+    who asked, and how many times the worker tried."""
+
     format = models.CharField(_("format"), max_length=8, choices=FileFormat.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+
+class ImportJob(Job):
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_filename = models.CharField(_("original file name"), max_length=255)
     phase = models.CharField(
         _("phase"), max_length=16, choices=ImportPhase.choices, default=ImportPhase.QUEUED
     )
@@ -60,21 +83,11 @@ class ImportJob(TenantModel):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     # [{"row": 3, "field": "unit", "message": "..."}]; row 0 is about the file as a whole.
     error_report = models.JSONField(_("errors"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="imports_import_org_time_idx")
         ]
@@ -86,10 +99,6 @@ class ImportJob(TenantModel):
         return reverse("imports:import_detail", kwargs={"pk": self.pk})
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
-    @property
     def percent(self) -> int:
         if self.status == JobStatus.SUCCEEDED:
             return 100
@@ -98,31 +107,17 @@ class ImportJob(TenantModel):
         return min(100, self.processed_rows * 100 // self.total_rows)
 
 
-class ExportJob(TenantModel):
+class ExportJob(Job):
     kind = models.CharField(_("kind"), max_length=20, choices=ExportKind.choices)
-    format = models.CharField(_("format"), max_length=8, choices=FileFormat.choices)
     date_from = models.DateField(_("from"), null=True, blank=True)
     date_to = models.DateField(_("to"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING
-    )
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("export job")
         verbose_name_plural = _("export jobs")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="imports_export_org_time_idx")
         ]
@@ -132,10 +127,6 @@ class ExportJob(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("imports:export_detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
 
     @property
     def download_name(self) -> str:

@@ -13,25 +13,11 @@ from stockroom.core.spreadsheets import COST_FORMAT, money_format
 from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.selectors import movement_history, stock_levels
 
+from .columns import PRODUCT_COLUMNS
 from .models import ExportJob, ExportKind, ImportJob
 
 ITERATOR_CHUNK = 2000
 
-# The import's columns, so an exported file can be edited and imported again.
-PRODUCT_EXPORT_HEADER = [
-    "sku",
-    "name",
-    "category",
-    "unit",
-    "cost_price",
-    "sale_price",
-    "reorder_point",
-    "reorder_quantity",
-    "barcode",
-    "description",
-    "is_lot_tracked",
-    "active",
-]
 STOCK_LEVEL_EXPORT_HEADER = [
     "sku",
     "name",
@@ -172,7 +158,7 @@ def export_rows(
     """The header and the rows of an export of the organization's data."""
     currency = _currency(organization)
     if kind == ExportKind.PRODUCTS:
-        return list(PRODUCT_EXPORT_HEADER), _product_rows(organization, currency)
+        return list(PRODUCT_COLUMNS), _product_rows(organization, currency)
     if kind == ExportKind.STOCK_LEVELS:
         return list(STOCK_LEVEL_EXPORT_HEADER), _stock_level_rows(organization)
     return list(MOVEMENT_EXPORT_HEADER), _movement_rows(organization, currency, date_from, date_to)

@@ -1,6 +1,7 @@
 """The reports: their filters, columns and rows. The page, its CSV/XLSX exports and its printable
 view all read the same definition, so an export always has the page's columns and rows."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -169,7 +170,21 @@ class MovementReport(Report):
         }
 
 
-class AbcReport(Report):
+class PeriodReport(Report):
+    """Rows of `selector` over the filter form's period and category."""
+
+    form_class: type[forms.PeriodFilterForm]
+    selector: Callable[..., list[dict]]
+
+    def compute(self, organization, filters):
+        return self.selector(
+            organization=organization,
+            days=filters.get("days") or self.form_class.default_days,
+            category=filters.get("category"),
+        )
+
+
+class AbcReport(PeriodReport):
     slug = "abc"
     title = _("ABC analysis")
     description = _(
@@ -177,6 +192,7 @@ class AbcReport(Report):
         "A ≈ the first 80 % of the value, B the next 15 %, C the last 5 % and unshipped products."
     )
     form_class = forms.AbcFilterForm
+    selector = staticmethod(selectors.abc_analysis)
     total_key = "value"
     columns = (
         Column("rank", _("Rank"), "int"),
@@ -190,19 +206,13 @@ class AbcReport(Report):
         Column("abc_class", _("Class"), "badge", badge_key="abc_class"),
     )
 
-    def compute(self, organization, filters):
-        return selectors.abc_analysis(
-            organization=organization,
-            days=filters.get("days") or 365,
-            category=filters.get("category"),
-        )
 
-
-class SlowMoverReport(Report):
+class SlowMoverReport(PeriodReport):
     slug = "slow-movers"
     title = _("Slow movers and dead stock")
     description = _("Products with stock on hand and no shipment in the period, by stock value.")
     form_class = forms.SlowMoverFilterForm
+    selector = staticmethod(selectors.slow_movers)
     total_key = "value"
     columns = (
         Column("sku", _("SKU")),
@@ -214,13 +224,6 @@ class SlowMoverReport(Report):
         Column("last_shipped_at", _("Last shipped"), "datetime"),
         Column("days_idle", _("Days since"), "int"),
     )
-
-    def compute(self, organization, filters):
-        return selectors.slow_movers(
-            organization=organization,
-            days=filters.get("days") or 90,
-            category=filters.get("category"),
-        )
 
 
 class LotExpiryReport(Report):

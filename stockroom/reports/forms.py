@@ -87,10 +87,18 @@ class MovementFilterForm(OrganizationFilterForm):
         return cleaned
 
 
-class AbcFilterForm(OrganizationFilterForm):
-    days = forms.IntegerField(
-        label=_("Period (days)"), min_value=1, max_value=3660, required=False, initial=365
+def days_field(label, *, initial: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=1, max_value=3660, required=False, initial=initial
     )
+
+
+class PeriodFilterForm(OrganizationFilterForm):
+    """The last `days` days (each form labels its own; empty means `default_days`) of one
+    category or all."""
+
+    default_days: int
+    field_order = ["days", "category"]
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.none(),
@@ -99,22 +107,17 @@ class AbcFilterForm(OrganizationFilterForm):
     )
 
     def clean_days(self):
-        return self.cleaned_data["days"] or 365
+        return self.cleaned_data["days"] or self.default_days
 
 
-class SlowMoverFilterForm(OrganizationFilterForm):
-    days = forms.IntegerField(
-        label=_("No shipment in (days)"), min_value=1, max_value=3660, required=False, initial=90
-    )
-    category = forms.ModelChoiceField(
-        label=_("Category"),
-        queryset=Category.objects.none(),
-        required=False,
-        empty_label=_("All categories"),
-    )
+class AbcFilterForm(PeriodFilterForm):
+    default_days = 365
+    days = days_field(_("Period (days)"), initial=default_days)
 
-    def clean_days(self):
-        return self.cleaned_data["days"] or 90
+
+class SlowMoverFilterForm(PeriodFilterForm):
+    default_days = 90
+    days = days_field(_("No shipment in (days)"), initial=default_days)
 
 
 class LotExpiryFilterForm(OrganizationFilterForm):

@@ -29,6 +29,22 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"company-{n}")
 
 
+class TenantFactory(factory.django.DjangoModelFactory):
+    """A row of one organization: a new one unless the test gives it."""
+
+    class Meta:
+        abstract = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+def of_same_organization(factory_class, **kwargs) -> factory.SubFactory:
+    """A related row built in the organization of the row that holds it."""
+    return factory.SubFactory(
+        factory_class, organization=factory.SelfAttribute("..organization"), **kwargs
+    )
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership

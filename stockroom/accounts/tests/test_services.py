@@ -265,26 +265,18 @@ def test_organization_delete_needs_the_exact_name(owner):
 
 def test_deleting_an_organization_removes_all_its_data(owner, django_capture_on_commit_callbacks):
     """Everything the organization owns goes with it: nested categories, stock and the ledger."""
-    from decimal import Decimal
 
     from stockroom.catalog.models import Category, Product
     from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
-    from stockroom.inventory import services as stock
     from stockroom.inventory.models import StockMovement
-    from stockroom.inventory.tests.factories import LocationFactory
+    from stockroom.inventory.tests.factories import LocationFactory, receive
 
     organization = owner.organization
     parent = CategoryFactory(organization=organization)
     child = CategoryFactory(organization=organization, parent=parent)
     product = ProductFactory(organization=organization, category=child)
     location = LocationFactory(organization=organization)
-    stock.stock_receive(
-        organization=organization,
-        product=product,
-        location=location,
-        quantity=Decimal("3"),
-        unit_cost=Decimal("1"),
-    )
+    receive(product, location, 3)
     services.organization_delete(
         actor=owner, organization=organization, confirm_name=organization.name
     )

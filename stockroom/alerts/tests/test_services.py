@@ -13,7 +13,7 @@ from stockroom.alerts import services
 from stockroom.alerts.models import Notification, NotificationKind
 from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory import services as stock
-from stockroom.inventory.tests.factories import LocationFactory
+from stockroom.inventory.tests.factories import LocationFactory, receive
 
 TODAY = date(2026, 11, 22)
 
@@ -31,13 +31,7 @@ def team(organization):
 def low_product(organization):
     product = ProductFactory(organization=organization, reorder_point=Decimal("10"))
     location = LocationFactory(organization=organization)
-    stock.stock_receive(
-        organization=organization,
-        product=product,
-        location=location,
-        quantity=Decimal("4"),
-        unit_cost=Decimal("1"),
-    )
+    receive(product, location, 4)
     return product
 
 

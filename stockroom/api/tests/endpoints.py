@@ -103,17 +103,17 @@ def make_stock_count(organization, n: int = 0, *, state: str = "counting"):
     return count
 
 
+def _order_lines(organization, quantity: str, unit_price: str) -> list[dict]:
+    """One line of a new product."""
+    product = ProductFactory(organization=organization)
+    return [{"product": product.pk, "quantity": quantity, "unit_price": unit_price}]
+
+
 def purchase_order_body(organization) -> dict:
     return {
         "supplier": SupplierFactory(organization=organization).pk,
         "expected_date": "2030-01-15",
-        "lines": [
-            {
-                "product": ProductFactory(organization=organization).pk,
-                "quantity": "12",
-                "unit_price": "3.25",
-            }
-        ],
+        "lines": _order_lines(organization, "12", "3.25"),
     }
 
 
@@ -121,13 +121,7 @@ def sales_order_body(organization) -> dict:
     return {
         "customer": CustomerFactory(organization=organization).pk,
         "notes": "Deliver to the back door",
-        "lines": [
-            {
-                "product": ProductFactory(organization=organization).pk,
-                "quantity": "2",
-                "unit_price": "9.99",
-            }
-        ],
+        "lines": _order_lines(organization, "2", "9.99"),
     }
 
 

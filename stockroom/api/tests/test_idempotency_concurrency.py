@@ -1,15 +1,14 @@
 """The same Idempotency-Key sent twice at once, on PostgreSQL, one connection per thread: one
 movement is posted and both clients get its response."""
 
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from rest_framework.test import APIClient
 
-from django.db import connection
-
 from stockroom.catalog.tests.factories import ProductFactory
+from stockroom.core.tests.concurrency import run_at_once
 from stockroom.inventory.models import StockLevel, StockMovement
 from stockroom.inventory.tests.factories import LocationFactory
 
@@ -23,26 +22,17 @@ def test_concurrent_duplicates_post_one_movement(owner, organization):
     location = LocationFactory(organization=organization)
     body = {"kind": "receipt", "product": product.pk, "location": location.pk, "quantity": "4"}
     access = access_token_for(owner)
-    barrier = threading.Barrier(2)
+    clients = [APIClient(), APIClient()]
+    for client in clients:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     responses = [None, None]
 
     def post(index):
-        try:
-            client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-            barrier.wait(timeout=30)
-            responses[index] = client.post(
-                "/api/v1/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY="twice"
-            )
-        finally:
-            connection.close()
+        responses[index] = clients[index].post(
+            "/api/v1/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY="twice"
+        )
 
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
+    assert run_at_once([partial(post, 0), partial(post, 1)]) == ["ok", "ok"]
     assert [response.status_code for response in responses] == [201, 201]
     assert responses[0].json() == responses[1].json()
     assert sorted(response.get("Idempotent-Replayed", "") for response in responses) == [

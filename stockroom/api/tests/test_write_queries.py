@@ -24,9 +24,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory
-from stockroom.inventory import services as inventory_services
 from stockroom.inventory.models import StockLevel, StockMovement
-from stockroom.inventory.tests.factories import LocationFactory
+from stockroom.inventory.tests.factories import LocationFactory, receive
 from stockroom.orders import services as order_services
 from stockroom.orders.models import SalesOrder, SalesOrderReservation
 
@@ -68,14 +67,7 @@ def stocked(organization, owner):
         ProductFactory(organization=organization, reorder_point=Decimal("5")) for _ in range(3)
     ]
     for product in products:
-        inventory_services.stock_receive(
-            organization=organization,
-            product=product,
-            location=location,
-            quantity=Decimal("500"),
-            unit_cost=Decimal("2"),
-            user=owner.user,
-        )
+        receive(product, location, 500, 2, user=owner.user)
     return products, location
 
 

@@ -6,7 +6,7 @@ from PIL import Image
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from stockroom.accounts.tests.factories import OrganizationFactory
+from stockroom.accounts.tests.factories import TenantFactory, of_same_organization
 from stockroom.catalog.models import (
     Category,
     Customer,
@@ -17,19 +17,17 @@ from stockroom.catalog.models import (
 )
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(TenantFactory):
     class Meta:
         model = Category
 
-    organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Category {n}")
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(TenantFactory):
     class Meta:
         model = Product
 
-    organization = factory.SubFactory(OrganizationFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     name = factory.Sequence(lambda n: f"Product {n}")
     unit = UnitOfMeasure.EACH
@@ -37,34 +35,27 @@ class ProductFactory(factory.django.DjangoModelFactory):
     sale_price = Decimal("4.00")
 
 
-class SupplierFactory(factory.django.DjangoModelFactory):
+class SupplierFactory(TenantFactory):
     class Meta:
         model = Supplier
 
-    organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Supplier {n}")
     email = factory.Sequence(lambda n: f"orders{n}@supplier.example.com")
 
 
-class ProductSupplierFactory(factory.django.DjangoModelFactory):
+class ProductSupplierFactory(TenantFactory):
     class Meta:
         model = ProductSupplier
 
-    organization = factory.SubFactory(OrganizationFactory)
-    product = factory.SubFactory(
-        ProductFactory, organization=factory.SelfAttribute("..organization")
-    )
-    supplier = factory.SubFactory(
-        SupplierFactory, organization=factory.SelfAttribute("..organization")
-    )
+    product = of_same_organization(ProductFactory)
+    supplier = of_same_organization(SupplierFactory)
     price = Decimal("1.5000")
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(TenantFactory):
     class Meta:
         model = Customer
 
-    organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Customer {n}")
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory import services as stock
 from stockroom.inventory.models import StockLevel, StockMovement
-from stockroom.inventory.tests.factories import LocationFactory
+from stockroom.inventory.tests.factories import LocationFactory, receive
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -21,13 +21,7 @@ def test_backup_then_restore_gives_back_the_same_ledger(organization, tmp_path, 
     (media / "photo.txt").write_text("kept")
     product = ProductFactory(organization=organization)
     location = LocationFactory(organization=organization)
-    stock.stock_receive(
-        organization=organization,
-        product=product,
-        location=location,
-        quantity=Decimal("10"),
-        unit_cost=Decimal("3"),
-    )
+    receive(product, location, 10, 3)
     stock.stock_issue(
         organization=organization, product=product, location=location, quantity=Decimal("3")
     )

@@ -83,24 +83,31 @@ def test_concurrent_misses_compute_once_and_all_get_the_value():
     assert results == [{"value": 42}] * workers
 
 
-def test_after_a_bump_the_others_wait_for_the_new_value_never_the_previous_one():
-    """The member whose movement bumped the version must see it, even while another worker
-    is still computing the new value."""
-    assert cached_for_organization(ORGANIZATION_ID, "figures", lambda: "before") == "before"
-    bump_organization_cache(ORGANIZATION_ID)
+def _computing_elsewhere(name: str, value: str, *, seconds: float) -> threading.Thread:
+    """Another worker starts computing `name`, which gives `value` after `seconds`; returns its
+    thread once the computation has begun."""
     computing, release = threading.Event(), threading.Event()
 
     def slow_compute():
         computing.set()
         release.wait(5)
-        return "after"
+        return value
 
     holder = threading.Thread(
-        target=cached_for_organization, args=(ORGANIZATION_ID, "figures", slow_compute)
+        target=cached_for_organization, args=(ORGANIZATION_ID, name, slow_compute)
     )
     holder.start()
     assert computing.wait(5)
-    threading.Timer(1.5, release.set).start()
+    threading.Timer(seconds, release.set).start()
+    return holder
+
+
+def test_after_a_bump_the_others_wait_for_the_new_value_never_the_previous_one():
+    """The member whose movement bumped the version must see it, even while another worker
+    is still computing the new value."""
+    assert cached_for_organization(ORGANIZATION_ID, "figures", lambda: "before") == "before"
+    bump_organization_cache(ORGANIZATION_ID)
+    holder = _computing_elsewhere("figures", "after", seconds=1.5)
 
     def must_not_run():
         raise AssertionError("a second worker computed the same value")
@@ -110,19 +117,7 @@ def test_after_a_bump_the_others_wait_for_the_new_value_never_the_previous_one()
 
 
 def test_without_a_previous_value_the_others_wait_for_the_result():
-    computing, release = threading.Event(), threading.Event()
-
-    def slow_compute():
-        computing.set()
-        release.wait(5)
-        return "fresh"
-
-    holder = threading.Thread(
-        target=cached_for_organization, args=(ORGANIZATION_ID, "cold", slow_compute)
-    )
-    holder.start()
-    assert computing.wait(5)
-    threading.Timer(0.2, release.set).start()
+    holder = _computing_elsewhere("cold", "fresh", seconds=0.2)
 
     assert cached_for_organization(ORGANIZATION_ID, "cold", lambda: "second") == "fresh"
     holder.join()

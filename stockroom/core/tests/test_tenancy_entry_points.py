@@ -4,7 +4,6 @@ commands, the middleware. Generated from the registries, so a new task or comman
 
 import functools
 import inspect
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -22,8 +21,7 @@ from stockroom.core.tenancy import (
     scopes_are_disabled,
     scopes_disabled,
 )
-from stockroom.inventory import services as stock
-from stockroom.inventory.tests.factories import LocationFactory
+from stockroom.inventory.tests.factories import LocationFactory, receive
 from stockroom.reports.models import StockValueSnapshot
 
 app.loader.import_default_modules()
@@ -71,14 +69,7 @@ def stocked(organization, clerk, manager):  # the manager receives the alerts
     with scopes_disabled():
         product = ProductFactory(organization=organization, reorder_point=5)
         location = LocationFactory(organization=organization)
-        stock.stock_receive(
-            organization=organization,
-            product=product,
-            location=location,
-            quantity=Decimal("2"),
-            unit_cost=Decimal("3"),
-            user=clerk.user,
-        )
+        receive(product, location, 2, 3, user=clerk.user)
     return product
 
 

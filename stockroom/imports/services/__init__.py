@@ -2,6 +2,7 @@
 attempts, status), products.py and opening_stock.py check and write each kind's rows,
 exports.py writes export files. Views, tasks and the API call the names below."""
 
+from ..columns import OPENING_STOCK_COLUMNS, PRODUCT_COLUMNS
 from .exports import export_job_create, export_job_fail, export_job_run
 from .jobs import (
     COLUMNS,
@@ -13,8 +14,8 @@ from .jobs import (
     import_job_run,
     import_template,
 )
-from .opening_stock import OPENING_STOCK_COLUMNS, OPENING_STOCK_REQUIRED
-from .products import PRODUCT_COLUMNS, PRODUCT_REQUIRED
+from .opening_stock import OPENING_STOCK_REQUIRED
+from .products import PRODUCT_REQUIRED
 
 __all__ = [
     "COLUMNS",

@@ -22,13 +22,14 @@ from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError
 from stockroom.core.tenancy import organization_scope
 
+from ..columns import OPENING_STOCK_COLUMNS, PRODUCT_COLUMNS
 from ..models import FileFormat, ImportJob, ImportKind, ImportPhase, JobStatus
 from ..parsers import ImportFileError, Table, read_table
 from ..signals import job_progress
 from ..validation import RowReport
 from . import opening_stock, products
-from .opening_stock import OPENING_STOCK_COLUMNS, OPENING_STOCK_EXAMPLE, OPENING_STOCK_REQUIRED
-from .products import PRODUCT_COLUMNS, PRODUCT_EXAMPLE, PRODUCT_REQUIRED
+from .opening_stock import OPENING_STOCK_EXAMPLE, OPENING_STOCK_REQUIRED
+from .products import PRODUCT_EXAMPLE, PRODUCT_REQUIRED
 
 logger = logging.getLogger(__name__)
 

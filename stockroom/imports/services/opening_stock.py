@@ -23,15 +23,6 @@ from ..models import ImportJob
 from ..parsers import Table
 from ..validation import CellError, RowReport
 
-OPENING_STOCK_COLUMNS = (
-    "sku",
-    "warehouse",
-    "location",
-    "quantity",
-    "unit_cost",
-    "lot_number",
-    "expiry_date",
-)
 OPENING_STOCK_REQUIRED = ("sku", "warehouse", "location", "quantity")
 OPENING_STOCK_EXAMPLE = ["HAM-16", "MAIN", "A-01", "25", "7.5000", "", ""]
 

@@ -19,26 +19,13 @@ from stockroom.catalog.models import (
 from stockroom.inventory.models import StockLevel, StockMovement
 
 from .. import validation
+from ..columns import PRODUCT_COLUMNS
 from ..models import ImportJob
 from ..parsers import Table
 from ..validation import CellError, RowReport
 
 BATCH_SIZE = 1000
 
-PRODUCT_COLUMNS = (
-    "sku",
-    "name",
-    "category",
-    "unit",
-    "cost_price",
-    "sale_price",
-    "reorder_point",
-    "reorder_quantity",
-    "barcode",
-    "description",
-    "is_lot_tracked",
-    "active",
-)
 PRODUCT_REQUIRED = ("sku", "name")
 PRODUCT_EXAMPLE = [
     "HAM-16",
@@ -54,18 +41,10 @@ PRODUCT_EXAMPLE = [
     "false",
     "true",
 ]
+# An existing product takes every column but its SKU; the file's "active" is the model's
+# `is_active`.
 PRODUCT_UPDATE_FIELDS = [
-    "name",
-    "category",
-    "unit",
-    "cost_price",
-    "sale_price",
-    "reorder_point",
-    "reorder_quantity",
-    "barcode",
-    "description",
-    "is_lot_tracked",
-    "is_active",
+    *("is_active" if column == "active" else column for column in PRODUCT_COLUMNS[1:]),
     "updated_at",
 ]
 

@@ -1,4 +1,5 @@
-"""Fixtures of the inventory tests: one warehouse with two bins and three kinds of product."""
+"""Fixtures of the inventory tests: three kinds of product (the warehouse and its two bins are
+the root conftest's)."""
 
 from decimal import Decimal
 
@@ -6,22 +7,6 @@ import pytest
 
 from stockroom.catalog.models import UnitOfMeasure
 from stockroom.catalog.tests.factories import ProductFactory
-from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
-
-
-@pytest.fixture
-def warehouse(organization):
-    return WarehouseFactory(organization=organization, code="MAIN", name="Main warehouse")
-
-
-@pytest.fixture
-def location(warehouse):
-    return LocationFactory(organization=warehouse.organization, warehouse=warehouse, code="A-01")
-
-
-@pytest.fixture
-def other_location(warehouse):
-    return LocationFactory(organization=warehouse.organization, warehouse=warehouse, code="B-01")
 
 
 @pytest.fixture

@@ -1,56 +1,42 @@
 import factory
 
-from stockroom.accounts.tests.factories import OrganizationFactory
+from stockroom.accounts.tests.factories import TenantFactory, of_same_organization
 from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory.models import Location, Lot, StockLevel, Warehouse
 
 
-class WarehouseFactory(factory.django.DjangoModelFactory):
+class WarehouseFactory(TenantFactory):
     class Meta:
         model = Warehouse
 
-    organization = factory.SubFactory(OrganizationFactory)
     code = factory.Sequence(lambda n: f"WH{n}")
     name = factory.Sequence(lambda n: f"Warehouse {n}")
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
+class LocationFactory(TenantFactory):
     class Meta:
         model = Location
 
-    organization = factory.SubFactory(OrganizationFactory)
-    warehouse = factory.SubFactory(
-        WarehouseFactory, organization=factory.SelfAttribute("..organization")
-    )
+    warehouse = of_same_organization(WarehouseFactory)
     code = factory.Sequence(lambda n: f"A-{n:03d}")
 
 
-class LotFactory(factory.django.DjangoModelFactory):
+class LotFactory(TenantFactory):
     class Meta:
         model = Lot
 
-    organization = factory.SubFactory(OrganizationFactory)
-    product = factory.SubFactory(
-        ProductFactory,
-        organization=factory.SelfAttribute("..organization"),
-        is_lot_tracked=True,
-    )
+    product = of_same_organization(ProductFactory, is_lot_tracked=True)
     lot_number = factory.Sequence(lambda n: f"LOT-{n:04d}")
 
 
-class StockLevelFactory(factory.django.DjangoModelFactory):
+class StockLevelFactory(TenantFactory):
     """Only for read-side tests (selectors, admin); stock is otherwise posted through services."""
 
     class Meta:
         model = StockLevel
 
-    organization = factory.SubFactory(OrganizationFactory)
-    product = factory.SubFactory(
-        ProductFactory, organization=factory.SelfAttribute("..organization")
-    )
-    location = factory.SubFactory(
-        LocationFactory, organization=factory.SelfAttribute("..organization")
-    )
+    product = of_same_organization(ProductFactory)
+    location = of_same_organization(LocationFactory)
 
 
 def products_in_three_stock_states(organization) -> dict:
@@ -73,3 +59,20 @@ def products_in_three_stock_states(organization) -> dict:
             services.stock_reserve(quantity=Decimal(reserved), **common)
         products[sku] = product
     return products
+
+
+def receive(product, location, quantity, unit_cost="1", **extra):
+    """Receives `quantity` of `product` into `location` at `unit_cost` through the stock service
+    (numbers may be given as strings or ints); returns the movement."""
+    from decimal import Decimal
+
+    from stockroom.inventory import services
+
+    return services.stock_receive(
+        organization=product.organization,
+        product=product,
+        location=location,
+        quantity=Decimal(quantity),
+        unit_cost=Decimal(unit_cost),
+        **extra,
+    )

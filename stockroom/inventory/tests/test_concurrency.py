@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from stockroom.accounts.tests.factories import OrganizationFactory
 from stockroom.catalog.tests.factories import ProductFactory
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.tests.concurrency import run_at_once
 from stockroom.inventory import costing, services
 from stockroom.inventory.models import StockLevel, StockMovement
 from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
@@ -25,37 +25,6 @@ from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactor
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 D = Decimal
-
-
-def run_at_once(jobs: list) -> list[str]:
-    """Start every job at the same instant, each on its own connection; return their outcomes:
-    "ok", "refused:<code>" for an ApplicationError, or "error:<type>" for anything else."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[str] = [""] * len(jobs)
-
-    def work(index, job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-            outcomes[index] = "ok"
-        except ApplicationError as exc:
-            outcomes[index] = f"refused:{exc.code}"
-        except Exception as exc:
-            outcomes[index] = f"error:{type(exc).__name__}: {exc}"
-        finally:
-            connection.close()
-
-    # Threads start with an empty context: each takes a copy of the test's (its tenant scope).
-    threads = [
-        threading.Thread(target=contextvars.copy_context().run, args=(work, i, job))
-        for i, job in enumerate(jobs)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
-    return outcomes
 
 
 @pytest.fixture

@@ -9,22 +9,17 @@ from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory, S
 from stockroom.inventory import services as inventory
 from stockroom.inventory.models import StockLevel
 from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
-from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
+
+
+# The root conftest's warehouse and its two bins, under the names these tests read.
+@pytest.fixture
+def bin_a(location):
+    return location
 
 
 @pytest.fixture
-def warehouse(organization):
-    return WarehouseFactory(organization=organization, code="MAIN", name="Main warehouse")
-
-
-@pytest.fixture
-def bin_a(warehouse):
-    return LocationFactory(organization=warehouse.organization, warehouse=warehouse, code="A-01")
-
-
-@pytest.fixture
-def bin_b(warehouse):
-    return LocationFactory(organization=warehouse.organization, warehouse=warehouse, code="B-01")
+def bin_b(other_location):
+    return other_location
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from stockroom.accounts.tests.factories import OrganizationFactory
+from stockroom.accounts.tests.factories import TenantFactory, of_same_organization
 from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory, SupplierFactory
 from stockroom.orders.models import (
     PurchaseOrder,
@@ -12,17 +12,14 @@ from stockroom.orders.models import (
 )
 
 
-class PurchaseOrderFactory(factory.django.DjangoModelFactory):
+class PurchaseOrderFactory(TenantFactory):
     """A draft; use the services to move it through its states."""
 
     class Meta:
         model = PurchaseOrder
 
-    organization = factory.SubFactory(OrganizationFactory)
     number = factory.Sequence(lambda n: f"PO-T{n:05d}")
-    supplier = factory.SubFactory(
-        SupplierFactory, organization=factory.SelfAttribute("..organization")
-    )
+    supplier = of_same_organization(SupplierFactory)
 
 
 class PurchaseOrderLineFactory(factory.django.DjangoModelFactory):
@@ -31,22 +28,17 @@ class PurchaseOrderLineFactory(factory.django.DjangoModelFactory):
 
     order = factory.SubFactory(PurchaseOrderFactory)
     organization = factory.SelfAttribute("order.organization")
-    product = factory.SubFactory(
-        ProductFactory, organization=factory.SelfAttribute("..organization")
-    )
+    product = of_same_organization(ProductFactory)
     quantity = Decimal("10")
     unit_price = Decimal("2.5000")
 
 
-class SalesOrderFactory(factory.django.DjangoModelFactory):
+class SalesOrderFactory(TenantFactory):
     class Meta:
         model = SalesOrder
 
-    organization = factory.SubFactory(OrganizationFactory)
     number = factory.Sequence(lambda n: f"SO-T{n:05d}")
-    customer = factory.SubFactory(
-        CustomerFactory, organization=factory.SelfAttribute("..organization")
-    )
+    customer = of_same_organization(CustomerFactory)
 
 
 class SalesOrderLineFactory(factory.django.DjangoModelFactory):
@@ -55,8 +47,6 @@ class SalesOrderLineFactory(factory.django.DjangoModelFactory):
 
     order = factory.SubFactory(SalesOrderFactory)
     organization = factory.SelfAttribute("order.organization")
-    product = factory.SubFactory(
-        ProductFactory, organization=factory.SelfAttribute("..organization")
-    )
+    product = of_same_organization(ProductFactory)
     quantity = Decimal("1")
     unit_price = Decimal("4.00")

@@ -1,17 +1,13 @@
 """Sales orders competing for the last units, on PostgreSQL with one connection per thread."""
 
-import contextvars
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 
-from django.db import connection
-
 from stockroom.accounts.tests.factories import OrganizationFactory
 from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory
-from stockroom.core.exceptions import ApplicationError
+from stockroom.core.tests.concurrency import run_at_once
 from stockroom.inventory.models import StockLevel
 from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 from stockroom.inventory.services import stock_receive
@@ -24,36 +20,6 @@ from stockroom.orders.tests.invariants import open_reserved_total
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 D = Decimal
-
-
-def run_at_once(jobs) -> list[str]:
-    """Start the jobs together, each on its own connection (closed at the end of its thread)."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [""] * len(jobs)
-
-    def work(index, job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-            outcomes[index] = "ok"
-        except ApplicationError as exc:
-            outcomes[index] = f"refused:{exc.code}"
-        except Exception as exc:  # any other error fails the test below, with its name
-            outcomes[index] = f"error:{type(exc).__name__}: {exc}"
-        finally:
-            connection.close()
-
-    # Threads start with an empty context: each takes a copy of the test's (its tenant scope).
-    threads = [
-        threading.Thread(target=contextvars.copy_context().run, args=(work, i, job))
-        for i, job in enumerate(jobs)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
-    return outcomes
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import timezone
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 from stockroom.inventory import services as stock
 from stockroom.inventory.models import MovementKind
+from stockroom.inventory.tests import factories as inventory_factories
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
 
@@ -17,6 +18,26 @@ def at(days_ago: int, hour: int = 12) -> datetime:
     """A moment `days_ago` days before today, at `hour` o'clock UTC."""
     today = timezone.now().astimezone(UTC).date()
     return datetime.combine(today - timedelta(days=days_ago), time(hour), tzinfo=UTC)
+
+
+def receive(product, location, quantity: str, cost: str, days_ago: int, **extra):
+    """Receives `quantity` of `product` at `cost` into `location`, `days_ago` days ago."""
+    return inventory_factories.receive(
+        product, location, quantity, cost, occurred_at=at(days_ago), **extra
+    )
+
+
+def issue(product, location, quantity: str, days_ago: int, **extra):
+    """Issues `quantity` of `product` from `location`, `days_ago` days ago (by hand unless a
+    `kind` is given)."""
+    return stock.stock_issue(
+        organization=product.organization,
+        product=product,
+        location=location,
+        quantity=Decimal(quantity),
+        occurred_at=at(days_ago),
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -30,40 +51,10 @@ def stocked_org(organization):
     bolt = ProductFactory(organization=organization, sku="BOLT", name="Bolt", category=category)
     nut = ProductFactory(organization=organization, sku="NUT", name="Nut", barcode="4006381333931")
     milk = ProductFactory(organization=organization, sku="MILK", name="Milk", is_lot_tracked=True)
-    stock.stock_receive(
-        organization=organization,
-        product=bolt,
-        location=bin_n,
-        quantity=Decimal("10"),
-        unit_cost=Decimal("2.00"),
-        occurred_at=at(20),
-    )
-    stock.stock_receive(
-        organization=organization,
-        product=nut,
-        location=bin_s,
-        quantity=Decimal("5"),
-        unit_cost=Decimal("1.00"),
-        occurred_at=at(20),
-    )
-    stock.stock_receive(
-        organization=organization,
-        product=milk,
-        location=bin_n,
-        quantity=Decimal("4"),
-        unit_cost=Decimal("3.00"),
-        lot_number="L1",
-        expiry_date=at(-10).date(),
-        occurred_at=at(15),
-    )
-    stock.stock_issue(
-        organization=organization,
-        product=bolt,
-        location=bin_n,
-        quantity=Decimal("3"),
-        occurred_at=at(5),
-        kind=MovementKind.SHIPMENT,  # sold: the demand reports count it
-    )
+    receive(bolt, bin_n, "10", "2.00", 20)
+    receive(nut, bin_s, "5", "1.00", 20)
+    receive(milk, bin_n, "4", "3.00", 15, lot_number="L1", expiry_date=at(-10).date())
+    issue(bolt, bin_n, "3", 5, kind=MovementKind.SHIPMENT)  # sold: the demand reports count it
     return {
         "organization": organization,
         "north": north,
@@ -86,25 +77,9 @@ def costed(organization):
     product = ProductFactory(organization=organization, sku="P")
     other = ProductFactory(organization=organization, sku="Q")
 
-    def receive(days_ago, quantity, cost, location=north, item=product):
-        stock.stock_receive(
-            organization=organization,
-            product=item,
-            location=location,
-            quantity=Decimal(quantity),
-            unit_cost=Decimal(cost),
-            occurred_at=at(days_ago),
-        )
-
-    receive(10, "10", "2.00")
-    stock.stock_issue(
-        organization=organization,
-        product=product,
-        location=north,
-        quantity=Decimal("4"),
-        occurred_at=at(8),
-    )
-    receive(6, "4", "3.50")
+    receive(product, north, "10", "2.00", 10)
+    issue(product, north, "4", 8)
+    receive(product, north, "4", "3.50", 6)
     stock.stock_transfer(
         organization=organization,
         product=product,
@@ -113,7 +88,7 @@ def costed(organization):
         quantity=Decimal("2"),
         occurred_at=at(4),
     )
-    receive(2, "5", "1.00")
-    receive(3, "3", "0.3333", location=south, item=other)
+    receive(product, north, "5", "1.00", 2)
+    receive(other, south, "3", "0.3333", 3)
     product.refresh_from_db()
     return organization, product

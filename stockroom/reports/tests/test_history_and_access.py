@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 
 from stockroom.catalog.tests.factories import ProductFactory
-from stockroom.inventory import services as stock
 from stockroom.inventory.tests.factories import LocationFactory, LotFactory
 
-from .conftest import at
+from .conftest import at, issue, receive
 
 REPORT_SLUGS = [
     pytest.param(slug, id=slug)
@@ -145,23 +144,8 @@ def _seed_rows(organization, count: int) -> None:
     for n in range(count):
         product = ProductFactory(organization=organization, is_lot_tracked=True)
         lot = LotFactory(organization=organization, product=product, expiry_date=at(-5 - n).date())
-        stock.stock_receive(
-            organization=organization,
-            product=product,
-            location=location,
-            quantity=Decimal("5"),
-            unit_cost=Decimal("1.10"),
-            lot_number=lot.lot_number,
-            occurred_at=at(200),
-        )
-        stock.stock_issue(
-            organization=organization,
-            product=product,
-            location=location,
-            lot=lot,
-            quantity=Decimal("1"),
-            occurred_at=at(150),
-        )
+        receive(product, location, "5", "1.10", 200, lot_number=lot.lot_number)
+        issue(product, location, "1", 150, lot=lot)
 
 
 @pytest.mark.parametrize("slug", REPORT_SLUGS)

@@ -6,14 +6,13 @@ from decimal import Decimal
 import pytest
 
 from stockroom.catalog.tests.factories import ProductFactory
-from stockroom.inventory import services as stock
 from stockroom.inventory.models import MovementKind
 from stockroom.inventory.tests.factories import LocationFactory
 from stockroom.orders.selectors import reorder_suggestions
 from stockroom.reports.selectors.dashboard import dashboard_charts
 from stockroom.reports.selectors.reports import abc_analysis, slow_movers
 
-from .conftest import at
+from .conftest import issue, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -25,29 +24,9 @@ def used_and_sold(organization):
     used = ProductFactory(organization=organization, sku="USED", reorder_point=Decimal("80"))
     sold = ProductFactory(organization=organization, sku="SOLD", reorder_point=Decimal("80"))
     for product in (used, sold):
-        stock.stock_receive(
-            organization=organization,
-            product=product,
-            location=location,
-            quantity=Decimal("100"),
-            unit_cost=Decimal("2"),
-            occurred_at=at(20),
-        )
-    stock.stock_issue(
-        organization=organization,
-        product=used,
-        location=location,
-        quantity=Decimal("40"),
-        occurred_at=at(3),
-    )
-    stock.stock_issue(
-        organization=organization,
-        product=sold,
-        location=location,
-        quantity=Decimal("25"),
-        occurred_at=at(3),
-        kind=MovementKind.SHIPMENT,
-    )
+        receive(product, location, "100", "2", 20)
+    issue(used, location, "40", 3)
+    issue(sold, location, "25", 3, kind=MovementKind.SHIPMENT)
     return used, sold
 
 

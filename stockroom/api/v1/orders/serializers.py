@@ -122,38 +122,47 @@ def _unique_products(lines: list[dict]) -> list[dict]:
     return lines
 
 
-# --- purchase orders -----------------------------------------------------------------------------
-
-
-class PurchaseOrderLineSerializer(OrderLineBoundsMixin, serializers.ModelSerializer):
+# The fields purchase and sales order lines share; each declares its `unit_price`. A comment,
+# not a docstring: the schema describes a line by the first docstring among its classes, and that
+# stays OrderLineBoundsMixin's, which each line lists first.
+class OrderLineSerializer(serializers.ModelSerializer):
     product = TenantPrimaryKeyField(Product)
     product_sku = serializers.CharField(source="product.sku", read_only=True)
     quantity = _line_quantity()
+
+    FIELDS = ["id", "product", "product_sku", "quantity", "unit_price"]
+
+
+class OrderSerializer(LineProductsPreloadMixin, serializers.ModelSerializer):
+    """What purchase and sales orders share: the stored total, and their `lines` checked as a
+    whole."""
+
+    total = _order_total()
+
+    def validate_lines(self, lines):
+        return _order_lines(lines)
+
+
+# --- purchase orders -----------------------------------------------------------------------------
+
+
+class PurchaseOrderLineSerializer(OrderLineBoundsMixin, OrderLineSerializer):
     unit_price = _unit_price(decimal_places=4)
     received_quantity = _quantity(read_only=True)
     remaining = _quantity(read_only=True)
 
     class Meta:
         model = PurchaseOrderLine
-        fields = [
-            "id",
-            "product",
-            "product_sku",
-            "quantity",
-            "unit_price",
-            "received_quantity",
-            "remaining",
-        ]
+        fields = [*OrderLineSerializer.FIELDS, "received_quantity", "remaining"]
         read_only_fields = ["id"]
 
 
-class PurchaseOrderSerializer(LineProductsPreloadMixin, serializers.ModelSerializer):
+class PurchaseOrderSerializer(OrderSerializer):
     """A purchase order with its lines. Lines are replaced as a whole on update (drafts only)."""
 
     supplier = TenantPrimaryKeyField(Supplier)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     lines = PurchaseOrderLineSerializer(many=True, max_length=MAX_LINES)
-    total = _order_total()
 
     class Meta:
         model = PurchaseOrder
@@ -181,9 +190,6 @@ class PurchaseOrderSerializer(LineProductsPreloadMixin, serializers.ModelSeriali
             "cancelled_at",
         ]
         extra_kwargs = {"notes": {"max_length": 5000}}
-
-    def validate_lines(self, lines):
-        return _order_lines(lines)
 
 
 class ReceiptLineSerializer(serializers.Serializer):
@@ -247,39 +253,23 @@ class PurchaseOrderReceiveResultSerializer(serializers.Serializer):
 # --- sales orders --------------------------------------------------------------------------------
 
 
-class SalesOrderLineSerializer(
-    OrderLineBoundsMixin, FieldsBuiltOnceMixin, serializers.ModelSerializer
-):
-    product = TenantPrimaryKeyField(Product)
-    product_sku = serializers.CharField(source="product.sku", read_only=True)
-    quantity = _line_quantity()
+class SalesOrderLineSerializer(OrderLineBoundsMixin, FieldsBuiltOnceMixin, OrderLineSerializer):
     unit_price = _unit_price(decimal_places=2)
     backordered_quantity = _quantity(read_only=True)
     shipped_quantity = _quantity(read_only=True)
 
     class Meta:
         model = SalesOrderLine
-        fields = [
-            "id",
-            "product",
-            "product_sku",
-            "quantity",
-            "unit_price",
-            "backordered_quantity",
-            "shipped_quantity",
-        ]
+        fields = [*OrderLineSerializer.FIELDS, "backordered_quantity", "shipped_quantity"]
         read_only_fields = ["id"]
 
 
-class SalesOrderSerializer(
-    LineProductsPreloadMixin, FieldsBuiltOnceMixin, serializers.ModelSerializer
-):
+class SalesOrderSerializer(FieldsBuiltOnceMixin, OrderSerializer):
     """A sales order with its lines. Lines are replaced as a whole on update (drafts only)."""
 
     customer = TenantPrimaryKeyField(Customer)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     lines = SalesOrderLineSerializer(many=True, max_length=MAX_LINES)
-    total = _order_total()
 
     class Meta:
         model = SalesOrder
@@ -300,9 +290,6 @@ class SalesOrderSerializer(
         read_only_fields = ["number", "status", "created_at", "confirmed_at", "shipped_at"]
         read_only_fields += ["cancelled_at"]
         extra_kwargs = {"notes": {"max_length": 5000}}
-
-    def validate_lines(self, lines):
-        return _order_lines(lines)
 
 
 class SalesOrderConfirmSerializer(serializers.Serializer):
