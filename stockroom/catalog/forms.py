@@ -12,6 +12,7 @@ from stockroom.accounts.models import Organization
 from . import selectors
 from .images import validate_product_image
 from .models import ZERO, Category, Customer, Product, ProductSupplier, Supplier
+from .services import CUSTOMER_FIELDS, SUPPLIER_FIELDS
 
 ACTIVE_CHOICES = [("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))]
 ACTIVE_FILTER = {"active": True, "inactive": False, "all": None}
@@ -201,16 +202,7 @@ class _PartyForm(OrganizationModelForm):
 class SupplierForm(_PartyForm):
     class Meta:
         model = Supplier
-        fields = [
-            "name",
-            "contact_name",
-            "email",
-            "phone",
-            "address",
-            "tax_id",
-            "notes",
-            "is_active",
-        ]
+        fields = list(SUPPLIER_FIELDS)
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -220,16 +212,7 @@ class SupplierForm(_PartyForm):
 class CustomerForm(_PartyForm):
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "contact_name",
-            "email",
-            "phone",
-            "billing_address",
-            "shipping_address",
-            "notes",
-            "is_active",
-        ]
+        fields = list(CUSTOMER_FIELDS)
         widgets = {
             "billing_address": forms.Textarea(attrs={"rows": 3}),
             "shipping_address": forms.Textarea(attrs={"rows": 3}),

@@ -49,21 +49,11 @@ PRODUCT_FIELDS = frozenset(
         "is_active",
     }
 )
-SUPPLIER_FIELDS = frozenset(
-    {"name", "contact_name", "email", "phone", "address", "tax_id", "notes", "is_active"}
-)
-CUSTOMER_FIELDS = frozenset(
-    {
-        "name",
-        "contact_name",
-        "email",
-        "phone",
-        "billing_address",
-        "shipping_address",
-        "notes",
-        "is_active",
-    }
-)
+
+# Everything a member sets on a supplier or a customer; the forms edit all of it, in this order.
+_CONTACT_FIELDS = ("name", "contact_name", "email", "phone")
+SUPPLIER_FIELDS = (*_CONTACT_FIELDS, "address", "tax_id", "notes", "is_active")
+CUSTOMER_FIELDS = (*_CONTACT_FIELDS, "billing_address", "shipping_address", "notes", "is_active")
 PartyT = TypeVar("PartyT", Supplier, Customer)
 NON_NEGATIVE_PRODUCT_FIELDS = ("cost_price", "sale_price", "reorder_point", "reorder_quantity")
 
@@ -435,7 +425,7 @@ def _check_party(instance: Supplier | Customer, organization: Organization) -> N
 
 
 def _save_party(
-    party: PartyT, organization: Organization, data: dict[str, Any], fields: frozenset[str]
+    party: PartyT, organization: Organization, data: dict[str, Any], fields: Iterable[str]
 ) -> PartyT:
     """Suppliers and customers are written alike: their fields, the checks, one save."""
     _apply(party, data, fields)

@@ -9,18 +9,14 @@ from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.admin_world import tenant_with_everything
 from stockroom.accounts.tests.factories import MembershipFactory, UserFactory
 from stockroom.catalog.models import Customer, Product
+from stockroom.catalog.tests.factories import PRODUCT_FORM_DATA
 from stockroom.inventory.models import Location, Warehouse
 from stockroom.orders.models import PurchaseOrder, PurchaseOrderStatus
 
 PRODUCT_FORM = {
     "sku": "PLANTED-1",
     "name": "Planted",
-    "unit": "each",
-    "cost_price": "1",
-    "sale_price": "2",
-    "reorder_point": "0",
-    "reorder_quantity": "0",
-    "is_active": "on",
+    **PRODUCT_FORM_DATA,
     "supplier_links-TOTAL_FORMS": "0",
     "supplier_links-INITIAL_FORMS": "0",
 }

@@ -16,6 +16,16 @@ from stockroom.catalog.models import (
     UnitOfMeasure,
 )
 
+# What a product form needs besides its SKU and name: a valid unit, prices and reorder settings.
+PRODUCT_FORM_DATA = {
+    "unit": "each",
+    "cost_price": "1.00",
+    "sale_price": "2.00",
+    "reorder_point": "0",
+    "reorder_quantity": "0",
+    "is_active": "on",
+}
+
 
 class CategoryFactory(TenantFactory):
     class Meta:

@@ -16,6 +16,7 @@ from stockroom.catalog.forms import (
 )
 from stockroom.catalog.images import MAX_IMAGE_BYTES
 from stockroom.catalog.tests.factories import (
+    PRODUCT_FORM_DATA,
     CategoryFactory,
     CustomerFactory,
     ProductFactory,
@@ -26,14 +27,11 @@ from stockroom.catalog.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 VALID_PRODUCT = {
+    **PRODUCT_FORM_DATA,
     "sku": "HAM-1",
     "name": "Claw hammer",
-    "unit": "each",
     "cost_price": "3.50",
     "sale_price": "9.99",
-    "reorder_point": "0",
-    "reorder_quantity": "0",
-    "is_active": "on",
 }
 
 

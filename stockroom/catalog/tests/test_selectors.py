@@ -61,33 +61,16 @@ def test_category_descendant_ids(organization, tree, django_assert_num_queries):
 
 @pytest.fixture
 def products(organization, other_organization, tree):
+    def ours(sku: str, name: str, sale_price: str, **fields) -> Product:
+        return ProductFactory(
+            organization=organization, sku=sku, name=name, sale_price=Decimal(sale_price), **fields
+        )
+
     return {
-        "hammer": ProductFactory(
-            organization=organization,
-            sku="HAM-1",
-            name="Claw hammer",
-            category=tree["claw"],
-            sale_price=Decimal("12.00"),
-        ),
-        "saw": ProductFactory(
-            organization=organization,
-            sku="SAW-1",
-            name="Hand saw",
-            category=tree["saws"],
-            sale_price=Decimal("20.00"),
-            barcode="5012345678900",
-        ),
-        "rake": ProductFactory(
-            organization=organization,
-            sku="RAK-1",
-            name="Leaf rake",
-            category=tree["garden"],
-            sale_price=Decimal("8.00"),
-            is_active=False,
-        ),
-        "loose": ProductFactory(
-            organization=organization, sku="ABC-1", name="Loose", sale_price=Decimal("1.00")
-        ),
+        "hammer": ours("HAM-1", "Claw hammer", "12.00", category=tree["claw"]),
+        "saw": ours("SAW-1", "Hand saw", "20.00", category=tree["saws"], barcode="5012345678900"),
+        "rake": ours("RAK-1", "Leaf rake", "8.00", category=tree["garden"], is_active=False),
+        "loose": ours("ABC-1", "Loose", "1.00"),
         "alien": ProductFactory(organization=other_organization, sku="HAM-9", name="Hammer"),
     }
 

@@ -125,25 +125,35 @@ def test_category_delete(organization):
     assert not Category.objects.filter(pk=category.pk).exists()
 
 
-def test_category_delete_refuses_while_it_has_children(organization):
-    parent = CategoryFactory(organization=organization)
-    CategoryFactory(organization=organization, parent=parent)
-
-    with pytest.raises(ApplicationError) as caught:
-        services.category_delete(organization=organization, category=parent)
-
-    assert caught.value.code == "has_children"
-    assert caught.value.message == "This category has subcategories. Move or delete them first."
-
-
-def test_category_delete_refuses_while_it_has_products(organization):
+@pytest.mark.parametrize(
+    ("factory", "link", "code", "message"),
+    [
+        pytest.param(
+            CategoryFactory,
+            "parent",
+            "has_children",
+            "This category has subcategories. Move or delete them first.",
+            id="subcategory",
+        ),
+        pytest.param(
+            ProductFactory,
+            "category",
+            "has_products",
+            "This category still has products. Move them to another category first.",
+            id="product",
+        ),
+    ],
+)
+def test_category_delete_refuses_while_a_row_is_filed_under_it(
+    organization, factory, link, code, message
+):
     category = CategoryFactory(organization=organization)
-    ProductFactory(organization=organization, category=category)
+    factory(organization=organization, **{link: category})
 
     with pytest.raises(ApplicationError) as caught:
         services.category_delete(organization=organization, category=category)
 
-    assert caught.value.code == "has_products"
+    assert (caught.value.code, caught.value.message) == (code, message)
     assert Category.objects.filter(pk=category.pk).exists()
 
 

@@ -18,6 +18,13 @@ def _stored(organization) -> list[tuple[str, str]]:
     return sorted(Product.unscoped.filter(organization=organization).values_list("sku", "name"))
 
 
+def _refusals(organization, *items: ProductUpsert) -> dict[str, list[str]]:
+    """What product_bulk_upsert refuses of `items`, by position and field; it must refuse."""
+    with pytest.raises(ValidationError) as caught:
+        services.product_bulk_upsert(organization=organization, items=list(items))
+    return caught.value.message_dict
+
+
 def test_bulk_upsert_creates_and_updates(organization):
     existing = ProductFactory(organization=organization, sku="OLD", name="Old")
 
@@ -38,18 +45,15 @@ def test_bulk_upsert_creates_and_updates(organization):
 def test_bulk_upsert_reports_every_refusal_by_position_and_writes_nothing(organization):
     existing = ProductFactory(organization=organization, sku="OLD", name="Old")
 
-    with pytest.raises(ValidationError) as caught:
-        services.product_bulk_upsert(
-            organization=organization,
-            items=[
-                ProductUpsert(product=None, data={"sku": "DUP", "name": "First"}),
-                ProductUpsert(product=existing, data={"name": "  "}),
-                ProductUpsert(product=None, data={"sku": "ok", "name": "Fine"}),
-                ProductUpsert(product=None, data={"sku": "dup", "name": "Second"}),
-            ],
-        )
+    refusals = _refusals(
+        organization,
+        ProductUpsert(product=None, data={"sku": "DUP", "name": "First"}),
+        ProductUpsert(product=existing, data={"name": "  "}),
+        ProductUpsert(product=None, data={"sku": "ok", "name": "Fine"}),
+        ProductUpsert(product=None, data={"sku": "dup", "name": "Second"}),
+    )
 
-    assert caught.value.message_dict == {
+    assert refusals == {
         "items.1.name": ["Enter a name."],
         "items.3.sku": ["A product with SKU DUP already exists."],
     }
@@ -59,16 +63,13 @@ def test_bulk_upsert_reports_every_refusal_by_position_and_writes_nothing(organi
 def test_bulk_upsert_reports_a_conflict_at_its_position(organization):
     product = StockLevelFactory(organization=organization).product
 
-    with pytest.raises(ValidationError) as caught:
-        services.product_bulk_upsert(
-            organization=organization,
-            items=[
-                ProductUpsert(product=None, data={"sku": "NEW", "name": "New"}),
-                ProductUpsert(product=product, data={"unit": "kg"}),
-            ],
-        )
+    refusals = _refusals(
+        organization,
+        ProductUpsert(product=None, data={"sku": "NEW", "name": "New"}),
+        ProductUpsert(product=product, data={"unit": "kg"}),
+    )
 
-    assert caught.value.message_dict == {
+    assert refusals == {
         "items.1.unit": [
             "The unit and lot tracking cannot change once the product has stock history."
         ]
@@ -79,15 +80,9 @@ def test_bulk_upsert_reports_a_conflict_at_its_position(organization):
 def test_bulk_upsert_refuses_a_product_of_another_organization(organization, other_organization):
     foreign = ProductFactory(organization=other_organization, name="Theirs")
 
-    with pytest.raises(ValidationError) as caught:
-        services.product_bulk_upsert(
-            organization=organization,
-            items=[ProductUpsert(product=foreign, data={"name": "Mine"})],
-        )
+    refusals = _refusals(organization, ProductUpsert(product=foreign, data={"name": "Mine"}))
 
-    assert caught.value.message_dict == {
-        "items.0.product": ["This product belongs to another organization."]
-    }
+    assert refusals == {"items.0.product": ["This product belongs to another organization."]}
     foreign.refresh_from_db()
     assert foreign.name == "Theirs"
 

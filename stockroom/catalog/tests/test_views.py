@@ -9,6 +9,7 @@ from stockroom.accounts.templatetags.roles import can
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.catalog.models import Category, Customer, Product, ProductSupplier, Supplier
 from stockroom.catalog.tests.factories import (
+    PRODUCT_FORM_DATA,
     CategoryFactory,
     CustomerFactory,
     ProductFactory,
@@ -29,16 +30,7 @@ FACTORIES = {
 }
 MODELS = {"product": Product, "category": Category, "supplier": Supplier, "customer": Customer}
 VALID_POST = {
-    "product": {
-        "sku": "new-1",
-        "name": "New product",
-        "unit": "each",
-        "cost_price": "1.00",
-        "sale_price": "2.00",
-        "reorder_point": "0",
-        "reorder_quantity": "0",
-        "is_active": "on",
-    },
+    "product": {"sku": "new-1", "name": "New product", **PRODUCT_FORM_DATA},
     "category": {"name": "New category"},
     "supplier": {"name": "New supplier", "is_active": "on"},
     "customer": {"name": "New customer", "is_active": "on"},

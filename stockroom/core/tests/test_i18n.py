@@ -285,6 +285,12 @@ def english_on_page(content: str, user_data: list[str]) -> list[str]:
     return found
 
 
+def _line(product, quantity: str, unit_price: str):
+    return order_services.LineInput(
+        product=product, quantity=Decimal(quantity), unit_price=Decimal(unit_price)
+    )
+
+
 @pytest.fixture
 def spanish_world(db):
     """One organization in Mexico City with a little of everything, its data in Spanish names,
@@ -319,49 +325,33 @@ def spanish_world(db):
     warehouse = WarehouseFactory(organization=organization, code="CEN", name="Central")
     shelf = LocationFactory(organization=organization, warehouse=warehouse, code="A-01")
     LocationFactory(organization=organization, warehouse=warehouse, code="A-02", parent=shelf)
+    # Everything below is done by the Spanish-speaking manager, in Spanish.
+    acting = {"organization": organization, "user": user}
     with translation.override("es"):
         inventory_services.stock_receive(
-            organization=organization,
+            **acting,
             product=screw,
             location=shelf,
             quantity=Decimal("40"),
-            user=user,
             occurred_at=datetime(2024, 3, 10, 23, 30, tzinfo=UTC),
         )
         inventory_services.stock_receive(
-            organization=organization,
+            **acting,
             product=milk,
             location=shelf,
             quantity=Decimal("2.5"),
             lot_number="L2401",
             expiry_date=date(2031, 1, 31),
-            user=user,
         )
         purchase_order = order_services.purchase_order_create(
-            organization=organization,
-            user=user,
-            supplier=supplier,
-            lines=[
-                order_services.LineInput(
-                    product=screw, quantity=Decimal("10"), unit_price=Decimal("2.5")
-                )
-            ],
+            **acting, supplier=supplier, lines=[_line(screw, "10", "2.5")]
         )
         order_services.purchase_order_send(order=purchase_order, user=user)
         sales_order = order_services.sales_order_create(
-            organization=organization,
-            user=user,
-            customer=customer,
-            lines=[
-                order_services.LineInput(
-                    product=screw, quantity=Decimal("3"), unit_price=Decimal("9.9")
-                )
-            ],
+            **acting, customer=customer, lines=[_line(screw, "3", "9.9")]
         )
         order_services.sales_order_confirm(order=sales_order, user=user)
-        count = order_services.stock_count_create(
-            organization=organization, user=user, warehouse=warehouse, location=shelf
-        )
+        count = order_services.stock_count_create(**acting, warehouse=warehouse, location=shelf)
     Notification.objects.create(
         organization=organization,
         recipient=user,

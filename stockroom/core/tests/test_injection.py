@@ -19,7 +19,12 @@ from stockroom.accounts.models import Organization
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import TEST_PASSWORD, MembershipFactory
 from stockroom.catalog.models import Category, Customer, Product, Supplier
-from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory, SupplierFactory
+from stockroom.catalog.tests.factories import (
+    PRODUCT_FORM_DATA,
+    CustomerFactory,
+    ProductFactory,
+    SupplierFactory,
+)
 from stockroom.inventory.models import Location, StockMovement, Warehouse
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 from stockroom.orders.models import PurchaseOrder, SalesOrder
@@ -121,14 +126,7 @@ def _form_cases(organization) -> dict[str, FormCase]:
         ),
         "product": FormCase(
             reverse("catalog:product_create"),
-            {
-                "unit": "each",
-                "cost_price": "1",
-                "sale_price": "2",
-                "reorder_point": "0",
-                "reorder_quantity": "0",
-                "is_active": "on",
-            },
+            PRODUCT_FORM_DATA,
             [page("catalog:product_list"), detail("catalog:product_detail")],
             Product,
         ),

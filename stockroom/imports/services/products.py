@@ -148,19 +148,23 @@ def _clean_or_report(values: dict[str, str], number: int, report: RowReport) -> 
     return None
 
 
+def _earlier_row(first_rows: dict[str, int], value: str, number: int) -> int | None:
+    """The row `value` first appeared on when that is an earlier one; otherwise row `number`
+    becomes its first."""
+    first = first_rows.setdefault(value, number)
+    return None if first == number else first
+
+
 def _row_conflict(
     row: dict, number: int, catalog: _Catalog, seen: _SeenInFile
 ) -> tuple[str, str] | None:
     """The first clash of a clean row with an earlier row or the catalog, as (field, message).
     Its SKU and barcode count as seen even when a later check refuses the row."""
     sku = row["sku"]
-    if sku in seen.skus:
-        return (
-            "sku",
-            _("SKU %(sku)s appears more than once in the file (first on row %(row)s).")
-            % {"sku": sku, "row": seen.skus[sku]},
-        )
-    seen.skus[sku] = number
+    first = _earlier_row(seen.skus, sku, number)
+    if first is not None:
+        message = _("SKU %(sku)s appears more than once in the file (first on row %(row)s).")
+        return ("sku", message % {"sku": sku, "row": first})
     if row["barcode"]:
         conflict = _barcode_conflict(row["barcode"], sku, number, catalog, seen)
         if conflict is not None:
@@ -171,13 +175,12 @@ def _row_conflict(
 def _barcode_conflict(
     barcode: str, sku: str, number: int, catalog: _Catalog, seen: _SeenInFile
 ) -> tuple[str, str] | None:
-    if barcode in seen.barcodes:
-        return (
-            "barcode",
-            _("Barcode %(barcode)s appears more than once in the file (first on row %(row)s).")
-            % {"barcode": barcode, "row": seen.barcodes[barcode]},
+    first = _earlier_row(seen.barcodes, barcode, number)
+    if first is not None:
+        message = _(
+            "Barcode %(barcode)s appears more than once in the file (first on row %(row)s)."
         )
-    seen.barcodes[barcode] = number
+        return ("barcode", message % {"barcode": barcode, "row": first})
     owner = catalog.barcode_owners.get(barcode)
     if owner is not None and owner != sku:
         return (

@@ -33,6 +33,13 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
+def job_errors(job: ImportJob) -> list[tuple[int, str, str]]:
+    """The job's error report as (row, field, message); an entry with other keys fails the test."""
+    for error in job.error_report:
+        assert set(error) == {"row", "field", "message"}, error
+    return [(error["row"], error["field"], error["message"]) for error in job.error_report]
+
+
 def upload(content: bytes, name: str = "products.csv") -> SimpleUploadedFile:
     content_type = "text/csv" if name.endswith(".csv") else "application/octet-stream"
     return SimpleUploadedFile(name, content, content_type=content_type)

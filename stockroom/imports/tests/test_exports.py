@@ -42,6 +42,11 @@ def _run(organization, owner, **fields) -> ExportJob:
     return job
 
 
+def _receive_at(moment: datetime, **receipt) -> None:
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        inventory.stock_receive(**receipt)
+
+
 @pytest.fixture
 def stock(organization, other_organization):
     tools = CategoryFactory(organization=organization, name="Tools")
@@ -64,34 +69,17 @@ def stock(organization, other_organization):
     )
     their_location = LocationFactory(organization=other_organization, code="X-1")
     their_product = ProductFactory(organization=other_organization, sku="THEIRS-2")
-    with mock.patch(
-        "django.utils.timezone.now", return_value=datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-    ):
-        inventory.stock_receive(
-            organization=organization,
-            product=hammer,
-            location=location,
-            quantity=Decimal("5"),
-            unit_cost=Decimal("7.5"),
-            reference="PO-1",
-        )
-        inventory.stock_receive(
-            organization=other_organization,
-            product=their_product,
-            location=their_location,
-            quantity=Decimal("9"),
-        )
-    with mock.patch(
-        "django.utils.timezone.now", return_value=datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
-    ):
-        inventory.stock_receive(
-            organization=organization,
-            product=hammer,
-            location=location,
-            quantity=Decimal("2"),
-            unit_cost=Decimal("7.5"),
-            reference="PO-2",
-        )
+    march, april = datetime(2026, 3, 2, 9, 30, tzinfo=UTC), datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
+    ours = {"organization": organization, "product": hammer, "location": location}
+    _receive_at(march, **ours, quantity=Decimal("5"), unit_cost=Decimal("7.5"), reference="PO-1")
+    _receive_at(
+        march,
+        organization=other_organization,
+        product=their_product,
+        location=their_location,
+        quantity=Decimal("9"),
+    )
+    _receive_at(april, **ours, quantity=Decimal("2"), unit_cost=Decimal("7.5"), reference="PO-2")
     return hammer
 
 

@@ -13,6 +13,7 @@ from stockroom.imports.tests.factories import (
     STOCK_HEADER,
     ImportJobFactory,
     csv_bytes,
+    job_errors,
     xlsx_bytes,
 )
 from stockroom.inventory.models import Location, Lot, StockLevel, StockMovement
@@ -106,7 +107,7 @@ def test_bad_rows_write_nothing_and_are_all_reported(organization, places, produ
     assert job.status == JobStatus.FAILED
     assert StockLevel.objects.for_organization(organization).count() == 0
     assert StockMovement.objects.for_organization(organization).count() == 0
-    assert [(e["row"], e["field"], e["message"]) for e in job.error_report] == [
+    assert job_errors(job) == [
         (3, "sku", "No product with SKU NOPE."),
         (4, "warehouse", "No warehouse with code WEST."),
         (5, "location", "No location Z-99 in warehouse MAIN."),
@@ -133,9 +134,7 @@ def test_lot_with_a_different_expiry_is_refused(organization, places, products, 
     job = run_import(csv_bytes(rows), kind="opening_stock")
 
     assert job.status == JobStatus.FAILED
-    assert job.error_report == [
-        {"row": 3, "field": "expiry_date", "message": "Lot L-1 already has expiry date 2030-01-31."}
-    ]
+    assert job_errors(job) == [(3, "expiry_date", "Lot L-1 already has expiry date 2030-01-31.")]
     assert Lot.objects.for_organization(organization).count() == 0
 
 
@@ -186,12 +185,8 @@ def test_a_row_refused_at_write_time_is_reported_and_nothing_written(
         job_progress.disconnect(deactivate_when_writing_starts)
 
     assert job.status == JobStatus.FAILED
-    assert job.error_report == [
-        {
-            "row": 4,
-            "field": "location",
-            "message": "This location is inactive; stock cannot be moved there or from it.",
-        }
+    assert job_errors(job) == [
+        (4, "location", "This location is inactive; stock cannot be moved there or from it.")
     ]
     assert StockMovement.objects.for_organization(organization).count() == 0
     assert StockLevel.objects.for_organization(organization).count() == 0

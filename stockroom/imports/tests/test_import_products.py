@@ -7,7 +7,7 @@ import pytest
 from stockroom.catalog.models import Category, Product
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 from stockroom.imports.models import ImportPhase, JobStatus
-from stockroom.imports.tests.factories import PRODUCT_HEADER, csv_bytes, xlsx_bytes
+from stockroom.imports.tests.factories import PRODUCT_HEADER, csv_bytes, job_errors, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -224,13 +224,7 @@ def test_barcode_of_another_product_is_refused(organization, run_import):
     job = run_import(csv_bytes([["sku", "name", "barcode"], ["NEW-1", "New", "111"]]))
 
     assert job.status == JobStatus.FAILED
-    assert job.error_report == [
-        {
-            "row": 2,
-            "field": "barcode",
-            "message": "Barcode 111 is already used by product HAS-CODE.",
-        }
-    ]
+    assert job_errors(job) == [(2, "barcode", "Barcode 111 is already used by product HAS-CODE.")]
     assert Product.objects.for_organization(organization).count() == 1
 
 
@@ -240,13 +234,13 @@ def test_wrong_encoding_is_a_clear_job_error(organization, run_import):
     job = run_import(content)
 
     assert job.status == JobStatus.FAILED
-    assert job.error_report == [
-        {
-            "row": 0,
-            "field": "",
-            "message": "The file is not UTF-8 encoded (line 2 has a character that is not "
+    assert job_errors(job) == [
+        (
+            0,
+            "",
+            "The file is not UTF-8 encoded (line 2 has a character that is not "
             "UTF-8). Save it as “CSV UTF-8” and upload it again.",
-        }
+        )
     ]
     assert Product.objects.for_organization(organization).count() == 0
 
@@ -316,12 +310,8 @@ def test_unit_of_a_product_with_stock_history_cannot_change(organization, run_im
     job = run_import(csv_bytes([["sku", "name", "unit"], ["STOCKED", "Stocked", "kg"]]))
 
     assert job.status == JobStatus.FAILED
-    assert job.error_report == [
-        {
-            "row": 2,
-            "field": "unit",
-            "message": "The unit and lot tracking of STOCKED cannot change: it has stock history.",
-        }
+    assert job_errors(job) == [
+        (2, "unit", "The unit and lot tracking of STOCKED cannot change: it has stock history.")
     ]
     level.product.refresh_from_db()
     assert level.product.unit == "each"
@@ -352,7 +342,7 @@ def test_broken_csv_quoting_names_the_row_and_imports_nothing(
     job = run_import(content)
 
     assert job.status == JobStatus.FAILED
-    assert job.error_report == [{"row": row, "field": "", "message": message}]
+    assert job_errors(job) == [(row, "", message)]
     assert Product.objects.for_organization(organization).count() == 0
 
 

@@ -11,7 +11,12 @@ from stockroom.imports import services, tasks
 from stockroom.imports.models import ImportPhase, JobStatus
 from stockroom.imports.services import jobs, products
 from stockroom.imports.signals import job_progress
-from stockroom.imports.tests.factories import PRODUCT_HEADER, ImportJobFactory, csv_bytes
+from stockroom.imports.tests.factories import (
+    PRODUCT_HEADER,
+    ImportJobFactory,
+    csv_bytes,
+    job_errors,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +52,8 @@ def test_crash_in_the_write_phase_writes_nothing_and_fails_the_job(organization,
 
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
-    assert job.error_report == [
-        {
-            "row": 0,
-            "field": "",
-            "message": "An unexpected error stopped the import. Nothing was written.",
-        }
+    assert job_errors(job) == [
+        (0, "", "An unexpected error stopped the import. Nothing was written.")
     ]
     assert Product.objects.for_organization(organization).count() == 0
     assert Category.objects.for_organization(organization).count() == 0

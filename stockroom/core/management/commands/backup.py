@@ -1,7 +1,6 @@
 """Back up the database (pg_dump custom format, or SQLite's online backup) and the media files."""
 
 import sqlite3
-import subprocess
 import tarfile
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
-from stockroom.core.management.commands._pg import client_tool, pg_environment
+from stockroom.core.management.commands._pg import run_client_tool
 
 
 class Command(BaseCommand):
@@ -46,16 +45,11 @@ class Command(BaseCommand):
 
     @staticmethod
     def _pg_dump(db_settings: dict, db_file: Path) -> None:
-        command = [client_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={db_file}"]
-        result = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            [*command, db_settings["NAME"]],
-            env=pg_environment(db_settings),
-            capture_output=True,
-            text=True,
-            check=False,
+        run_client_tool(
+            "pg_dump",
+            ["--format=custom", "--no-owner", f"--file={db_file}", db_settings["NAME"]],
+            db_settings,
         )
-        if result.returncode != 0:
-            raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
 
     @staticmethod
     def _sqlite_backup(source: str, db_file: Path) -> None:

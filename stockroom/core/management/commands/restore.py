@@ -1,7 +1,6 @@
 """Restore a backup made by `manage.py backup`: the database dump and, optionally, the media."""
 
 import shutil
-import subprocess
 import tarfile
 from pathlib import Path
 
@@ -9,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from stockroom.core.management.commands._pg import client_tool, pg_environment
+from stockroom.core.management.commands._pg import run_client_tool
 
 
 class Command(BaseCommand):
@@ -44,9 +43,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _pg_restore(db_settings: dict, dump_path: Path) -> None:
-        result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        run_client_tool(
+            "pg_restore",
             [
-                client_tool("pg_restore"),
                 "--clean",
                 "--if-exists",
                 "--no-owner",
@@ -54,13 +53,8 @@ class Command(BaseCommand):
                 f"--dbname={db_settings['NAME']}",
                 str(dump_path),
             ],
-            env=pg_environment(db_settings),
-            capture_output=True,
-            text=True,
-            check=False,
+            db_settings,
         )
-        if result.returncode != 0:
-            raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
 
     @staticmethod
     def _restore_media(archive_path: Path) -> None:
