@@ -98,6 +98,7 @@ def costed(organization):
 
     receive(10, "10", "2.00")
     stock.stock_issue(
+        reason_code="other",
         organization=organization,
         product=product,
         location=north,

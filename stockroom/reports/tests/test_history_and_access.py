@@ -155,6 +155,7 @@ def _seed_rows(organization, count: int) -> None:
             occurred_at=at(200),
         )
         stock.stock_issue(
+            reason_code="other",
             organization=organization,
             product=product,
             location=location,

@@ -34,6 +34,7 @@ def used_and_sold(organization):
             occurred_at=at(20),
         )
     stock.stock_issue(
+        reason_code="other",
         organization=organization,
         product=used,
         location=location,
