@@ -163,7 +163,8 @@ def _top_movers(organization: Organization) -> dict:
     return {
         "labels": [row["product__sku"] for row in rows],
         "names": [row["product__name"] for row in rows],
-        "values": [str(row["shipped"].normalize()) for row in rows],
+        # Fixed-point: normalize() alone writes 40 as "4E+1".
+        "values": [f"{row['shipped'].normalize():f}" for row in rows],
     }
 
 
