@@ -139,6 +139,7 @@ def test_a_manual_issue_is_an_issue_with_a_clean_quantity(server: Server, owner_
     pick(page, sku)
     choose_location(page, "From location", product["bin"])
     field(page, "Quantity").fill("2.5")
+    field(page, "Reason code").select_option(label="Sample")
     page.locator("main").get_by_role("button", name="Issue").click()
     expect(page.locator(".alert, .messages").first).to_be_visible()
 
@@ -164,6 +165,7 @@ def test_an_issue_beyond_the_stock_is_refused(server: Server, owner_page: Page) 
     pick(page, product["sku"])
     choose_location(page, "From location", product["bin"])
     field(page, "Quantity").fill("4")
+    field(page, "Reason code").select_option(label="Damage")
     page.locator("main").get_by_role("button", name="Issue").click()
     expect(page.locator("[data-error-summary], .alert-danger").first).to_be_visible()
 

@@ -224,6 +224,7 @@ def test_issue_of_more_than_on_hand_is_refused(server: Server, owner_page: Page)
     pick(page, "TL-PLR-8")
     choose_location(page, "From location", source)
     field(page, "Quantity").fill(str(on_hand + 1000))
+    field(page, "Reason code").select_option(label="Scrap")
     click_button(page, "Issue")
     expect_refused(page, "Not enough stock available")
     assert stock(server, "TL-PLR-8") == before

@@ -107,6 +107,7 @@ def test_issue_from_the_movements_page(server: Server, clerk_page: Page) -> None
     pick(page, "TL-HAM-16")
     choose_location(page, "From location", source)
     field(page, "Quantity").fill("1")
+    field(page, "Reason code").select_option(label="Consumption")
     page.locator("main").get_by_role("button", name="Issue").click()
     expect(page.locator(".alert, .messages").first).to_be_visible()
     after = stock(server, "TL-HAM-16")

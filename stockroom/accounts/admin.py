@@ -40,7 +40,7 @@ class UserAdmin(PlatformAdmin, DjangoUserAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(PlatformAdmin):
     list_display = ["name", "slug", "currency", "time_zone", "member_count", "created_at"]
-    list_filter = ["currency", "created_at"]
+    list_filter = ["currency", "demand_includes_consumption", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

@@ -77,7 +77,7 @@ class ProfileForm(forms.ModelForm):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "currency"]
+        fields = ["name", "time_zone", "currency", "demand_includes_consumption"]
 
 
 class OrganizationDeleteForm(forms.Form):

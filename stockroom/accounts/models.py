@@ -133,6 +133,16 @@ class Organization(TimeStampedModel):
     currency = models.CharField(
         _("currency"), max_length=3, choices=CURRENCY_CHOICES, default="USD"
     )
+    # Demand (reorder suggestions, ABC, slow movers, top movers) counts sales; some businesses
+    # also use up stock themselves (workshops, kitchens) and order to cover that too.
+    demand_includes_consumption = models.BooleanField(
+        _("count consumption as demand"),
+        default=False,
+        help_text=_(
+            "Reorder suggestions and the demand reports count shipments (sales); tick this to "
+            "also count stock issued for consumption."
+        ),
+    )
     members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
     )

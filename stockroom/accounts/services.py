@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from stockroom.core import events
+from stockroom.core.cache import bump_organization_cache
 from stockroom.core.exceptions import (
     ApplicationError,
     ConflictError,
@@ -88,14 +89,36 @@ def organization_signup(
 
 @transaction.atomic
 def organization_update(
-    *, actor: Membership, organization: Organization, name: str, time_zone: str, currency: str
+    *,
+    actor: Membership,
+    organization: Organization,
+    name: str,
+    time_zone: str,
+    currency: str,
+    demand_includes_consumption: bool | None = None,
 ) -> Organization:
+    """Change the organization's settings. A demand setting left as None stays as it is."""
     _require(actor, Action.MANAGE_ORGANIZATION)
     organization.name = name.strip()
     organization.time_zone = time_zone
     organization.currency = currency
+    if demand_includes_consumption is not None:
+        organization.demand_includes_consumption = demand_includes_consumption
     organization.full_clean(exclude=["slug", "members"])
-    organization.save(update_fields=["name", "time_zone", "currency", "updated_at"])
+    organization.save(
+        update_fields=[
+            "name",
+            "time_zone",
+            "currency",
+            "demand_includes_consumption",
+            "updated_at",
+        ]
+    )
+    # Cached reports and charts were computed under the old settings (the currency, the day
+    # boundaries, what counts as demand). A form has already set the new values on the
+    # instance, so there is no telling what changed from here: settings change rarely.
+    organization_id = organization.pk
+    transaction.on_commit(lambda: bump_organization_cache(organization_id))
     return organization
 
 

@@ -41,6 +41,7 @@ MOVEMENT_EXPORT_HEADER = [
     "unit_cost",
     "reference",
     "reason",
+    "reason_code",
     "user",
 ]
 
@@ -148,6 +149,7 @@ def _movement_rows(
             cost_value(movement.unit_cost, currency),
             movement.reference,
             movement.reason,
+            movement.reason_code,
             movement.user.email if movement.user_id else "",
         ]
 

@@ -75,6 +75,7 @@ class StockMovementAdmin(ReadOnlyTenantAdmin):
     list_display = [
         "occurred_at",
         "kind",
+        "reason_code",
         "product",
         "lot",
         "quantity",
@@ -84,7 +85,7 @@ class StockMovementAdmin(ReadOnlyTenantAdmin):
         "reference",
         "user",
     ]
-    list_filter = ["kind", ("occurred_at", admin.DateFieldListFilter)]
+    list_filter = ["kind", "reason_code", ("occurred_at", admin.DateFieldListFilter)]
     search_fields = ["product__sku", "product__name", "reference", "reason", "lot__lot_number"]
     list_select_related = [
         "product",

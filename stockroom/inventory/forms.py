@@ -25,7 +25,7 @@ from stockroom.core.exceptions import ApplicationError
 from stockroom.core.formatting import format_date
 from stockroom.core.forms import DayField
 
-from .models import Location, Lot, MovementKind, Warehouse
+from .models import IssueReason, Location, Lot, MovementKind, Warehouse
 from .services import MAX_RANGE_WIDTH, location_range_codes
 from .widgets import OnePassSelect
 
@@ -312,6 +312,7 @@ class MovementForm(forms.Form):
         "unit_cost",
         "lot_number",
         "expiry_date",
+        "reason_code",
         "reference",
         "reason",
     ]
@@ -395,6 +396,13 @@ class IssueForm(MovementForm):
     kind = MovementKind.ISSUE
 
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("From location"))
+    # No reason preselected: the person issuing says why, or the form asks.
+    reason_code = forms.ChoiceField(
+        label=_("Reason code"),
+        choices=[("", "---------"), *IssueReason.choices],
+        error_messages={"required": _("Choose why the stock is issued.")},
+        help_text=_("Consumption counts as demand where the organization settings say so."),
+    )
 
 
 class TransferForm(MovementForm):
@@ -506,6 +514,11 @@ class MovementFilterForm(forms.Form):
     q = forms.CharField(label=_("Product"), max_length=100, required=False)
     kind = forms.ChoiceField(
         choices=[("", _("All kinds")), *MovementKind.choices], required=False, label=_("Kind")
+    )
+    reason_code = forms.ChoiceField(
+        choices=[("", _("All reasons")), *IssueReason.choices],
+        required=False,
+        label=_("Reason code"),
     )
     warehouse = forms.ModelChoiceField(
         queryset=Warehouse.objects.none(), required=False, label=_("Warehouse")

@@ -267,13 +267,23 @@ class StockLevel(TenantModel):
 
 class MovementKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
-    # A sale (a sales order shipped): the only outflow the demand reports count.
+    # A sale (a sales order shipped): the outflow the demand figures count (see demand()).
     SHIPMENT = "shipment", _("Shipment")
     # Stock taken out by hand (use, samples, loss): not a sale.
     ISSUE = "issue", pgettext_lazy("movement kind", "Issue")
     TRANSFER = "transfer", _("Transfer")
     ADJUSTMENT = "adjustment", _("Adjustment")
     COUNT = "count", _("Count")
+
+
+class IssueReason(models.TextChoices):
+    """Why stock was issued by hand. Every issue has one; no other kind of movement does."""
+
+    CONSUMPTION = "consumption", _("Consumption")
+    SAMPLE = "sample", _("Sample")
+    DAMAGE = "damage", _("Damage")
+    SCRAP = "scrap", _("Scrap")
+    OTHER = "other", pgettext_lazy("issue reason", "Other")
 
 
 class LedgerImmutableError(ApplicationError):
@@ -289,6 +299,14 @@ class LedgerImmutableError(ApplicationError):
 class StockMovementQuerySet(TenantQuerySet):
     """The ledger refuses bulk updates and deletes. Cascading deletion of an organization is
     unaffected: Django's collector deletes through the base manager's plain QuerySet."""
+
+    def demand(self, *, include_consumption: bool) -> "StockMovementQuerySet":
+        """The movements that count as demand: sales (shipments), and consumption issues when
+        the organization counts them (Organization.demand_includes_consumption)."""
+        condition = Q(kind=MovementKind.SHIPMENT)
+        if include_consumption:
+            condition |= Q(kind=MovementKind.ISSUE, reason_code=IssueReason.CONSUMPTION)
+        return self.filter(condition)
 
     def update(self, **kwargs):
         raise LedgerImmutableError()
@@ -357,6 +375,9 @@ class StockMovement(TenantModel):
     )
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    reason_code = models.CharField(
+        _("reason code"), max_length=16, choices=IssueReason.choices, blank=True
+    )
     # NULL, not "", when absent: the unique constraint only applies to keys that were given.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=100, null=True, blank=True
@@ -410,6 +431,13 @@ class StockMovement(TenantModel):
                     )
                 ),
                 name="inventory_movement_kind_locations",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=MovementKind.ISSUE, reason_code__in=IssueReason.values)
+                    | (~Q(kind=MovementKind.ISSUE) & Q(reason_code=""))
+                ),
+                name="inventory_movement_issue_reason_code",
             ),
             models.UniqueConstraint(
                 fields=["organization", "idempotency_scope", "idempotency_key"],

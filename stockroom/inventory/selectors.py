@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from stockroom.accounts.models import Organization
 from stockroom.catalog.models import QUANTITY_DIGITS, QUANTITY_PLACES, Product
 from stockroom.catalog.selectors import STOCK_LOW, products_by_stock
 from stockroom.core.cache import cached_for_organization
@@ -273,8 +274,10 @@ def movement_history(
     kind: str | None = None,
     date_from: date | datetime | None = None,
     date_to: date | datetime | None = None,
+    reason_code: str | None = None,
 ) -> QuerySet[StockMovement]:
-    """The ledger, newest first. Dates are inclusive; a datetime bound is exact."""
+    """The ledger, newest first. Dates are inclusive; a datetime bound is exact. A reason code
+    keeps the issues given that reason."""
     queryset = StockMovement.objects.filter(
         organization_id=organization_id_of(organization)
     ).select_related("product", "lot", "from_location__warehouse", "to_location__warehouse", "user")
@@ -288,6 +291,8 @@ def movement_history(
         )
     if kind:
         queryset = queryset.filter(kind=kind)
+    if reason_code:
+        queryset = queryset.filter(reason_code=reason_code)
     # A date is a day in the current time zone, compared as a range of instants (not as
     # occurred_at::date) so that the (organization, occurred_at) index serves it.
     if date_from is not None:
@@ -301,6 +306,22 @@ def movement_history(
         else:
             queryset = queryset.filter(occurred_at__lt=_day_start(date_to + timedelta(days=1)))
     return queryset.order_by("-occurred_at", "-id")
+
+
+def demand_movements(*, organization) -> QuerySet[StockMovement]:
+    """The organization's movements that count as demand: shipments, and consumption issues
+    when its settings say so. Given only the id, reads that setting (one query)."""
+    if isinstance(organization, Organization):
+        include_consumption = organization.demand_includes_consumption
+    else:
+        include_consumption = (
+            Organization.objects.filter(pk=organization)
+            .values_list("demand_includes_consumption", flat=True)
+            .get()
+        )
+    return StockMovement.objects.filter(organization_id=organization_id_of(organization)).demand(
+        include_consumption=include_consumption
+    )
 
 
 def low_stock_products(*, organization) -> QuerySet[Product]:

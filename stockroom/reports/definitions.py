@@ -132,6 +132,7 @@ class MovementReport(Report):
     columns = (
         Column("occurred_at", _("When"), "datetime"),
         Column("kind", _("Kind")),
+        Column("reason_code", _("Reason code")),
         Column("sku", _("SKU")),
         Column("name", _("Product")),
         Column("quantity", _("Quantity"), "quantity"),
@@ -149,6 +150,7 @@ class MovementReport(Report):
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
             kind=filters.get("kind") or "",
+            reason_code=filters.get("reason_code") or "",
             warehouse=filters.get("warehouse"),
             product=filters.get("product"),
         )
@@ -158,6 +160,7 @@ class MovementReport(Report):
             "product": movement.product,
             "occurred_at": movement.occurred_at,
             "kind": movement.get_kind_display(),
+            "reason_code": movement.get_reason_code_display(),
             "sku": movement.product.sku,
             "name": movement.product.name,
             "quantity": movement.quantity,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from stockroom.catalog.models import Category, Product
 from stockroom.catalog.widgets import ProductPicker
 from stockroom.core.forms import DayField, ModelIdsField
-from stockroom.inventory.models import MovementKind, Warehouse
+from stockroom.inventory.models import IssueReason, MovementKind, Warehouse
 
 from .selectors.reports import ValuationGrouping
 
@@ -64,6 +64,11 @@ class MovementFilterForm(OrganizationFilterForm):
     date_to = DayField(label=_("To"), required=False, widget=DateInput())
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *MovementKind.choices], required=False
+    )
+    reason_code = forms.ChoiceField(
+        label=_("Reason code"),
+        choices=[("", _("All reasons")), *IssueReason.choices],
+        required=False,
     )
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),

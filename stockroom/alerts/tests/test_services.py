@@ -101,7 +101,11 @@ def test_issuing_below_the_reorder_point_alerts_through_the_task(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         stock.stock_issue(
-            organization=organization, product=product, location=location, quantity=Decimal("3")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=Decimal("3"),
         )
     assert Notification.objects.filter(kind=NotificationKind.LOW_STOCK).count() == 2
     assert len(mail.outbox) == 2

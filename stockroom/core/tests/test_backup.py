@@ -23,7 +23,11 @@ def test_backup_then_restore_gives_back_the_same_ledger(organization, tmp_path, 
     location = LocationFactory(organization=organization)
     receive(product, location, 10, 3)
     stock.stock_issue(
-        organization=organization, product=product, location=location, quantity=Decimal("3")
+        reason_code="other",
+        organization=organization,
+        product=product,
+        location=location,
+        quantity=Decimal("3"),
     )
     call_command("backup", output=str(tmp_path))
     dump = next(tmp_path.glob("db-*.dump"))

@@ -18,7 +18,7 @@ from ..locks import (
     lock_product,
     lock_stock_levels,
 )
-from ..models import Location, Lot, MovementKind, StockLevel, StockMovement
+from ..models import IssueReason, Location, Lot, MovementKind, StockLevel, StockMovement
 from ..quantities import clean_quantity
 from .posting import (
     Intent,
@@ -47,16 +47,20 @@ def stock_issue(
     idempotency_key: str | None = None,
     occurred_at: datetime | None = None,
     kind: str = MovementKind.ISSUE,
+    reason_code: str = "",
 ) -> StockMovement:
     """Take stock out of a location, at the current average cost. Never beyond available.
 
-    A manual issue (kind ISSUE) by default; a sales order's shipment passes kind SHIPMENT, the
-    only outflow the demand reports (top movers, ABC, reorder, slow movers) count as sales.
+    A manual issue (kind ISSUE, the default) needs a reason code (IssueReason); a sales order's
+    shipment passes kind SHIPMENT and no code. Shipments are the sales the demand figures (top
+    movers, ABC, reorder, slow movers) count, with consumption issues where the organization
+    says so.
     """
     if kind not in (MovementKind.ISSUE, MovementKind.SHIPMENT):
         raise ApplicationError(
             _("Stock leaves a location as an issue or a shipment."), field="kind", code="bad_kind"
         )
+    check_reason_code(kind, reason_code)
     organization_id = organization_id_of(organization)
     check_product(product, organization_id)
     check_location(location, organization_id)
@@ -83,10 +87,27 @@ def stock_issue(
             quantity=quantity,
             from_location=location,
             unit_cost=locked.average_cost,
+            reason_code=reason_code,
             check_low_stock=True,
         )
 
     return posting.once(intent, post)
+
+
+def check_reason_code(kind: str, reason_code: str) -> None:
+    """An issue names one of the reasons; a shipment names none."""
+    if kind == MovementKind.ISSUE and reason_code not in IssueReason.values:
+        raise ApplicationError(
+            _("Choose the reason for the issue: consumption, sample, damage, scrap or other."),
+            field="reason_code",
+            code="reason_code_required",
+        )
+    if kind != MovementKind.ISSUE and reason_code:
+        raise ApplicationError(
+            _("Only an issue has a reason code."),
+            field="reason_code",
+            code="reason_code_not_allowed",
+        )
 
 
 def stock_transfer(

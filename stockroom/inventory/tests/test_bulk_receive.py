@@ -119,6 +119,7 @@ def _catalog(organization) -> tuple[dict, dict]:
         unit_cost=D("4.0001"),
     )
     services.stock_issue(
+        reason_code="other",
         organization=organization,
         product=products["OLD"],
         location=locations["A-01"],

@@ -56,7 +56,11 @@ def test_concurrent_issues_and_transfers_never_oversell_or_deadlock(places):
 
     def issue_scarce():
         services.stock_issue(
-            organization=organization, product=scarce, location=shelf, quantity=D("1")
+            reason_code="other",
+            organization=organization,
+            product=scarce,
+            location=shelf,
+            quantity=D("1"),
         )
 
     def transfer_busy(source, target):
@@ -70,7 +74,11 @@ def test_concurrent_issues_and_transfers_never_oversell_or_deadlock(places):
 
     def issue_busy(location):
         return lambda: services.stock_issue(
-            organization=organization, product=busy, location=location, quantity=D("3")
+            reason_code="other",
+            organization=organization,
+            product=busy,
+            location=location,
+            quantity=D("3"),
         )
 
     # 16 issues of 1 against 10 in stock, and, on another product, transfers both ways between
@@ -172,7 +180,11 @@ def test_issue_waits_for_a_held_stock_row_lock(places):
     def issue():
         try:
             services.stock_issue(
-                organization=organization, product=product, location=shelf, quantity=D("2")
+                reason_code="other",
+                organization=organization,
+                product=product,
+                location=shelf,
+                quantity=D("2"),
             )
             issued.set()
         finally:
@@ -203,7 +215,11 @@ def test_services_lock_products_then_stock_rows_ordered_by_pk(places):
 
     with CaptureQueriesContext(connection) as issue_queries:
         services.stock_issue(
-            organization=organization, product=product, location=shelf, quantity=D("1")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=shelf,
+            quantity=D("1"),
         )
     with CaptureQueriesContext(connection) as transfer_queries:
         services.stock_transfer(
@@ -274,7 +290,11 @@ def test_bulk_receipts_beside_issues_and_transfers_never_deadlock(places):
         def run():
             for _ in range(4):
                 services.stock_issue(
-                    organization=organization, product=product, location=location, quantity=D("2")
+                    reason_code="other",
+                    organization=organization,
+                    product=product,
+                    location=location,
+                    quantity=D("2"),
                 )
 
         return run

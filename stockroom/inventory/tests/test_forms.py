@@ -24,7 +24,8 @@ INVALID_CHOICE = "Select a valid choice. That choice is not one of the available
 
 
 def bound(form_class, organization, **values):
-    data = {"idempotency_key": str(uuid.uuid4())}
+    # An issue's reason code is given unless a test says otherwise; other forms ignore it.
+    data = {"idempotency_key": str(uuid.uuid4()), "reason_code": "other"}
     data.update({key: getattr(value, "pk", value) for key, value in values.items()})
     return form_class(data, organization=organization)
 
@@ -111,6 +112,40 @@ def test_quantity_decimals_follow_the_unit(
     form = bound(ReceiptForm, organization, product=product, location=location, quantity=quantity)
 
     assert form.errors == errors
+
+
+@pytest.mark.parametrize("reason_code", ["", "sale"], ids=["missing", "not-a-reason"])
+def test_issue_needs_one_of_the_reason_codes(organization, product, location, reason_code):
+    form = bound(
+        IssueForm,
+        organization,
+        product=product,
+        location=location,
+        quantity="1",
+        reason_code=reason_code,
+    )
+
+    expected = (
+        "Choose why the stock is issued."
+        if not reason_code
+        else ("Select a valid choice. sale is not one of the available choices.")
+    )
+    assert form.errors == {"reason_code": [expected]}
+
+
+@pytest.mark.parametrize("reason_code", ["consumption", "sample", "damage", "scrap", "other"])
+def test_issue_takes_each_reason_code(organization, product, location, reason_code):
+    form = bound(
+        IssueForm,
+        organization,
+        product=product,
+        location=location,
+        quantity="1",
+        reason_code=reason_code,
+    )
+
+    assert form.errors == {}
+    assert form.cleaned_data["reason_code"] == reason_code
 
 
 @pytest.mark.parametrize("form_class", FORMS_WITH_LOCATION, ids=["receipt", "issue"])

@@ -33,7 +33,11 @@ def flour(organization, bulk_product, location):
             unit_cost=Decimal("1.25"),
         )
     services.stock_issue(
-        organization=organization, product=bulk_product, location=location, quantity=Decimal("2")
+        reason_code="other",
+        organization=organization,
+        product=bulk_product,
+        location=location,
+        quantity=Decimal("2"),
     )
     return bulk_product
 
@@ -68,8 +72,9 @@ def test_movement_list_names_a_manual_issue_and_its_bin(member_client, viewer, f
     html = client.get(reverse("inventory:movement_list"), {"q": "FLOUR"}).content.decode()
     rows = " ".join(re.sub(r"<[^>]+>", " ", html[html.index("<tbody") :]).split())
 
-    # The kind is in its own column and, for a phone, again under the product.
-    assert "Issue FLOUR Bread flour Issue 2 MAIN/A-01" in rows
+    # The kind (with an issue's reason) is in its own column and, for a phone, again under the
+    # product.
+    assert "Issue Other FLOUR Bread flour Issue Other 2 MAIN/A-01" in rows
     assert "Shipment" not in rows
     assert "Receipt FLOUR Bread flour Receipt 2.5 — MAIN/A-01" in rows
     assert "2.500" not in rows and "20.000" not in rows

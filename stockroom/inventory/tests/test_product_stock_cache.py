@@ -78,6 +78,7 @@ def test_fragment_shows_a_movement_posted_through_the_form_right_after(
                 "quantity": "3",
                 "reference": "",
                 "reason": "damaged",
+                "reason_code": "damage",
                 "idempotency_key": str(uuid.uuid4()),
             },
         )

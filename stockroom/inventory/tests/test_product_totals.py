@@ -29,7 +29,12 @@ def test_every_service_keeps_the_totals(organization, product, location, other_l
     steps = [
         (lambda: services.stock_receive(location=location, quantity=D(10), **common), (10, 0)),
         (lambda: services.stock_reserve(location=location, quantity=D(3), **common), (10, 3)),
-        (lambda: services.stock_issue(location=location, quantity=D(2), **common), (8, 3)),
+        (
+            lambda: services.stock_issue(
+                reason_code="other", location=location, quantity=D(2), **common
+            ),
+            (8, 3),
+        ),
         (
             lambda: services.stock_transfer(
                 from_location=location, to_location=other_location, quantity=D(4), **common
@@ -78,7 +83,7 @@ def test_bulk_receipts_add_to_the_totals(organization, product, location, other_
     [
         pytest.param(
             lambda common, location: services.stock_issue(
-                location=location, quantity=D(9), **common
+                reason_code="other", location=location, quantity=D(9), **common
             ),
             id="issue-beyond-available",
         ),

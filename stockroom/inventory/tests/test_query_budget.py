@@ -44,7 +44,9 @@ def test_a_movement_fits_the_query_budget(stocked, kind, with_key, django_assert
         "receive": lambda: services.stock_receive(
             location=bin_a, quantity=three, unit_cost=Decimal("2.5"), **common
         ),
-        "issue": lambda: services.stock_issue(location=bin_a, quantity=three, **common),
+        "issue": lambda: services.stock_issue(
+            reason_code="other", location=bin_a, quantity=three, **common
+        ),
         "transfer": lambda: services.stock_transfer(
             from_location=bin_a, to_location=bin_b, quantity=three, **common
         ),

@@ -41,6 +41,7 @@ def stock_rows(organization, count: int, *, lot_tracked: bool = False) -> None:
             lot=movement.lot,
         )
         services.stock_issue(
+            reason_code="other",
             organization=organization,
             product=product,
             location=here,
@@ -131,7 +132,11 @@ def test_stock_levels_leave_out_empty_rows(organization, product, location):
         organization=organization, product=product, location=location, quantity=D(2)
     )
     services.stock_issue(
-        organization=organization, product=product, location=location, quantity=D(2)
+        reason_code="other",
+        organization=organization,
+        product=product,
+        location=location,
+        quantity=D(2),
     )
 
     assert list(selectors.stock_levels(organization=organization)) == []
@@ -270,7 +275,11 @@ def two_bins_stocked(organization, product, bulk_product, lot_product, location,
     # An emptied row: on hand 0, it adds no product and nothing to the sums.
     receive(organization=organization, product=bulk_product, location=other_location, quantity=D(1))
     services.stock_issue(
-        organization=organization, product=bulk_product, location=other_location, quantity=D(1)
+        reason_code="other",
+        organization=organization,
+        product=bulk_product,
+        location=other_location,
+        quantity=D(1),
     )
     elsewhere = LocationFactory(organization=organization, code="Z-99")
     receive(organization=organization, product=product, location=elsewhere, quantity=D(100))

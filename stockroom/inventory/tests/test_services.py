@@ -120,7 +120,11 @@ def test_issue_after_receipts_keeps_average_and_ships_at_it(organization, produc
     receive(organization, product, location, "30", unit_cost=D("3.00"))
 
     movement = services.stock_issue(
-        organization=organization, product=product, location=location, quantity=D("15")
+        reason_code="other",
+        organization=organization,
+        product=product,
+        location=location,
+        quantity=D("15"),
     )
 
     assert movement.kind == MovementKind.ISSUE
@@ -203,7 +207,11 @@ def test_services_refuse_bad_quantities(organization, location, unit, quantity, 
     for call in (
         lambda: receive(organization, product, location, quantity),
         lambda: services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D(quantity)
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=D(quantity),
         ),
         lambda: services.stock_reserve(
             organization=organization, product=product, location=location, quantity=D(quantity)
@@ -266,6 +274,7 @@ def test_issue_refuses_another_organizations_lot(organization, lot_product, loca
 
     with pytest.raises(ApplicationError) as excinfo:
         services.stock_issue(
+            reason_code="other",
             organization=organization,
             product=lot_product,
             location=location,
@@ -300,7 +309,11 @@ def test_services_refuse_an_inactive_product(organization, product, location):
 
     with pytest.raises(ApplicationError) as excinfo:
         services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D("1")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=D("1"),
         )
 
     assert excinfo.value.field == "product"
@@ -342,7 +355,11 @@ def test_lot_tracked_product_needs_a_lot(
     with pytest.raises(ApplicationError) as excinfo:
         if service == "issue":
             services.stock_issue(
-                organization=organization, product=lot_product, location=location, quantity=D("1")
+                reason_code="other",
+                organization=organization,
+                product=lot_product,
+                location=location,
+                quantity=D("1"),
             )
         else:
             services.stock_transfer(
@@ -362,7 +379,11 @@ def test_lot_tracked_product_needs_a_lot(
 
 def _issue(organization, product, location, other_location, quantity):
     services.stock_issue(
-        organization=organization, product=product, location=location, quantity=quantity
+        reason_code="other",
+        organization=organization,
+        product=product,
+        location=location,
+        quantity=quantity,
     )
 
 
@@ -411,7 +432,11 @@ def test_stock_out_refuses_more_than_available(
 def test_issue_from_a_location_without_stock_is_refused(organization, product, location):
     with pytest.raises(ApplicationError) as excinfo:
         services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D("1")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=D("1"),
         )
 
     assert excinfo.value.code == "insufficient_stock"
@@ -423,7 +448,12 @@ def test_issue_of_a_lot_takes_from_that_lot_only(organization, lot_product, loca
     new = receive(organization, lot_product, location, "7", lot_number="NEW").lot
 
     services.stock_issue(
-        organization=organization, product=lot_product, location=location, quantity=D("5"), lot=old
+        reason_code="other",
+        organization=organization,
+        product=lot_product,
+        location=location,
+        quantity=D("5"),
+        lot=old,
     )
 
     assert level(lot_product, location, old).on_hand == D("0")
@@ -583,6 +613,7 @@ def test_idempotency_key_reused_for_a_different_movement_conflicts(organization,
 
     with pytest.raises(ApplicationError) as excinfo:
         services.stock_issue(
+            reason_code="other",
             organization=organization,
             product=product,
             location=location,
@@ -710,13 +741,21 @@ def test_low_stock_fires_when_available_reaches_reorder_point(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D("5")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=D("5"),
         )
     assert [event[0] for event in received_events] == ["stock_changed"]
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D("1")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=D("1"),
         )
     assert len(received_events) == 1  # nothing sent before the commit
     for callback in callbacks:
@@ -748,7 +787,11 @@ def test_no_events_when_the_service_is_refused(
         pytest.raises(ApplicationError),
     ):
         services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D("1")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=D("1"),
         )
 
     assert callbacks == []
@@ -761,7 +804,11 @@ def test_no_low_stock_without_a_reorder_point(
     receive(organization, product, location, "1")
     with django_capture_on_commit_callbacks(execute=True):
         services.stock_issue(
-            organization=organization, product=product, location=location, quantity=D("1")
+            reason_code="other",
+            organization=organization,
+            product=product,
+            location=location,
+            quantity=D("1"),
         )
 
     assert [event[0] for event in received_events] == ["stock_changed"]

@@ -40,6 +40,8 @@ def on_hand(product, location, lot=None) -> Decimal:
 
 def movement_data(kind, **values) -> dict:
     data = {"reference": "", "reason": "", "idempotency_key": str(uuid.uuid4())}
+    if kind == MovementKind.ISSUE:
+        data["reason_code"] = "other"
     data.update({key: getattr(value, "pk", value) for key, value in values.items()})
     return data
 
@@ -534,6 +536,18 @@ def _bad_input_cases():
             lambda f: {"product": f.product, "location": f.location, "quantity": "11"},
             "quantity",
             "Not enough stock available for this quantity.",
+        ),
+        (
+            "issue-reason-code-missing",
+            MovementKind.ISSUE,
+            lambda f: {
+                "product": f.product,
+                "location": f.location,
+                "quantity": "1",
+                "reason_code": "",
+            },
+            "reason_code",
+            "Choose why the stock is issued.",
         ),
         (
             "issue-lot-missing",
@@ -1064,7 +1078,11 @@ def test_list_history_restore_gets_the_whole_page(member_client, viewer, stocked
 def test_movement_history_filters(member_client, viewer, stocked, bulk_product, location):
     receive(bulk_product, location, "1")
     services.stock_issue(
-        organization=stocked.organization, product=stocked, location=location, quantity=D("2")
+        reason_code="other",
+        organization=stocked.organization,
+        product=stocked,
+        location=location,
+        quantity=D("2"),
     )
     client = member_client(viewer)
     url = reverse("inventory:movement_list")

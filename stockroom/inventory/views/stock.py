@@ -107,6 +107,7 @@ class MovementListView(InventoryListView):
             organization=self.request.organization,
             warehouse=filters.get("warehouse"),
             kind=filters.get("kind") or None,
+            reason_code=filters.get("reason_code") or None,
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         )
@@ -160,6 +161,7 @@ PREFILLED_FIELDS = (
     "unit_cost",
     "lot_number",
     "expiry_date",
+    "reason_code",
     "reference",
     "reason",
 )
@@ -292,6 +294,7 @@ class IssueView(MovementFormView):
             location=data["location"],
             quantity=data["quantity"],
             lot=data.get("lot"),
+            reason_code=data["reason_code"],
         )
 
 

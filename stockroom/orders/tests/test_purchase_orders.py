@@ -260,7 +260,13 @@ def test_partial_receipts_across_several_days_give_the_exact_average_cost(
     order.refresh_from_db()
     assert order.status == PurchaseOrderStatus.PARTIALLY_RECEIVED
 
-    stock_issue(organization=organization, product=product, location=bin_a, quantity=D("3"))
+    stock_issue(
+        reason_code="other",
+        organization=organization,
+        product=product,
+        location=bin_a,
+        quantity=D("3"),
+    )
     services.purchase_order_receive(
         order=order, user=user, location=bin_a,
         receipts=[ReceiptInput(line=line, quantity=D("15"))], occurred_at=day(3),

@@ -12,8 +12,8 @@ from django.utils import timezone
 from stockroom.accounts.models import Invitation, Organization
 from stockroom.catalog.models import Product
 from stockroom.core.cache import cached_for_organization
-from stockroom.inventory.models import Lot, MovementKind, StockMovement, Warehouse
-from stockroom.inventory.selectors import inventory_valuation, low_stock_products
+from stockroom.inventory.models import Lot, StockMovement, Warehouse
+from stockroom.inventory.selectors import demand_movements, inventory_valuation, low_stock_products
 from stockroom.orders.models import (
     PurchaseOrder,
     PurchaseOrderStatus,
@@ -154,9 +154,8 @@ def _movements_per_day(organization: Organization) -> dict:
 def _top_movers(organization: Organization) -> dict:
     since = timezone.now() - timedelta(days=CHART_DAYS)
     rows = (
-        StockMovement.objects.filter(
-            organization_id=organization.pk, kind=MovementKind.SHIPMENT, occurred_at__gte=since
-        )
+        demand_movements(organization=organization)
+        .filter(occurred_at__gte=since)
         .values("product__sku", "product__name")
         .annotate(shipped=Sum("quantity"))
         .order_by("-shipped", "product__sku")[:TOP_MOVERS_SIZE]
@@ -164,7 +163,8 @@ def _top_movers(organization: Organization) -> dict:
     return {
         "labels": [row["product__sku"] for row in rows],
         "names": [row["product__name"] for row in rows],
-        "values": [str(row["shipped"].normalize()) for row in rows],
+        # Fixed-point: normalize() alone writes 40 as "4E+1".
+        "values": [f"{row['shipped'].normalize():f}" for row in rows],
     }
 
 

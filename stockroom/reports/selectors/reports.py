@@ -15,12 +15,11 @@ from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.models import (
     ZERO,
     Lot,
-    MovementKind,
     StockLevel,
     StockMovement,
     Warehouse,
 )
-from stockroom.inventory.selectors import movement_history
+from stockroom.inventory.selectors import demand_movements, movement_history
 
 from .ledger import CENT, stock_states_at
 
@@ -175,6 +174,7 @@ def stock_movement_report(
     kind: str = "",
     warehouse: Warehouse | None = None,
     product: Product | None = None,
+    reason_code: str = "",
 ) -> QuerySet[StockMovement]:
     """The ledger filtered for the movement history report, newest first."""
     return movement_history(
@@ -182,6 +182,7 @@ def stock_movement_report(
         date_from=date_from,
         date_to=date_to,
         kind=kind or None,
+        reason_code=reason_code or None,
         warehouse=warehouse,
         product=product,
     )
@@ -191,7 +192,8 @@ def stock_movement_report(
 
 
 def abc_analysis(*, organization, days: int = 365, category: Category | None = None) -> list[dict]:
-    """Active products ranked by consumption value (shipments × their cost) over `days`.
+    """Active products ranked by consumption value (demand × its cost) over `days`: shipments,
+    and consumption issues where the organization counts them (see demand_movements).
 
     Class A: the products that make up the first 80 % of the value, B the next 15 %, C the
     rest (including products that were not shipped at all). A product is placed by the share
@@ -206,12 +208,8 @@ def abc_analysis(*, organization, days: int = 365, category: Category | None = N
     consumed: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     # Grouped by cost too: multiplying in Decimal here stays exact on SQLite.
     for product_id, unit_cost, quantity in (
-        StockMovement.objects.filter(
-            organization_id=organization_id,
-            kind=MovementKind.SHIPMENT,
-            occurred_at__gte=since,
-            product_id__in=list(products),
-        )
+        demand_movements(organization=organization)
+        .filter(occurred_at__gte=since, product_id__in=list(products))
         .values_list("product_id", "unit_cost")
         .annotate(total=_quantity(Sum("quantity")))
         .order_by()
@@ -257,12 +255,14 @@ def abc_analysis(*, organization, days: int = 365, category: Category | None = N
 
 
 def slow_movers(*, organization, days: int = 90, category: Category | None = None) -> list[dict]:
-    """Products with stock on hand and no shipment in the last `days`, most valuable first."""
+    """Products with stock on hand and no demand (shipment, or consumption where counted) in the
+    last `days`, most valuable first."""
     organization_id = organization_id_of(organization)
     now = timezone.now()
     since = now - timedelta(days=days)
     last_shipment = (
-        StockMovement.objects.filter(product=OuterRef("pk"), kind=MovementKind.SHIPMENT)
+        demand_movements(organization=organization)
+        .filter(product=OuterRef("pk"))
         .order_by()
         .values("product")
         .annotate(last=Max("occurred_at"))

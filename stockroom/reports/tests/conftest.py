@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from stockroom.catalog.tests.factories import CategoryFactory, ProductFactory
 from stockroom.inventory import services as stock
-from stockroom.inventory.models import MovementKind
+from stockroom.inventory.models import IssueReason, MovementKind
 from stockroom.inventory.tests import factories as inventory_factories
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 
@@ -28,8 +28,10 @@ def receive(product, location, quantity: str, cost: str, days_ago: int, **extra)
 
 
 def issue(product, location, quantity: str, days_ago: int, **extra):
-    """Issues `quantity` of `product` from `location`, `days_ago` days ago (by hand unless a
-    `kind` is given)."""
+    """Issues `quantity` of `product` from `location`, `days_ago` days ago (by hand, for reason
+    "other", unless a `kind` is given)."""
+    if extra.get("kind", MovementKind.ISSUE) == MovementKind.ISSUE:
+        extra.setdefault("reason_code", IssueReason.OTHER)
     return stock.stock_issue(
         organization=product.organization,
         product=product,

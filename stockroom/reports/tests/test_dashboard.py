@@ -32,6 +32,7 @@ def test_dashboard_shows_the_new_value_right_after_a_movement(
     assert first.context["overview"]["stock_value"] == Decimal("25.00")
     with django_capture_on_commit_callbacks(execute=True):
         stock.stock_issue(
+            reason_code="other",
             organization=clerk.organization,
             product=product,
             location=location,

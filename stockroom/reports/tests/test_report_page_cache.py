@@ -77,6 +77,7 @@ def test_the_page_shows_a_movement_right_after_it_is_posted(
 
     with django_capture_on_commit_callbacks(execute=True):
         stock.stock_issue(
+            reason_code="other",
             organization=stocked_org["organization"],
             product=stocked_org["bolt"],
             location=stocked_org["bin_n"],

@@ -12,7 +12,16 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "slug", "time_zone", "currency", "role", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "time_zone",
+            "currency",
+            "demand_includes_consumption",
+            "role",
+            "created_at",
+        ]
         read_only_fields = ["slug", "created_at"]
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices))

@@ -63,6 +63,7 @@ class OrganizationViewSet(
             name=data.get("name", organization.name),
             time_zone=data.get("time_zone", organization.time_zone),
             currency=data.get("currency", organization.currency),
+            demand_includes_consumption=data.get("demand_includes_consumption"),
         )
         updated.my_role = self.request.membership.role
         serializer.instance = updated

@@ -4,6 +4,7 @@ import django_filters as filters
 
 from stockroom.api.filters import FormBuiltOnceFilterSet, IdFilter, UtcDateTimeFilter
 from stockroom.inventory.models import (
+    IssueReason,
     Location,
     Lot,
     MovementKind,
@@ -50,6 +51,7 @@ class StockLevelFilter(FormBuiltOnceFilterSet):
 
 class StockMovementFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=MovementKind.choices)
+    reason_code = filters.ChoiceFilter(choices=IssueReason.choices)
     product = IdFilter(field_name="product_id")
     lot = IdFilter(field_name="lot_id")
     location = IdFilter(method="filter_location")
@@ -58,7 +60,15 @@ class StockMovementFilter(filters.FilterSet):
 
     class Meta:
         model = StockMovement
-        fields = ["kind", "product", "lot", "location", "occurred_after", "occurred_before"]
+        fields = [
+            "kind",
+            "reason_code",
+            "product",
+            "lot",
+            "location",
+            "occurred_after",
+            "occurred_before",
+        ]
 
     def filter_location(self, queryset, name, value):
         return queryset.filter(from_location_id=value) | queryset.filter(to_location_id=value)

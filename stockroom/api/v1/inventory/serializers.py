@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from stockroom.api.serializers import FieldsBuiltOnceMixin, TenantPrimaryKeyField
 from stockroom.catalog.models import Product
 from stockroom.inventory.models import (
+    IssueReason,
     Location,
     Lot,
     MovementKind,
@@ -123,6 +124,7 @@ class StockMovementSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer)
             "from_location",
             "to_location",
             "unit_cost",
+            "reason_code",
             "reference",
             "reason",
             "user",
@@ -180,10 +182,20 @@ class StockMovementCreateSerializer(serializers.Serializer):
     )
     reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    reason_code = serializers.ChoiceField(
+        choices=IssueReason.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Why stock is issued; required for an issue, refused for the other kinds.",
+    )
 
     def validate(self, attrs):
         kind = attrs["kind"]
         errors = {}
+        if kind == MovementKind.ISSUE and not attrs.get("reason_code"):
+            errors["reason_code"] = [_("Choose why the stock is issued.")]
+        if kind != MovementKind.ISSUE and attrs.get("reason_code"):
+            errors["reason_code"] = [_("Only an issue has a reason code.")]
         for field in KIND_LOCATIONS[kind]:
             if attrs.get(field) is None:
                 errors[field] = [_("This field is required for a %(kind)s.") % {"kind": kind}]

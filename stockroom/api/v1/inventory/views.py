@@ -214,6 +214,7 @@ class StockMovementViewSet(mixins.CreateModelMixin, ReadOnlyTenantViewSet):
                 lot=data.get("lot"),
                 reason=data.get("reason", ""),
                 kind=kind,
+                reason_code=data.get("reason_code", ""),
             )
         if kind == MovementKind.TRANSFER:
             return inventory_services.stock_transfer(
