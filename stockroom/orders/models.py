@@ -203,6 +203,8 @@ class PurchaseOrderStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     PARTIALLY_RECEIVED = "partially_received", _("Partially received")
     RECEIVED = "received", _("Received")
+    # Partly received and ended there: what did not arrive is no longer expected.
+    CLOSED = "closed", _("Closed short")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -222,6 +224,8 @@ class PurchaseOrder(Document):
     emailed_to = models.EmailField(_("emailed to"), blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     received_at = models.DateTimeField(_("fully received at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = _actor_field(_("closed by"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = _actor_field(_("cancelled by"))
 
@@ -235,7 +239,7 @@ class PurchaseOrder(Document):
         constraints = _document_constraints(
             "po",
             PurchaseOrderStatus,
-            stamped=(PurchaseOrderStatus.CANCELLED,),
+            stamped=(PurchaseOrderStatus.CLOSED, PurchaseOrderStatus.CANCELLED),
             extra=(
                 # Sent, or past it: every state but draft and cancelled was sent once.
                 models.CheckConstraint(
@@ -251,6 +255,14 @@ class PurchaseOrder(Document):
 
     @property
     def total(self) -> Decimal:
+        """The order's value: what was ordered, except for an order closed short, which is worth
+        what was received (the rest will never be bought)."""
+        if self.status == PurchaseOrderStatus.CLOSED:
+            return self.received_total
+        return self.ordered_total
+
+    @property
+    def ordered_total(self) -> Decimal:
         """Σ quantity × unit price, from the (prefetched) lines, rounded to the cent."""
         total = sum((line.total for line in self.lines.all()), start=ZERO)
         return total.quantize(Decimal("0.01"))
@@ -277,6 +289,7 @@ class PurchaseOrder(Document):
             (_("Sent"), self.sent_at, self.sent_by),
             (emailed, self.emailed_at, None),
             (_("Received in full"), self.received_at, None),
+            (_("Closed short"), self.closed_at, self.closed_by),
             (_("Cancelled"), self.cancelled_at, self.cancelled_by),
         ]
 

@@ -5,6 +5,7 @@ from .numbering import next_document_number
 from .purchase_orders import (
     ReceiptInput,
     purchase_order_cancel,
+    purchase_order_close,
     purchase_order_create,
     purchase_order_mark_emailed,
     purchase_order_receive,
@@ -35,6 +36,7 @@ __all__ = [
     "ReceiptInput",
     "next_document_number",
     "purchase_order_cancel",
+    "purchase_order_close",
     "purchase_order_create",
     "purchase_order_mark_emailed",
     "purchase_order_receive",

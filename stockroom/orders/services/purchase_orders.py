@@ -1,4 +1,5 @@
-"""Purchase orders: draft → sent → partially received → received, or cancelled."""
+"""Purchase orders: draft → sent → partially received → received (or closed short), or
+cancelled before anything is received."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -133,10 +134,19 @@ def purchase_order_mark_emailed(*, order: PurchaseOrder, email: str) -> Purchase
 
 @transaction.atomic
 def purchase_order_cancel(*, order: PurchaseOrder, user) -> PurchaseOrder:
-    """Cancel an order that is not yet fully received; stock already received stays."""
+    """Cancel an order nothing has been received against (a partly received one is closed)."""
     cancel = TRANSITIONS["cancel"]
     locked = lock_for(cancel, PurchaseOrder, order.pk)
     return stamp(cancel, locked, user=user, at=timezone.now())
+
+
+@transaction.atomic
+def purchase_order_close(*, order: PurchaseOrder, user) -> PurchaseOrder:
+    """Close a partly received order short: what came stays in stock and is the order's value;
+    what is outstanding is no longer on order."""
+    close = TRANSITIONS["close"]
+    locked = lock_for(close, PurchaseOrder, order.pk)
+    return stamp(close, locked, user=user, at=timezone.now())
 
 
 def _line_error(exc: ApplicationError, line: PurchaseOrderLine) -> ApplicationError:
