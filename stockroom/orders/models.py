@@ -274,11 +274,9 @@ class PurchaseOrder(Document):
         return total.quantize(Decimal("0.01"))
 
     @property
-    def is_cancelled_after_receipts(self) -> bool:
-        """Cancelled with some stock already in: the page must say what came and what won't."""
-        return self.status == PurchaseOrderStatus.CANCELLED and any(
-            line.received_quantity > 0 for line in self.lines.all()
-        )
+    def is_closed_short(self) -> bool:
+        """Closed after a partial receipt: the page says what came and what won't."""
+        return self.status == PurchaseOrderStatus.CLOSED
 
     @property
     def history_events(self) -> list[tuple]:

@@ -8,9 +8,9 @@ from django.db.models import F
 
 def cancelled_after_receipts_to_closed(apps, schema_editor):
     PurchaseOrder = apps.get_model("orders", "PurchaseOrder")
-    PurchaseOrder._base_manager.filter(
-        status="cancelled", lines__received_quantity__gt=0
-    ).distinct().update(
+    PurchaseOrderLine = apps.get_model("orders", "PurchaseOrderLine")
+    received = PurchaseOrderLine._base_manager.filter(received_quantity__gt=0).values("order_id")
+    PurchaseOrder._base_manager.filter(status="cancelled", pk__in=received).update(
         status="closed",
         closed_at=F("cancelled_at"),
         closed_by=F("cancelled_by"),

@@ -384,15 +384,10 @@ def test_receive_refusals(draft, user, bin_a, setup, code):
     assert refusal.value.code == code
 
 
-@pytest.mark.parametrize("state", ["draft", "sent", "partially_received"])
-def test_cancel_records_who_and_when(draft, user, bin_a, state):
+@pytest.mark.parametrize("state", ["draft", "sent"])
+def test_cancel_records_who_and_when(draft, user, state):
     if state != "draft":
         services.purchase_order_send(order=draft, user=user)
-    if state == "partially_received":
-        services.purchase_order_receive(
-            order=draft, user=user, location=bin_a,
-            receipts=[ReceiptInput(line=lines_of(draft)["BOLT"], quantity=D("2"))],
-        )  # fmt: skip
     services.purchase_order_cancel(order=draft, user=user)
     draft.refresh_from_db()
     assert (draft.status, draft.cancelled_by) == (PurchaseOrderStatus.CANCELLED, user)
@@ -404,3 +399,109 @@ def test_cancel_refusals(draft, user, bin_a):
     with pytest.raises(ApplicationError) as refusal:
         services.purchase_order_cancel(order=draft, user=user)
     assert refusal.value.code == "already_cancelled"
+
+
+def receive_some(order, user, location, **quantities) -> None:
+    lines = lines_of(order)
+    services.purchase_order_receive(
+        order=order, user=user, location=location,
+        receipts=[ReceiptInput(line=lines[sku], quantity=D(q)) for sku, q in quantities.items()],
+    )  # fmt: skip
+
+
+def test_cancel_refuses_a_partly_received_order_and_points_to_close(sent, user, bin_a):
+    receive_some(sent, user, bin_a, BOLT="2")
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_cancel(order=sent, user=user)
+    assert refusal.value.code == "order_has_receipts"
+    assert "Close it short instead." in refusal.value.message
+    sent.refresh_from_db()
+    assert (sent.status, sent.cancelled_at) == (PurchaseOrderStatus.PARTIALLY_RECEIVED, None)
+
+
+def test_close_short_records_who_and_when_and_values_the_order_at_what_came(sent, user, bin_a):
+    receive_some(sent, user, bin_a, BOLT="4", FLOUR="1.5")
+    before = StockMovement.objects.count()
+
+    services.purchase_order_close(order=sent, user=user)
+
+    closed = PurchaseOrder.objects.prefetch_related("lines").get(pk=sent.pk)
+    assert (closed.status, closed.closed_by) == (PurchaseOrderStatus.CLOSED, user)
+    assert closed.closed_at is not None
+    # 4 × 2.50 + 1.5 × 1.20; the ordered 10 × 2.50 + 4.5 × 1.20 = 30.40 no longer counts.
+    assert (closed.total, closed.ordered_total, closed.received_total) == (
+        D("11.80"),
+        D("30.40"),
+        D("11.80"),
+    )
+    assert StockMovement.objects.count() == before  # closing posts nothing
+    assert level(lines_of(closed)["BOLT"].product, bin_a).on_hand == D("4")
+
+
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [
+        pytest.param("draft", "nothing_received", id="draft"),
+        pytest.param("sent", "nothing_received", id="sent"),
+        pytest.param("received", "order_received", id="received"),
+        pytest.param("closed", "already_closed", id="closed"),
+        pytest.param("cancelled", "order_cancelled", id="cancelled"),
+    ],
+)
+def test_close_refusals(draft, user, bin_a, state, code):
+    if state in ("sent", "received", "closed"):
+        services.purchase_order_send(order=draft, user=user)
+    if state == "received":
+        receive_some(draft, user, bin_a, BOLT="10", FLOUR="4.5")
+    if state == "closed":
+        receive_some(draft, user, bin_a, BOLT="1")
+        services.purchase_order_close(order=draft, user=user)
+    if state == "cancelled":
+        services.purchase_order_cancel(order=draft, user=user)
+    status_before = PurchaseOrder.objects.get(pk=draft.pk).status
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_close(order=draft, user=user)
+    assert refusal.value.code == code
+    assert PurchaseOrder.objects.get(pk=draft.pk).status == status_before
+
+
+def test_a_closed_order_can_no_longer_be_received_or_cancelled(sent, user, bin_a):
+    receive_some(sent, user, bin_a, BOLT="1")
+    services.purchase_order_close(order=sent, user=user)
+    with pytest.raises(ApplicationError) as receiving:
+        receive_some(sent, user, bin_a, BOLT="1")
+    with pytest.raises(ApplicationError) as cancelling:
+        services.purchase_order_cancel(order=sent, user=user)
+    assert (receiving.value.code, cancelling.value.code) == ("order_closed", "order_closed")
+    assert lines_of(sent)["BOLT"].received_quantity == D("1")
+
+
+def test_migration_turns_orders_cancelled_after_receipts_into_closed(sent, user, bin_a):
+    """Before close short existed, a partly received order could only be cancelled."""
+    import importlib
+
+    from django.apps import apps
+
+    receive_some(sent, user, bin_a, BOLT="3")
+    cancelled_at = timezone.now()
+    PurchaseOrder.objects.filter(pk=sent.pk).update(
+        status=PurchaseOrderStatus.CANCELLED, cancelled_at=cancelled_at, cancelled_by=user
+    )
+    untouched = services.purchase_order_create(
+        organization=sent.organization, user=user, supplier=sent.supplier, lines=[]
+    )
+    services.purchase_order_cancel(order=untouched, user=user)
+    migration = importlib.import_module(
+        "stockroom.orders.migrations.0004_cancelled_after_receipts_to_closed"
+    )
+
+    migration.cancelled_after_receipts_to_closed(apps, schema_editor=None)
+
+    migrated = PurchaseOrder.objects.get(pk=sent.pk)
+    assert (migrated.status, migrated.closed_at, migrated.closed_by) == (
+        PurchaseOrderStatus.CLOSED,
+        cancelled_at,
+        user,
+    )
+    assert (migrated.cancelled_at, migrated.cancelled_by) == (None, None)
+    assert PurchaseOrder.objects.get(pk=untouched.pk).status == PurchaseOrderStatus.CANCELLED

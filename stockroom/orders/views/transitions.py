@@ -113,6 +113,12 @@ PurchaseOrderCancelView = transition_view(
     services.purchase_order_cancel,
     gettext_lazy("%(number)s was cancelled."),
 )
+PurchaseOrderCloseView = transition_view(
+    PurchaseOrder,
+    "close",
+    services.purchase_order_close,
+    gettext_lazy("%(number)s was closed short; what was received stays in stock."),
+)
 SalesOrderConfirmView = transition_view(
     SalesOrder,
     "confirm",

@@ -170,6 +170,7 @@ class PurchaseOrderSerializer(LineProductsPreloadMixin, serializers.ModelSeriali
             "created_at",
             "sent_at",
             "received_at",
+            "closed_at",
             "cancelled_at",
         ]
         read_only_fields = [
@@ -178,6 +179,7 @@ class PurchaseOrderSerializer(LineProductsPreloadMixin, serializers.ModelSeriali
             "created_at",
             "sent_at",
             "received_at",
+            "closed_at",
             "cancelled_at",
         ]
         extra_kwargs = {"notes": {"max_length": 5000}}

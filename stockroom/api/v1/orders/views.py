@@ -93,7 +93,9 @@ class OrderViewSet(
     write_action = Action.MANAGE_ORDERS
     # Actions that hand the order to a service which re-reads it under lock, then answer with
     # `respond` (which reads it again): they need the row only, not its lines.
-    row_only_actions = frozenset({"send", "confirm", "reserve_backorders", "ship", "cancel"})
+    row_only_actions = frozenset(
+        {"send", "confirm", "reserve_backorders", "ship", "cancel", "close"}
+    )
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -133,15 +135,18 @@ class OrderViewSet(
 
 
 class PurchaseOrderViewSet(OrderViewSet):
-    """Purchase orders: draft → sent → partially received → received, or cancelled. Lines are
-    edited while the order is a draft (`lines` replaces them all)."""
+    """Purchase orders: draft → sent → partially received → received or closed (short), or
+    cancelled before any receipt. Lines are edited while the order is a draft (`lines` replaces
+    them all)."""
 
     queryset = PurchaseOrder.objects.none()
     serializer_class = os.PurchaseOrderSerializer
     filterset_class = api_filters.PurchaseOrderFilter
     search_fields = ["number", "supplier__name", "notes", "lines__product__sku"]
     ordering_fields = ["number", "status", "expected_date", "created_at"]
-    action_permissions = PURCHASE_ORDER_TRANSITIONS.action_permissions("send", "cancel", "receive")
+    action_permissions = PURCHASE_ORDER_TRANSITIONS.action_permissions(
+        "send", "cancel", "close", "receive"
+    )
 
     def get_tenant_queryset(self, organization):
         lines = PurchaseOrderLine.objects.select_related("product").order_by("pk")
@@ -180,8 +185,16 @@ class PurchaseOrderViewSet(OrderViewSet):
     @extend_schema(request=None, responses=os.PurchaseOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, *args, **kwargs):
-        """Cancel an order not yet received in full; stock already received stays."""
+        """Cancel an order nothing has been received against; a partly received order is
+        closed short instead (409 `order_has_receipts`)."""
         return self.transition(order_services.purchase_order_cancel)
+
+    @extend_schema(request=None, responses=os.PurchaseOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        """Close a partially received order short: it becomes `closed`, its `total` is what was
+        received, and its outstanding quantities are no longer on order."""
+        return self.transition(order_services.purchase_order_close)
 
     @extend_schema(
         request=os.PurchaseOrderReceiveSerializer,
