@@ -115,6 +115,33 @@ def test_purchase_order_from_draft_to_received(owner_client, organization):
     assert StockMovement.unscoped.filter(reference="PO-00001").count() == 3
 
 
+def test_a_partly_received_purchase_order_is_closed_short_not_cancelled(
+    owner_client, owner, organization
+):
+    order = _partly_received_purchase_order(organization, quantity="4")
+
+    cancel = owner_client.post(f"{PO}{order.pk}/cancel/")
+    close = owner_client.post(f"{PO}{order.pk}/close/")
+    listed = owner_client.get(PO, {"status": "closed"})
+    receive = owner_client.post(
+        f"{PO}{order.pk}/receive/",
+        {"location": LocationFactory(organization=organization).pk,
+         "lines": [{"line": order.lines.get().pk, "quantity": "1"}]},
+        format="json",
+    )  # fmt: skip
+
+    assert _error(cancel)[:2] == (409, "order_has_receipts")
+    assert "Close it short instead." in cancel.json()["error"]["message"]
+    assert close.status_code == 200
+    body = close.json()
+    # 4 received × 2.50; the 6 that never came are not part of the order's value.
+    assert (body["status"], body["total"]) == ("closed", "10.00")
+    assert body["closed_at"] is not None and body["cancelled_at"] is None
+    assert [row["total"] for row in listed.json()["results"]] == ["10.00"]
+    assert _error(receive)[:2] == (409, "order_closed")
+    assert PurchaseOrder.objects.get(pk=order.pk).closed_by == owner.user
+
+
 def test_receipt_of_a_lot_tracked_product_records_the_lot(owner_client, organization):
     order = make_purchase_order(organization, sent=True)
     line = order.lines.get()
@@ -588,6 +615,9 @@ TRANSITIONS = [
     Transition("purchase-orders", "send", MANAGERS, make_purchase_order),
     Transition("purchase-orders", "cancel", MANAGERS, make_purchase_order),
     Transition(
+        "purchase-orders", "close", MANAGERS, lambda org: _partly_received_purchase_order(org)
+    ),
+    Transition(
         "purchase-orders",
         "receive",
         FLOOR,
@@ -615,6 +645,17 @@ TRANSITIONS = [
     ),
     Transition("stock-counts", "cancel", MANAGERS, make_stock_count),
 ]
+
+
+def _partly_received_purchase_order(organization, quantity: str = "4"):
+    order = make_purchase_order(organization, sent=True)
+    order_services.purchase_order_receive(
+        order=order,
+        user=None,
+        location=LocationFactory(organization=organization),
+        receipts=[order_services.ReceiptInput(line=order.lines.get(), quantity=Decimal(quantity))],
+    )
+    return order
 
 
 def _backordered_then_stocked(organization):
@@ -684,7 +725,7 @@ def test_repeating_a_transition_is_refused_never_a_server_error(
             lambda org: order_services.purchase_order_cancel(
                 order=make_purchase_order(org), user=None
             ),
-            ["send", "receive", "cancel"],
+            ["send", "receive", "cancel", "close"],
             id="cancelled-purchase-order",
         ),
         pytest.param(
