@@ -305,6 +305,15 @@ class PurchaseOrderLine(OrderLine):
     quantity = _quantity_field(_("quantity"))
     unit_price = _price_field(COST_PLACES)
     received_quantity = _quantity_field(_("received"), default=ZERO, editable=False)
+    # Where this line is put away when it arrives; the receive page and API start from it.
+    receiving_location = models.ForeignKey(
+        "inventory.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receive into"),
+    )
 
     history = HistoricalRecords()
 

@@ -3,6 +3,7 @@
 from ._common import LineInput
 from .numbering import next_document_number
 from .purchase_orders import (
+    PurchaseLineInput,
     ReceiptInput,
     purchase_order_cancel,
     purchase_order_close,
@@ -33,6 +34,7 @@ from .stock_counts import (
 
 __all__ = [
     "LineInput",
+    "PurchaseLineInput",
     "ReceiptInput",
     "next_document_number",
     "purchase_order_cancel",
