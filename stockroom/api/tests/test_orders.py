@@ -142,6 +142,75 @@ def test_a_partly_received_purchase_order_is_closed_short_not_cancelled(
     assert PurchaseOrder.objects.get(pk=order.pk).closed_by == owner.user
 
 
+def test_purchase_order_lines_default_their_price_and_receive_into_their_location(
+    owner_client, organization
+):
+    supplier = SupplierFactory(organization=organization)
+    bolt = ProductFactory(organization=organization, sku="BOLT", cost_price=Decimal("1.0000"))
+    nut = ProductFactory(organization=organization, sku="NUT", cost_price=Decimal("0.2000"))
+    ProductSupplierFactory(
+        organization=organization, product=bolt, supplier=supplier, price=Decimal("0.9000"),
+        lead_time_days=3, is_preferred=True,
+    )  # fmt: skip
+    shelf = LocationFactory(organization=organization, code="SHELF")
+    dock = LocationFactory(organization=organization, code="DOCK")
+
+    created = owner_client.post(
+        PO,
+        {"supplier": supplier.pk,
+         "lines": [{"product": bolt.pk, "quantity": "10", "receiving_location": shelf.pk},
+                   {"product": nut.pk, "quantity": "5", "unit_price": None}]},
+        format="json",
+    )  # fmt: skip
+    order_id = created.json()["id"]
+    lines = {line["product_sku"]: line for line in created.json()["lines"]}
+    owner_client.post(f"{PO}{order_id}/send/")
+    received = owner_client.post(
+        f"{PO}{order_id}/receive/",
+        {"location": dock.pk,
+         "lines": [{"line": lines["BOLT"]["id"], "quantity": "10"},
+                   {"line": lines["NUT"]["id"], "quantity": "5"}]},
+        format="json",
+    )  # fmt: skip
+    elsewhere = owner_client.post(
+        PO,
+        {"supplier": supplier.pk,
+         "lines": [{"product": bolt.pk, "quantity": "1",
+                    "receiving_location": LocationFactory().pk}]},
+        format="json",
+    )  # fmt: skip
+
+    assert created.status_code == 201, created.json()
+    assert (lines["BOLT"]["unit_price"], lines["NUT"]["unit_price"]) == ("0.9000", "0.2000")
+    assert (lines["BOLT"]["receiving_location"], lines["NUT"]["receiving_location"]) == (
+        shelf.pk,
+        None,
+    )
+    assert created.json()["expected_date"] is not None
+    assert received.status_code == 201, received.json()
+    assert {r["product"]: r["location"] for r in received.json()["receipts"]} == {
+        bolt.pk: shelf.pk,
+        nut.pk: dock.pk,
+    }
+    assert (_on_hand(bolt, shelf), _on_hand(nut, dock)) == (Decimal(10), Decimal(5))
+    assert _error(elsewhere)[0] == 400
+    assert "lines.0.receiving_location" in _error(elsewhere)[2]
+
+
+def test_a_line_with_no_location_anywhere_is_400_on_that_line(owner_client, organization):
+    order = make_purchase_order(organization, sent=True)
+
+    response = owner_client.post(
+        f"{PO}{order.pk}/receive/",
+        {"lines": [{"line": order.lines.get().pk, "quantity": "1"}]},
+        format="json",
+    )
+
+    status, code, fields = _error(response)
+    assert (status, code, list(fields)) == (400, "location_required", ["lines.0.location"])
+    assert not PurchaseOrderReceipt.objects.exists()
+
+
 def test_receipt_of_a_lot_tracked_product_records_the_lot(owner_client, organization):
     order = make_purchase_order(organization, sent=True)
     line = order.lines.get()

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -505,3 +505,131 @@ def test_migration_turns_orders_cancelled_after_receipts_into_closed(sent, user,
     )
     assert (migrated.cancelled_at, migrated.cancelled_by) == (None, None)
     assert PurchaseOrder.objects.get(pk=untouched.pk).status == PurchaseOrderStatus.CANCELLED
+
+
+# --- defaults and receiving locations ------------------------------------------------------------
+
+
+@pytest.fixture
+def tokyo_organization(organization):
+    organization.time_zone = "Asia/Tokyo"
+    organization.save(update_fields=["time_zone"])
+    return organization
+
+
+def test_empty_prices_and_date_take_the_suppliers_price_else_cost_and_its_lead_time(
+    tokyo_organization, user, supplier, product, flour, monkeypatch
+):
+    from stockroom.catalog.tests.factories import ProductSupplierFactory
+
+    organization = tokyo_organization
+    other = SupplierFactory(organization=organization)
+    ProductSupplierFactory(
+        organization=organization, product=product, supplier=supplier, price=D("2.1000"),
+        lead_time_days=5, is_preferred=True,
+    )  # fmt: skip
+    # Flour's only link is to another supplier: this supplier's order falls back to cost price.
+    ProductSupplierFactory(
+        organization=organization, product=flour, supplier=other, price=D("9"), lead_time_days=40
+    )
+    flour.cost_price = D("1.3500")
+    flour.save(update_fields=["cost_price"])
+    # 20:00 UTC on 1 March is already 2 March in Tokyo.
+    evening = datetime(2031, 3, 1, 20, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+
+    order = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier,
+        lines=[
+            LineInput(product=product, quantity=D("10"), unit_price=None),
+            LineInput(product=flour, quantity=D("2"), unit_price=None),
+        ],
+    )  # fmt: skip
+
+    assert {sku: line.unit_price for sku, line in lines_of(order).items()} == {
+        "BOLT": D("2.1000"),
+        "FLOUR": D("1.3500"),
+    }
+    assert order.expected_date == date(2031, 3, 7)
+    # A price or date given is kept, also on update.
+    services.purchase_order_update(
+        order=order, supplier=supplier, expected_date=date(2031, 4, 1),
+        lines=[LineInput(product=product, quantity=D("10"), unit_price=D("3"))],
+    )  # fmt: skip
+    order.refresh_from_db()
+    assert (order.expected_date, lines_of(order)["BOLT"].unit_price) == (
+        date(2031, 4, 1),
+        D("3.0000"),
+    )
+
+
+def test_no_link_to_the_supplier_leaves_the_expected_date_empty(
+    organization, user, supplier, product
+):
+    product.cost_price = D("0.7500")
+    product.save(update_fields=["cost_price"])
+    order = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier,
+        lines=[LineInput(product=product, quantity=D("1"), unit_price=None)],
+    )  # fmt: skip
+    assert (order.expected_date, lines_of(order)["BOLT"].unit_price) == (None, D("0.7500"))
+
+
+def test_lines_receive_into_their_own_location_unless_the_receipt_names_one(
+    organization, user, supplier, product, flour, bin_a, bin_b
+):
+    from stockroom.orders.services import PurchaseLineInput
+
+    order = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier,
+        lines=[
+            PurchaseLineInput(product=product, quantity=D("5"), unit_price=D("1"),
+                              receiving_location=bin_b),
+            PurchaseLineInput(product=flour, quantity=D("3"), unit_price=D("1")),
+        ],
+    )  # fmt: skip
+    services.purchase_order_send(order=order, user=user)
+    lines = lines_of(order)
+    assert lines["BOLT"].receiving_location == bin_b
+
+    services.purchase_order_receive(
+        order=order, user=user, location=bin_a,
+        receipts=[ReceiptInput(line=lines["BOLT"], quantity=D("2")),
+                  ReceiptInput(line=lines["FLOUR"], quantity=D("1"))],
+    )  # fmt: skip
+    services.purchase_order_receive(
+        order=order, user=user, location=None,
+        receipts=[ReceiptInput(line=lines["BOLT"], quantity=D("3"), location=bin_a)],
+    )  # fmt: skip
+
+    assert level(product, bin_b).on_hand == D("2")
+    assert level(product, bin_a).on_hand == D("3")
+    assert level(flour, bin_a).on_hand == D("1")
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_receive(
+            order=order, user=user, location=None,
+            receipts=[ReceiptInput(line=lines["FLOUR"], quantity=D("1"))],
+        )  # fmt: skip
+    assert (refusal.value.code, refusal.value.extra) == (
+        "location_required",
+        {"line_id": lines["FLOUR"].pk},
+    )
+
+
+def test_a_receiving_location_of_another_organization_is_refused(
+    organization, user, supplier, product
+):
+    from stockroom.orders.services import PurchaseLineInput
+
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_create(
+            organization=organization, user=user, supplier=supplier,
+            lines=[PurchaseLineInput(product=product, quantity=D("1"), unit_price=D("1"),
+                                     receiving_location=LocationFactory())],
+        )  # fmt: skip
+    assert (refusal.value.code, refusal.value.field, refusal.value.extra) == (
+        "invalid_location",
+        "receiving_location",
+        {"index": 0},
+    )
+    assert not PurchaseOrder.objects.exists()

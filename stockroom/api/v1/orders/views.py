@@ -70,6 +70,18 @@ def _line_inputs(lines: list[dict]) -> list[order_services.LineInput]:
     ]
 
 
+def _purchase_line_inputs(lines: list[dict]) -> list[order_services.LineInput]:
+    return [
+        order_services.PurchaseLineInput(
+            product=line["product"],
+            quantity=line["quantity"],
+            unit_price=line.get("unit_price"),
+            receiving_location=line.get("receiving_location"),
+        )
+        for line in lines
+    ]
+
+
 def _current_line_inputs(order) -> list[order_services.LineInput]:
     return [
         order_services.LineInput(
@@ -149,7 +161,9 @@ class PurchaseOrderViewSet(OrderViewSet):
     )
 
     def get_tenant_queryset(self, organization):
-        lines = PurchaseOrderLine.objects.select_related("product").order_by("pk")
+        lines = PurchaseOrderLine.objects.select_related("product", "receiving_location").order_by(
+            "pk"
+        )
         return (
             order_selectors.purchase_order_list(organization=organization)
             .prefetch_related(None)
@@ -161,7 +175,7 @@ class PurchaseOrderViewSet(OrderViewSet):
             organization=self.request.organization,
             user=self.request.user,
             supplier=data["supplier"],
-            lines=_line_inputs(data["lines"]),
+            lines=_purchase_line_inputs(data["lines"]),
             expected_date=data.get("expected_date"),
             notes=data.get("notes", ""),
         )
@@ -171,7 +185,19 @@ class PurchaseOrderViewSet(OrderViewSet):
         return order_services.purchase_order_update(
             order=instance,
             supplier=data.get("supplier", instance.supplier),
-            lines=_line_inputs(lines) if lines is not None else _current_line_inputs(instance),
+            lines=(
+                _purchase_line_inputs(lines)
+                if lines is not None
+                else [
+                    order_services.PurchaseLineInput(
+                        product=line.product,
+                        quantity=line.quantity,
+                        unit_price=line.unit_price,
+                        receiving_location=line.receiving_location,
+                    )
+                    for line in instance.lines.all()
+                ]
+            ),
             expected_date=data.get("expected_date", instance.expected_date),
             notes=data.get("notes", instance.notes),
         )
@@ -203,9 +229,10 @@ class PurchaseOrderViewSet(OrderViewSet):
     )
     @action(detail=True, methods=["post"])
     def receive(self, request, *args, **kwargs):
-        """Receive some or all lines into one location (partial receipts allowed). Each receipt
-        posts a ledger movement at the line's unit price; lot-tracked products need
-        `lot_number`. More than outstanding is refused unless `over_receipt` is true."""
+        """Receive some or all lines (partial receipts allowed), each into its `location`, else
+        its line's receiving location, else the receipt's `location`. Each receipt posts a
+        ledger movement at the line's unit price; lot-tracked products need `lot_number`. More
+        than outstanding is refused unless `over_receipt` is true."""
         return run_once(request, idempotency_key(request), self._receive)
 
     def _receive(self) -> Response:
@@ -229,6 +256,7 @@ class PurchaseOrderViewSet(OrderViewSet):
                 quantity=entry["quantity"],
                 lot_number=entry["lot_number"],
                 expiry_date=entry["expiry_date"],
+                location=entry["location"],
             )
             for entry in data["lines"]
         ]
