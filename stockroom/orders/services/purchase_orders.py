@@ -255,9 +255,7 @@ def purchase_order_receive(
     each into its receipt's location, else its line's receiving location, else `location`.
     More than outstanding is refused unless `allow_over_receipt`."""
     locked = lock_for(TRANSITIONS["receive"], PurchaseOrder, order.pk)
-    lines = {
-        line.pk: line for line in locked.lines.select_related("product", "receiving_location")
-    }
+    lines = {line.pk: line for line in locked.lines.select_related("product", "receiving_location")}
     occurred_at = occurred_at or timezone.now()
     posted: list[PurchaseOrderReceipt] = []
     for receipt in receipts:

@@ -517,7 +517,8 @@ def test_cancelling_a_partly_received_po_from_the_page_points_to_close(
         reverse("orders:purchase_order_cancel", args=[draft_po.pk]), follow=True
     )
     assert "so it cannot be cancelled. Close it short instead." in response.content.decode()
-    assert PurchaseOrder.objects.get(pk=draft_po.pk).status == PurchaseOrderStatus.PARTIALLY_RECEIVED
+    stored = PurchaseOrder.objects.get(pk=draft_po.pk)
+    assert stored.status == PurchaseOrderStatus.PARTIALLY_RECEIVED
 
 
 def test_cancelled_po_without_receipts_has_no_receipt_summary(

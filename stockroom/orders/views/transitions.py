@@ -184,7 +184,7 @@ class PurchaseOrderReceiveView(ServiceFormMixin, LineFormsetMixin, MemberRequire
     def get_lines(self) -> list:
         return list(self.object.lines.all())
 
-    def formset_form_kwargs(self) -> dict:
+    def formset_form_kwargs(self):
         return {"locations": receiving_locations(self.request.organization)}
 
     def initial_rows(self) -> list[dict]:
