@@ -527,3 +527,66 @@ def test_cancelled_po_without_receipts_has_no_receipt_summary(
     services.purchase_order_cancel(order=draft_po, user=user)
     page = member_client(viewer).get(reverse("orders:purchase_order_detail", args=[draft_po.pk]))
     assert 'id="closed-short"' not in page.content.decode()
+
+
+def test_purchase_order_form_leaves_price_to_the_supplier_and_names_a_receiving_location(
+    member_client, manager, supplier, product, bin_b
+):
+    from stockroom.catalog.tests.factories import ProductSupplierFactory
+
+    ProductSupplierFactory(
+        organization=product.organization, product=product, supplier=supplier,
+        price=D("1.7000"), lead_time_days=2, is_preferred=True,
+    )  # fmt: skip
+    data = {
+        "supplier": supplier.pk,
+        "expected_date": "",
+        "notes": "",
+        **formset_data(
+            "lines",
+            [{"product": product.pk, "quantity": "3", "unit_price": "",
+              "receiving_location": bin_b.pk}],
+        ),
+    }  # fmt: skip
+    form_page = member_client(manager).get(reverse("orders:purchase_order_create"))
+    assert 'placeholder="Supplier&#x27;s price"' in form_page.content.decode()
+
+    response = member_client(manager).post(reverse("orders:purchase_order_create"), data)
+
+    assert response.status_code == 302
+    line = PurchaseOrder.objects.get().lines.get()
+    assert (line.unit_price, line.receiving_location) == (D("1.7000"), bin_b)
+    assert PurchaseOrder.objects.get().expected_date is not None
+
+
+def test_receive_page_starts_each_line_at_its_receiving_location(
+    member_client, manager, user, supplier, product, flour, bin_a, bin_b
+):
+    order = services.purchase_order_create(
+        organization=product.organization, user=user, supplier=supplier,
+        lines=[
+            services.PurchaseLineInput(product=product, quantity=D("2"), unit_price=D("1"),
+                                       receiving_location=bin_b),
+            services.PurchaseLineInput(product=flour, quantity=D("1"), unit_price=D("1")),
+        ],
+    )  # fmt: skip
+    services.purchase_order_send(order=order, user=user)
+    url = reverse("orders:purchase_order_receive", args=[order.pk])
+    client = member_client(manager)
+    page = client.get(url)
+    initial = {
+        form.initial["line_id"]: form.initial["location"] for form in page.context["formset"]
+    }
+    lines = {line.product.sku: line.pk for line in order.lines.select_related("product")}
+    assert initial == {lines["BOLT"]: bin_b.pk, lines["FLOUR"]: None}
+
+    data = {
+        "location": bin_a.pk,
+        **formset_data(
+            "lines",
+            [{"line_id": lines["BOLT"], "quantity": "2", "location": bin_b.pk},
+             {"line_id": lines["FLOUR"], "quantity": "1", "location": ""}],
+        ),
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    assert (level(product, bin_b).on_hand, level(flour, bin_a).on_hand) == (D("2"), D("1"))
