@@ -91,6 +91,9 @@ class SalesOrderForm(_OrganizationForm):
 class _LineForm(_OrganizationForm):
     """One order line. The unique-product check runs in the service (it sees every row)."""
 
+    # The order form shows a "Receive into" column for the lines that have one.
+    has_receiving_location = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.for_organization(
@@ -117,6 +120,8 @@ class _LineForm(_OrganizationForm):
 
 
 class PurchaseOrderLineForm(_LineForm):
+    has_receiving_location = True
+
     class Meta:
         model = PurchaseOrderLine
         fields = ["product", "quantity", "unit_price", "receiving_location"]
