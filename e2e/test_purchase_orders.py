@@ -1,6 +1,6 @@
-"""Purchase orders as a buyer uses them: created, refused, edited, sent, cancelled, and received
-in two receipts with lots typed in; the order, the stock per bin and lot, and the ledger are
-read back from the server's database."""
+"""Purchase orders as a buyer uses them: created, refused, edited, sent, cancelled, received
+in two receipts with lots typed in, and received in part then closed short; the order, the
+stock per bin and lot, and the ledger are read back from the server's database."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from .orders_helpers import (
     fill_line,
     in_organization,
     ledger,
+    make_location,
     make_product,
     on_hand,
     order_number,
+    pick_product,
     save,
     signed_in,
     suffix,
@@ -252,3 +254,101 @@ def test_received_in_two_receipts_with_lots(
     assert [(row["kind"], row["quantity"], row["to"]) for row in ledger(server, bolts)] == [
         ("receipt", "5", "A-01")
     ]
+
+
+def closed_order(server: Server, notes: str) -> dict:
+    """The one purchase order whose notes are `notes`, as closing it short leaves it."""
+    return in_organization(
+        server,
+        f"""
+from stockroom.orders.models import PurchaseOrder
+order = PurchaseOrder.objects.prefetch_related("lines").get(notes={notes!r})
+print(json.dumps({{
+    "status": order.status, "total": str(order.total),
+    "closed": order.closed_at is not None,
+    "closed_by": order.closed_by.email if order.closed_by else None,
+    "cancelled": order.cancelled_at is not None,
+    "expected": order.expected_date is not None,
+    "lines": sorted(
+        [line.product.sku, str(line.unit_price.normalize()),
+         line.receiving_location.code if line.receiving_location else None,
+         format(line.received_quantity.normalize(), "f")]
+        for line in order.lines.select_related("product", "receiving_location")
+    ),
+}}))
+""",
+    )
+
+
+def test_default_prices_own_location_received_in_part_then_closed_short(
+    server: Server, new_context: Callable[..., BrowserContext]
+) -> None:
+    run = suffix()
+    linked, unlinked = f"E2E-CLA-{run}", f"E2E-CLB-{run}"
+    # The supplier sells `linked` at 2.40 (lead time 5 days); `unlinked` costs 2.50.
+    make_product(server, linked, supplier=SUPPLIER)
+    make_product(server, unlinked)
+    shelf = make_location(server, f"CL{run}")
+    notes = f"E2E close short {run}"
+    page = signed_in(new_context)
+
+    # Both unit prices and the expected date left empty; the first line goes to its own shelf.
+    page.goto("/orders/purchase-orders/new/")
+    choose(field(page, "Supplier"), SUPPLIER)
+    field(page, "Notes").fill(notes)
+    rows = page.locator("#lines-body tr.order-line")
+    pick_product(rows.nth(0), linked)
+    rows.nth(0).get_by_label(re.compile("^Quantity")).fill("10")
+    choose(rows.nth(0).get_by_label(re.compile("^Receive into")), shelf)
+    page.get_by_role("button", name="Add line").click()
+    expect(rows).to_have_count(2)
+    pick_product(rows.nth(1), unlinked)
+    rows.nth(1).get_by_label(re.compile("^Quantity")).fill("4")
+    save(page)
+    expect_status(page, "Draft")
+    order = closed_order(server, notes)
+    assert order["lines"] == [
+        [linked, "2.4", f"CL{run}", "0"],
+        [unlinked, "2.5", None, "0"],
+    ]
+    assert order["expected"] is True
+    click_confirmed(page, "Send to supplier")
+    expect_status(page, "Sent")
+
+    # Receive part: the linked line starts at its own shelf; the other stays outstanding.
+    page.locator("main").get_by_role("link", name="Receive").click()
+    linked_row = page.locator("li", has_text=linked)
+    unlinked_row = page.locator("li", has_text=unlinked)
+    expect(field(linked_row, "Location").locator("option:checked")).to_have_text(shelf)
+    choose(field(page, "Receive into"), "MAIN/A-01")
+    field(linked_row, "Quantity").fill("6")
+    field(unlinked_row, "Quantity").fill("0")
+    page.get_by_role("button", name="Post receipt").click()
+    expect_status(page, "Partially received")
+    assert on_hand(server, linked) == {shelf: Decimal(6)}
+    assert on_hand(server, unlinked) == {}
+    detail_url = page.url
+
+    # Cancelling is not offered once stock came in; closing short is.
+    expect(page.locator("main").get_by_role("button", name="Cancel order")).to_have_count(0)
+    stale = page.context.new_page()
+    stale.goto(detail_url)
+    click_confirmed(page, "Close short")
+    expect_message(page, "was closed short")
+    expect_status(page, "Closed short")
+    expect(page.locator("#closed-short")).to_contain_text("4 will not arrive")
+    order = closed_order(server, notes)
+    assert (order["status"], order["closed"], order["cancelled"]) == ("closed", True, False)
+    assert order["closed_by"] == "owner@demo.stockroom.dev"
+    # Its value is what was received: 6 × 2.40.
+    assert order["total"] == "14.40"
+    assert [line[3] for line in order["lines"]] == ["6", "0"]
+
+    # The stale tab (still showing Partially received) cannot close it again.
+    click_confirmed(stale, "Close short")
+    expect_message(stale, "already closed")
+    assert closed_order(server, notes)["status"] == "closed"
+    assert [(row["kind"], row["quantity"], row["to"]) for row in ledger(server, linked)] == [
+        ("receipt", "6", f"CL{run}")
+    ]
+    assert ledger(server, unlinked) == []

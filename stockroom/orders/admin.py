@@ -98,17 +98,22 @@ class DocumentAdmin(TenantHistoryAdmin):
 
     @admin.action(description=_("Cancel selected"), permissions=["cancel"])
     def cancel_selected(self, request, queryset):
-        cancelled, refused = 0, []
+        self.run_service_on_each(
+            request, queryset, type(self).cancel_service, _("%(count)d cancelled.")
+        )
+
+    def run_service_on_each(self, request, queryset, service, done_message) -> None:
+        """Call `service` on each selected document; one message for those it changed and one
+        per refusal (the others still go through)."""
+        done, refused = 0, []
         for document in queryset:
             try:
-                type(self).cancel_service(**{self.cancel_keyword: document}, user=request.user)
-                cancelled += 1
+                service(**{self.cancel_keyword: document}, user=request.user)
+                done += 1
             except ApplicationError as exc:
                 refused.append(f"{document.number}: {exc.message}")
-        if cancelled:
-            self.message_user(
-                request, _("%(count)d cancelled.") % {"count": cancelled}, messages.SUCCESS
-            )
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         for refusal in refused:
             self.message_user(request, refusal, messages.ERROR)
 
@@ -121,6 +126,16 @@ class PurchaseOrderAdmin(DocumentAdmin):
     list_select_related = ["supplier"]
     inlines = [PurchaseOrderLineInline]
     cancel_service = services.purchase_order_cancel
+    actions = [*DocumentAdmin.actions, "close_selected"]
+
+    def has_close_permission(self, request) -> bool:
+        return self._role_allows(request, transitions_of(self.model)["close"].action)
+
+    @admin.action(description=_("Close selected short"), permissions=["close"])
+    def close_selected(self, request, queryset):
+        self.run_service_on_each(
+            request, queryset, services.purchase_order_close, _("%(count)d closed short.")
+        )
 
 
 @admin.register(SalesOrder)

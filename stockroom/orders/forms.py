@@ -66,6 +66,7 @@ class PurchaseOrderForm(_OrganizationForm):
             "expected_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {"expected_date": _("Empty: today plus the supplier's lead time.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +90,9 @@ class SalesOrderForm(_OrganizationForm):
 
 class _LineForm(_OrganizationForm):
     """One order line. The unique-product check runs in the service (it sees every row)."""
+
+    # The order form shows a "Receive into" column for the lines that have one.
+    has_receiving_location = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,10 +120,24 @@ class _LineForm(_OrganizationForm):
 
 
 class PurchaseOrderLineForm(_LineForm):
+    has_receiving_location = True
+
     class Meta:
         model = PurchaseOrderLine
-        fields = ["product", "quantity", "unit_price"]
+        fields = ["product", "quantity", "unit_price", "receiving_location"]
         widgets = {"product": ProductPicker}
+        help_texts = {
+            "unit_price": _("Empty: the supplier's price for the product, else its cost price."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the service fills in the supplier's price (or the cost price).
+        self.fields["unit_price"].required = False
+        self.fields["unit_price"].widget.attrs["placeholder"] = _("Supplier's price")
+        location = cast(forms.ModelChoiceField, self.fields["receiving_location"])
+        location.queryset = receiving_locations(self.organization)
+        location.empty_label = _("Choose on receipt")
 
 
 class SalesOrderLineForm(_LineForm):
@@ -172,23 +190,41 @@ SalesOrderLineFormSet = inlineformset_factory(
 # --- receiving -----------------------------------------------------------------------------------
 
 
+def receiving_locations(organization):
+    """The locations stock can be received into: active, in an active warehouse."""
+    return (
+        Location.objects.for_organization(organization)
+        .filter(is_active=True, warehouse__is_active=True)
+        .select_related("warehouse")
+    )
+
+
 class ReceiveForm(forms.Form):
-    location = forms.ModelChoiceField(label=_("Receive into"), queryset=Location.objects.none())
+    location = forms.ModelChoiceField(
+        label=_("Receive into"),
+        queryset=Location.objects.none(),
+        required=False,
+        help_text=_("For the lines that do not name their own location."),
+    )
     allow_over_receipt = forms.BooleanField(
         label=_("Accept over-receipt (more than ordered)"), required=False
     )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = (
-            Location.objects.for_organization(organization)
-            .filter(is_active=True, warehouse__is_active=True)
-            .select_related("warehouse")
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = receiving_locations(
+            organization
         )
 
 
 class ReceiveLineForm(forms.Form):
     line_id = forms.IntegerField(widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(
+        label=_("Location"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=_("As above"),
+    )
     quantity = forms.DecimalField(
         label=_("Quantity"),
         required=False,
@@ -203,6 +239,11 @@ class ReceiveLineForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, locations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if locations is not None:
+            cast(forms.ModelChoiceField, self.fields["location"]).queryset = locations
 
 
 ReceiveLineFormSet = forms.formset_factory(ReceiveLineForm, extra=0)

@@ -203,6 +203,8 @@ class PurchaseOrderStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     PARTIALLY_RECEIVED = "partially_received", _("Partially received")
     RECEIVED = "received", _("Received")
+    # Partly received and ended there: what did not arrive is no longer expected.
+    CLOSED = "closed", _("Closed short")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -222,6 +224,8 @@ class PurchaseOrder(Document):
     emailed_to = models.EmailField(_("emailed to"), blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     received_at = models.DateTimeField(_("fully received at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = _actor_field(_("closed by"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = _actor_field(_("cancelled by"))
 
@@ -235,7 +239,7 @@ class PurchaseOrder(Document):
         constraints = _document_constraints(
             "po",
             PurchaseOrderStatus,
-            stamped=(PurchaseOrderStatus.CANCELLED,),
+            stamped=(PurchaseOrderStatus.CLOSED, PurchaseOrderStatus.CANCELLED),
             extra=(
                 # Sent, or past it: every state but draft and cancelled was sent once.
                 models.CheckConstraint(
@@ -251,6 +255,14 @@ class PurchaseOrder(Document):
 
     @property
     def total(self) -> Decimal:
+        """The order's value: what was ordered, except for an order closed short, which is worth
+        what was received (the rest will never be bought)."""
+        if self.status == PurchaseOrderStatus.CLOSED:
+            return self.received_total
+        return self.ordered_total
+
+    @property
+    def ordered_total(self) -> Decimal:
         """Σ quantity × unit price, from the (prefetched) lines, rounded to the cent."""
         total = sum((line.total for line in self.lines.all()), start=ZERO)
         return total.quantize(Decimal("0.01"))
@@ -262,11 +274,9 @@ class PurchaseOrder(Document):
         return total.quantize(Decimal("0.01"))
 
     @property
-    def is_cancelled_after_receipts(self) -> bool:
-        """Cancelled with some stock already in: the page must say what came and what won't."""
-        return self.status == PurchaseOrderStatus.CANCELLED and any(
-            line.received_quantity > 0 for line in self.lines.all()
-        )
+    def is_closed_short(self) -> bool:
+        """Closed after a partial receipt: the page says what came and what won't."""
+        return self.status == PurchaseOrderStatus.CLOSED
 
     @property
     def history_events(self) -> list[tuple]:
@@ -277,6 +287,7 @@ class PurchaseOrder(Document):
             (_("Sent"), self.sent_at, self.sent_by),
             (emailed, self.emailed_at, None),
             (_("Received in full"), self.received_at, None),
+            (_("Closed short"), self.closed_at, self.closed_by),
             (_("Cancelled"), self.cancelled_at, self.cancelled_by),
         ]
 
@@ -294,6 +305,15 @@ class PurchaseOrderLine(OrderLine):
     quantity = _quantity_field(_("quantity"))
     unit_price = _price_field(COST_PLACES)
     received_quantity = _quantity_field(_("received"), default=ZERO, editable=False)
+    # Where this line is put away when it arrives; the receive page and API start from it.
+    receiving_location = models.ForeignKey(
+        "inventory.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receive into"),
+    )
 
     history = HistoricalRecords()
 

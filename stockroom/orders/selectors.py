@@ -113,13 +113,13 @@ def purchase_order_detail(*, organization, pk: int) -> PurchaseOrder:
         "location__warehouse", "lot", "received_by"
     ).order_by("received_at", "pk")
     lines = (
-        PurchaseOrderLine.objects.select_related("product")
+        PurchaseOrderLine.objects.select_related("product", "receiving_location__warehouse")
         .prefetch_related(Prefetch("receipts", receipts))
         .order_by("pk")
     )
     return (
         PurchaseOrder.objects.filter(organization_id=organization_id_of(organization))
-        .select_related("supplier", "created_by", "sent_by", "cancelled_by")
+        .select_related("supplier", "created_by", "sent_by", "closed_by", "cancelled_by")
         .prefetch_related(Prefetch("lines", lines))
         .get(pk=pk)
     )

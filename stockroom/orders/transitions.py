@@ -104,6 +104,8 @@ SO = SalesOrderStatus
 COUNT = StockCountStatus
 
 
+_PO_CLOSED = Refusal("order_closed", _("This purchase order is closed short."))
+
 PURCHASE_ORDER_TRANSITIONS = Transitions(
     Transition(
         name="edit",
@@ -145,21 +147,56 @@ PURCHASE_ORDER_TRANSITIONS = Transitions(
             PO.RECEIVED: Refusal(
                 "order_received", _("This purchase order has been received in full.")
             ),
+            PO.CLOSED: _PO_CLOSED,
         },
     ),
     Transition(
-        # A partly received order may be cancelled: what came stays in stock.
+        # Ends a partly received order: what came stays in stock and is the order's value; the
+        # rest is no longer on order.
+        name="close",
+        sources=frozenset({PO.PARTIALLY_RECEIVED}),
+        target=PO.CLOSED,
+        action=Action.MANAGE_ORDERS,
+        at_field="closed_at",
+        by_field="closed_by",
+        refusal=Refusal(
+            "nothing_received",
+            _(
+                "Only a partially received purchase order can be closed short; "
+                "cancel an order that has received nothing."
+            ),
+        ),
+        refusals={
+            PO.RECEIVED: Refusal(
+                "order_received",
+                _("This purchase order has been received in full; there is nothing to close."),
+            ),
+            PO.CLOSED: Refusal("already_closed", _("This purchase order is already closed.")),
+            PO.CANCELLED: Refusal("order_cancelled", _("This purchase order is cancelled.")),
+        },
+    ),
+    Transition(
+        # Only before any receipt: an order with stock in is closed short instead, so that its
+        # value stays what was received.
         name="cancel",
-        sources=frozenset({PO.DRAFT, PO.SENT, PO.PARTIALLY_RECEIVED}),
+        sources=frozenset({PO.DRAFT, PO.SENT}),
         target=PO.CANCELLED,
         action=Action.MANAGE_ORDERS,
         at_field="cancelled_at",
         by_field="cancelled_by",
         refusal=Refusal("already_cancelled", _("This purchase order is already cancelled.")),
         refusals={
+            PO.PARTIALLY_RECEIVED: Refusal(
+                "order_has_receipts",
+                _(
+                    "Stock has been received against this purchase order, so it cannot be "
+                    "cancelled. Close it short instead."
+                ),
+            ),
             PO.RECEIVED: Refusal(
                 "order_received", _("A purchase order received in full cannot be cancelled.")
             ),
+            PO.CLOSED: _PO_CLOSED,
         },
     ),
 )

@@ -39,6 +39,11 @@ urlpatterns = [
         name="purchase_order_cancel",
     ),
     path(
+        "purchase-orders/<int:pk>/close/",
+        views.PurchaseOrderCloseView.as_view(),
+        name="purchase_order_close",
+    ),
+    path(
         "purchase-orders/<int:pk>/receive/",
         views.PurchaseOrderReceiveView.as_view(),
         name="purchase_order_receive",

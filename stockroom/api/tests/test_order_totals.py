@@ -149,20 +149,13 @@ def test_update_with_a_1e18_line_is_a_400_and_changes_nothing(
     assert order.history.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("url", "make"),
-    [
-        pytest.param(PO, make_purchase_order, id="purchase-order"),
-        pytest.param(SO, make_sales_order, id="sales-order"),
-    ],
-)
-def test_a_patch_line_missing_its_price_is_a_400_not_a_500(owner_client, organization, url, make):
+def test_a_patch_line_missing_its_price_is_a_400_not_a_500(owner_client, organization):
     # `lines` replaces every line, so each line of a PATCH must be complete.
-    order = make(organization)
+    order = make_sales_order(organization)
     line = order.lines.get()
 
     response = owner_client.patch(
-        f"{url}{order.pk}/",
+        f"{SO}{order.pk}/",
         {"lines": [{"product": line.product_id, "quantity": "3"}]},
         format="json",
     )
@@ -173,6 +166,26 @@ def test_a_patch_line_missing_its_price_is_a_400_not_a_500(owner_client, organiz
         {"lines.0.unit_price": ["This field is required."]},
     )
     assert list(order.lines.values_list("quantity", flat=True)) == [line.quantity]
+
+
+def test_a_purchase_patch_line_missing_its_price_takes_the_default_price(
+    owner_client, organization
+):
+    # A purchase line's price may be left out: the service fills in the supplier's price for
+    # the product, else its cost price (no link here).
+    order = make_purchase_order(organization)
+    line = order.lines.get()
+
+    response = owner_client.patch(
+        f"{PO}{order.pk}/",
+        {"lines": [{"product": line.product_id, "quantity": "3"}]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert list(order.lines.values_list("quantity", "unit_price")) == [
+        (Decimal("3"), line.product.cost_price)
+    ]
 
 
 def _plant_oversized_line(order, line_model) -> Decimal:

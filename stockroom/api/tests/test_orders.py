@@ -115,6 +115,102 @@ def test_purchase_order_from_draft_to_received(owner_client, organization):
     assert StockMovement.unscoped.filter(reference="PO-00001").count() == 3
 
 
+def test_a_partly_received_purchase_order_is_closed_short_not_cancelled(
+    owner_client, owner, organization
+):
+    order = _partly_received_purchase_order(organization, quantity="4")
+
+    cancel = owner_client.post(f"{PO}{order.pk}/cancel/")
+    close = owner_client.post(f"{PO}{order.pk}/close/")
+    listed = owner_client.get(PO, {"status": "closed"})
+    receive = owner_client.post(
+        f"{PO}{order.pk}/receive/",
+        {"location": LocationFactory(organization=organization).pk,
+         "lines": [{"line": order.lines.get().pk, "quantity": "1"}]},
+        format="json",
+    )  # fmt: skip
+
+    assert _error(cancel)[:2] == (409, "order_has_receipts")
+    assert "Close it short instead." in cancel.json()["error"]["message"]
+    assert close.status_code == 200
+    body = close.json()
+    # 4 received × 2.50; the 6 that never came are not part of the order's value.
+    assert (body["status"], body["total"]) == ("closed", "10.00")
+    assert body["closed_at"] is not None and body["cancelled_at"] is None
+    assert [row["total"] for row in listed.json()["results"]] == ["10.00"]
+    assert _error(receive)[:2] == (409, "order_closed")
+    assert PurchaseOrder.objects.get(pk=order.pk).closed_by == owner.user
+
+
+def test_purchase_order_lines_default_their_price_and_receive_into_their_location(
+    owner_client, organization
+):
+    supplier = SupplierFactory(organization=organization)
+    bolt = ProductFactory(organization=organization, sku="BOLT", cost_price=Decimal("1.0000"))
+    nut = ProductFactory(organization=organization, sku="NUT", cost_price=Decimal("0.2000"))
+    ProductSupplierFactory(
+        organization=organization, product=bolt, supplier=supplier, price=Decimal("0.9000"),
+        lead_time_days=3, is_preferred=True,
+    )  # fmt: skip
+    shelf = LocationFactory(organization=organization, code="SHELF")
+    dock = LocationFactory(organization=organization, code="DOCK")
+
+    created = owner_client.post(
+        PO,
+        {"supplier": supplier.pk,
+         "lines": [{"product": bolt.pk, "quantity": "10", "receiving_location": shelf.pk},
+                   {"product": nut.pk, "quantity": "5", "unit_price": None}]},
+        format="json",
+    )  # fmt: skip
+    order_id = created.json()["id"]
+    lines = {line["product_sku"]: line for line in created.json()["lines"]}
+    owner_client.post(f"{PO}{order_id}/send/")
+    received = owner_client.post(
+        f"{PO}{order_id}/receive/",
+        {"location": dock.pk,
+         "lines": [{"line": lines["BOLT"]["id"], "quantity": "10"},
+                   {"line": lines["NUT"]["id"], "quantity": "5"}]},
+        format="json",
+    )  # fmt: skip
+    elsewhere = owner_client.post(
+        PO,
+        {"supplier": supplier.pk,
+         "lines": [{"product": bolt.pk, "quantity": "1",
+                    "receiving_location": LocationFactory().pk}]},
+        format="json",
+    )  # fmt: skip
+
+    assert created.status_code == 201, created.json()
+    assert (lines["BOLT"]["unit_price"], lines["NUT"]["unit_price"]) == ("0.9000", "0.2000")
+    assert (lines["BOLT"]["receiving_location"], lines["NUT"]["receiving_location"]) == (
+        shelf.pk,
+        None,
+    )
+    assert created.json()["expected_date"] is not None
+    assert received.status_code == 201, received.json()
+    assert {r["product"]: r["location"] for r in received.json()["receipts"]} == {
+        bolt.pk: shelf.pk,
+        nut.pk: dock.pk,
+    }
+    assert (_on_hand(bolt, shelf), _on_hand(nut, dock)) == (Decimal(10), Decimal(5))
+    assert _error(elsewhere)[0] == 400
+    assert "lines.0.receiving_location" in _error(elsewhere)[2]
+
+
+def test_a_line_with_no_location_anywhere_is_400_on_that_line(owner_client, organization):
+    order = make_purchase_order(organization, sent=True)
+
+    response = owner_client.post(
+        f"{PO}{order.pk}/receive/",
+        {"lines": [{"line": order.lines.get().pk, "quantity": "1"}]},
+        format="json",
+    )
+
+    status, code, fields = _error(response)
+    assert (status, code, list(fields)) == (400, "location_required", ["lines.0.location"])
+    assert not PurchaseOrderReceipt.objects.exists()
+
+
 def test_receipt_of_a_lot_tracked_product_records_the_lot(owner_client, organization):
     order = make_purchase_order(organization, sent=True)
     line = order.lines.get()
@@ -588,6 +684,9 @@ TRANSITIONS = [
     Transition("purchase-orders", "send", MANAGERS, make_purchase_order),
     Transition("purchase-orders", "cancel", MANAGERS, make_purchase_order),
     Transition(
+        "purchase-orders", "close", MANAGERS, lambda org: _partly_received_purchase_order(org)
+    ),
+    Transition(
         "purchase-orders",
         "receive",
         FLOOR,
@@ -615,6 +714,17 @@ TRANSITIONS = [
     ),
     Transition("stock-counts", "cancel", MANAGERS, make_stock_count),
 ]
+
+
+def _partly_received_purchase_order(organization, quantity: str = "4"):
+    order = make_purchase_order(organization, sent=True)
+    order_services.purchase_order_receive(
+        order=order,
+        user=None,
+        location=LocationFactory(organization=organization),
+        receipts=[order_services.ReceiptInput(line=order.lines.get(), quantity=Decimal(quantity))],
+    )
+    return order
 
 
 def _backordered_then_stocked(organization):
@@ -684,7 +794,7 @@ def test_repeating_a_transition_is_refused_never_a_server_error(
             lambda org: order_services.purchase_order_cancel(
                 order=make_purchase_order(org), user=None
             ),
-            ["send", "receive", "cancel"],
+            ["send", "receive", "cancel", "close"],
             id="cancelled-purchase-order",
         ),
         pytest.param(

@@ -3,8 +3,10 @@
 from ._common import LineInput
 from .numbering import next_document_number
 from .purchase_orders import (
+    PurchaseLineInput,
     ReceiptInput,
     purchase_order_cancel,
+    purchase_order_close,
     purchase_order_create,
     purchase_order_mark_emailed,
     purchase_order_receive,
@@ -32,9 +34,11 @@ from .stock_counts import (
 
 __all__ = [
     "LineInput",
+    "PurchaseLineInput",
     "ReceiptInput",
     "next_document_number",
     "purchase_order_cancel",
+    "purchase_order_close",
     "purchase_order_create",
     "purchase_order_mark_emailed",
     "purchase_order_receive",

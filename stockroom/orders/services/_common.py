@@ -1,6 +1,6 @@
 """Validation shared by the order services."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
@@ -31,11 +31,16 @@ _Row = TypeVar("_Row", bound=TenantModel)
 
 @dataclass(frozen=True)
 class LineInput:
-    """One line of an order as a form or API gives it."""
+    """One line of an order as a form or API gives it. A purchase order's service fills in an
+    empty (None) unit price; other orders refuse it."""
 
     product: Product
     quantity: Decimal
-    unit_price: Decimal
+    unit_price: Decimal | None
+
+    def stored_fields(self) -> dict:
+        """The line's values as `sync_lines` stores them (a subclass adds its own fields)."""
+        return {"quantity": self.quantity, "unit_price": self.unit_price}
 
 
 def format_quantity(quantity: Decimal) -> str:
@@ -116,7 +121,8 @@ def clean_lines(
             if quantity * unit_price > MAX_ORDER_TOTAL:
                 raise ApplicationError(line_total_message(), code="line_total_large")
             order_total += quantity * unit_price
-            cleaned.append(LineInput(product=product, quantity=quantity, unit_price=unit_price))
+            # `replace` keeps a subclass's own fields (a purchase line's receiving location).
+            cleaned.append(replace(line, quantity=quantity, unit_price=unit_price))
         except ApplicationError as exc:
             exc.extra = {**exc.extra, "index": index}
             raise
@@ -145,19 +151,19 @@ def sync_lines(
     added = []
     for line in lines:
         current = existing.get(line.product.pk)
+        values = line.stored_fields()
         if current is None:
             added.append(
                 line_model(
                     organization_id=order.organization_id,
                     order=order,
                     product=line.product,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
+                    **values,
                 )
             )
-        elif (current.quantity, current.unit_price) != (line.quantity, line.unit_price):
-            current.quantity = line.quantity
-            current.unit_price = line.unit_price
-            current.save(update_fields=["quantity", "unit_price", "updated_at"])
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.save(update_fields=[*values, "updated_at"])
     if added:
         bulk_create_with_history(added, line_model)

@@ -1,7 +1,9 @@
-"""Purchase orders: draft → sent → partially received → received, or cancelled."""
+"""Purchase orders: draft → sent → partially received → received (or closed short), or
+cancelled before anything is received."""
 
-from dataclasses import dataclass
-from datetime import date, datetime
+import zoneinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -10,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stockroom.catalog.models import COST_PLACES, Supplier
+from stockroom.accounts.models import Organization
+from stockroom.catalog.models import COST_PLACES, ProductSupplier, Supplier
 from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
@@ -34,13 +37,29 @@ Status = PurchaseOrderStatus
 
 
 @dataclass(frozen=True)
+class PurchaseLineInput(LineInput):
+    """A purchase order line: a LineInput that may also name where it is received into."""
+
+    receiving_location: Location | None = None
+
+    def stored_fields(self) -> dict:
+        location = self.receiving_location
+        return {
+            **super().stored_fields(),
+            "receiving_location_id": location.pk if location is not None else None,
+        }
+
+
+@dataclass(frozen=True)
 class ReceiptInput:
-    """What arrived for one line: quantity, and the lot for lot-tracked products."""
+    """What arrived for one line: quantity, the lot for lot-tracked products, and where it
+    goes (None: the line's receiving location, else the location of the whole receipt)."""
 
     line: PurchaseOrderLine
     quantity: Decimal | None
     lot_number: str = ""
     expiry_date: date | None = None
+    location: Location | None = None
 
 
 def _check_supplier(supplier: Supplier, organization_id: int) -> None:
@@ -56,6 +75,67 @@ def _check_supplier(supplier: Supplier, organization_id: int) -> None:
         )
 
 
+def _with_defaults(
+    lines: list[LineInput],
+    *,
+    supplier: Supplier,
+    expected_date: date | None,
+    organization: Organization,
+) -> tuple[list[LineInput], date | None]:
+    """Fill what was left empty: a line's unit price with the supplier's price for the product
+    (its product–supplier link) else the product's cost price; the expected date with today
+    (in the organization's time zone) plus the longest lead time of the supplier's links to the
+    ordered products. One query."""
+    products = [line.product.pk for line in lines if line.product is not None]
+    links = {
+        product_id: (price, lead_time)
+        for product_id, price, lead_time in ProductSupplier.objects.filter(
+            organization_id=organization.pk, supplier=supplier, product_id__in=products
+        ).values_list("product_id", "price", "lead_time_days")
+    }
+    filled = []
+    for line in lines:
+        if line.unit_price is None and line.product is not None:
+            # A link's price of 0 means "not set" (the field's default), as in reorder.
+            price = links.get(line.product.pk, (None, 0))[0]
+            line = replace(line, unit_price=price or line.product.cost_price)
+        filled.append(line)
+    if expected_date is None and links:
+        lead_time = max(days for _price, days in links.values())
+        today = timezone.now().astimezone(zoneinfo.ZoneInfo(organization.time_zone)).date()
+        expected_date = today + timedelta(days=lead_time)
+    return filled, expected_date
+
+
+def _check_receiving_locations(lines: list[LineInput], organization_id: int) -> None:
+    for index, line in enumerate(lines):
+        location = getattr(line, "receiving_location", None)
+        if location is not None and (
+            location.organization_id != organization_id or not location.is_active
+        ):
+            raise ApplicationError(
+                _("Choose an active location of this organization."),
+                field="receiving_location",
+                code="invalid_location",
+                extra={"index": index},
+            )
+
+
+def _clean_purchase_lines(
+    lines: list[LineInput],
+    *,
+    supplier: Supplier,
+    expected_date: date | None,
+    organization: Organization,
+) -> tuple[list[LineInput], date | None]:
+    lines, expected_date = _with_defaults(
+        lines, supplier=supplier, expected_date=expected_date, organization=organization
+    )
+    lines = clean_lines(lines, organization_id=organization.pk, price_places=COST_PLACES)
+    _check_receiving_locations(lines, organization.pk)
+    return lines, expected_date
+
+
 @transaction.atomic
 def purchase_order_create(
     *,
@@ -66,10 +146,15 @@ def purchase_order_create(
     expected_date: date | None = None,
     notes: str = "",
 ) -> PurchaseOrder:
-    """A draft purchase order with its lines, numbered PO-00001, PO-00002, … per organization."""
+    """A draft purchase order with its lines, numbered PO-00001, PO-00002, … per organization.
+    An empty unit price or expected date takes its default (see `_with_defaults`)."""
     organization_id = organization_id_of(organization)
     _check_supplier(supplier, organization_id)
-    lines = clean_lines(lines, organization_id=organization_id, price_places=COST_PLACES)
+    if not isinstance(organization, Organization):
+        organization = Organization.objects.get(pk=organization_id)
+    lines, expected_date = _clean_purchase_lines(
+        lines, supplier=supplier, expected_date=expected_date, organization=organization
+    )
     order = PurchaseOrder.objects.create(
         organization_id=organization_id,
         number=next_document_number(organization_id=organization_id, prefix=PURCHASE_ORDER_PREFIX),
@@ -91,10 +176,13 @@ def purchase_order_update(
     expected_date: date | None = None,
     notes: str = "",
 ) -> PurchaseOrder:
-    """Change a draft's supplier, dates, notes and lines (replacing them). Refused once sent."""
+    """Change a draft's supplier, dates, notes and lines (replacing them). Refused once sent.
+    An empty unit price or expected date takes its default, as on creation."""
     locked = lock_for(TRANSITIONS["edit"], PurchaseOrder, order.pk)
     _check_supplier(supplier, locked.organization_id)
-    lines = clean_lines(lines, organization_id=locked.organization_id, price_places=COST_PLACES)
+    lines, expected_date = _clean_purchase_lines(
+        lines, supplier=supplier, expected_date=expected_date, organization=locked.organization
+    )
     locked.supplier = supplier
     locked.expected_date = expected_date
     locked.notes = notes or ""
@@ -133,10 +221,19 @@ def purchase_order_mark_emailed(*, order: PurchaseOrder, email: str) -> Purchase
 
 @transaction.atomic
 def purchase_order_cancel(*, order: PurchaseOrder, user) -> PurchaseOrder:
-    """Cancel an order that is not yet fully received; stock already received stays."""
+    """Cancel an order nothing has been received against (a partly received one is closed)."""
     cancel = TRANSITIONS["cancel"]
     locked = lock_for(cancel, PurchaseOrder, order.pk)
     return stamp(cancel, locked, user=user, at=timezone.now())
+
+
+@transaction.atomic
+def purchase_order_close(*, order: PurchaseOrder, user) -> PurchaseOrder:
+    """Close a partly received order short: what came stays in stock and is the order's value;
+    what is outstanding is no longer on order."""
+    close = TRANSITIONS["close"]
+    locked = lock_for(close, PurchaseOrder, order.pk)
+    return stamp(close, locked, user=user, at=timezone.now())
 
 
 def _line_error(exc: ApplicationError, line: PurchaseOrderLine) -> ApplicationError:
@@ -149,15 +246,16 @@ def purchase_order_receive(
     *,
     order: PurchaseOrder,
     user,
-    location: Location,
+    location: Location | None,
     receipts: list[ReceiptInput],
     allow_over_receipt: bool = False,
     occurred_at: datetime | None = None,
 ) -> list[PurchaseOrderReceipt]:
-    """Receive some or all lines into `location` at each line's unit price (which updates the
-    average cost). More than outstanding is refused unless `allow_over_receipt`."""
+    """Receive some or all lines at each line's unit price (which updates the average cost),
+    each into its receipt's location, else its line's receiving location, else `location`.
+    More than outstanding is refused unless `allow_over_receipt`."""
     locked = lock_for(TRANSITIONS["receive"], PurchaseOrder, order.pk)
-    lines = {line.pk: line for line in locked.lines.select_related("product")}
+    lines = {line.pk: line for line in locked.lines.select_related("product", "receiving_location")}
     occurred_at = occurred_at or timezone.now()
     posted: list[PurchaseOrderReceipt] = []
     for receipt in receipts:
@@ -169,6 +267,13 @@ def purchase_order_receive(
                 _("This line is not on the purchase order."), code="line_not_on_order"
             )
         try:
+            into = receipt.location or line.receiving_location or location
+            if into is None:
+                raise ApplicationError(
+                    _("Choose where to receive this line."),
+                    field="location",
+                    code="location_required",
+                )
             quantity = clean_quantity(receipt.quantity, product=line.product)
             over = quantity > line.remaining
             if over and not allow_over_receipt:
@@ -184,7 +289,7 @@ def purchase_order_receive(
             movement = stock_receive(
                 organization=locked.organization_id,
                 product=line.product,
-                location=location,
+                location=into,
                 quantity=quantity,
                 unit_cost=line.unit_price,
                 lot_number=receipt.lot_number,
@@ -205,7 +310,7 @@ def purchase_order_receive(
                 organization_id=locked.organization_id,
                 line=line,
                 movement=movement,
-                location=location,
+                location=into,
                 lot=movement.lot,
                 quantity=quantity,
                 over_receipt=over,

@@ -33,6 +33,7 @@ _TONES: dict[str, str] = {
     PurchaseOrderStatus.PARTIALLY_RECEIVED: "warning",
     StockCountStatus.SUBMITTED: "warning",
     PurchaseOrderStatus.RECEIVED: "success",
+    PurchaseOrderStatus.CLOSED: "success",
     SalesOrderStatus.SHIPPED: "success",
     StockCountStatus.APPROVED: "success",
 }

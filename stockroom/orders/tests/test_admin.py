@@ -62,6 +62,31 @@ def test_cancel_action_goes_through_the_service(staff_client, orders, user, bin_
     assert PurchaseOrder.objects.get(pk=draft.pk).cancelled_by == staff_client_user(response)
 
 
+def test_close_action_goes_through_the_service(staff_client, orders, user, bin_a):
+    draft, partial = orders
+    services.purchase_order_send(order=partial, user=user)
+    services.purchase_order_receive(
+        order=partial,
+        user=user,
+        location=bin_a,
+        receipts=[services.ReceiptInput(line=partial.lines.get(), quantity=D("1"))],
+    )
+    response = staff_client.post(
+        reverse("admin:orders_purchaseorder_changelist"),
+        {"action": "close_selected", "_selected_action": [draft.pk, partial.pk]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "1 closed short." in body
+    assert "PO-00001: Only a partially received purchase order can be closed short" in body
+    closed = PurchaseOrder.objects.get(pk=partial.pk)
+    assert (closed.status, closed.closed_by) == (
+        PurchaseOrderStatus.CLOSED,
+        staff_client_user(response),
+    )
+    assert PurchaseOrder.objects.get(pk=draft.pk).status == PurchaseOrderStatus.DRAFT
+
+
 def staff_client_user(response):
     return response.wsgi_request.user
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -390,15 +390,10 @@ def test_receive_refusals(draft, user, bin_a, setup, code):
     assert refusal.value.code == code
 
 
-@pytest.mark.parametrize("state", ["draft", "sent", "partially_received"])
-def test_cancel_records_who_and_when(draft, user, bin_a, state):
+@pytest.mark.parametrize("state", ["draft", "sent"])
+def test_cancel_records_who_and_when(draft, user, state):
     if state != "draft":
         services.purchase_order_send(order=draft, user=user)
-    if state == "partially_received":
-        services.purchase_order_receive(
-            order=draft, user=user, location=bin_a,
-            receipts=[ReceiptInput(line=lines_of(draft)["BOLT"], quantity=D("2"))],
-        )  # fmt: skip
     services.purchase_order_cancel(order=draft, user=user)
     draft.refresh_from_db()
     assert (draft.status, draft.cancelled_by) == (PurchaseOrderStatus.CANCELLED, user)
@@ -410,3 +405,237 @@ def test_cancel_refusals(draft, user, bin_a):
     with pytest.raises(ApplicationError) as refusal:
         services.purchase_order_cancel(order=draft, user=user)
     assert refusal.value.code == "already_cancelled"
+
+
+def receive_some(order, user, location, **quantities) -> None:
+    lines = lines_of(order)
+    services.purchase_order_receive(
+        order=order, user=user, location=location,
+        receipts=[ReceiptInput(line=lines[sku], quantity=D(q)) for sku, q in quantities.items()],
+    )  # fmt: skip
+
+
+def test_cancel_refuses_a_partly_received_order_and_points_to_close(sent, user, bin_a):
+    receive_some(sent, user, bin_a, BOLT="2")
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_cancel(order=sent, user=user)
+    assert refusal.value.code == "order_has_receipts"
+    assert "Close it short instead." in refusal.value.message
+    sent.refresh_from_db()
+    assert (sent.status, sent.cancelled_at) == (PurchaseOrderStatus.PARTIALLY_RECEIVED, None)
+
+
+def test_close_short_records_who_and_when_and_values_the_order_at_what_came(sent, user, bin_a):
+    receive_some(sent, user, bin_a, BOLT="4", FLOUR="1.5")
+    before = StockMovement.objects.count()
+
+    services.purchase_order_close(order=sent, user=user)
+
+    closed = PurchaseOrder.objects.prefetch_related("lines").get(pk=sent.pk)
+    assert (closed.status, closed.closed_by) == (PurchaseOrderStatus.CLOSED, user)
+    assert closed.closed_at is not None
+    # 4 × 2.50 + 1.5 × 1.20; the ordered 10 × 2.50 + 4.5 × 1.20 = 30.40 no longer counts.
+    assert (closed.total, closed.ordered_total, closed.received_total) == (
+        D("11.80"),
+        D("30.40"),
+        D("11.80"),
+    )
+    assert StockMovement.objects.count() == before  # closing posts nothing
+    assert level(lines_of(closed)["BOLT"].product, bin_a).on_hand == D("4")
+
+
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [
+        pytest.param("draft", "nothing_received", id="draft"),
+        pytest.param("sent", "nothing_received", id="sent"),
+        pytest.param("received", "order_received", id="received"),
+        pytest.param("closed", "already_closed", id="closed"),
+        pytest.param("cancelled", "order_cancelled", id="cancelled"),
+    ],
+)
+def test_close_refusals(draft, user, bin_a, state, code):
+    if state in ("sent", "received", "closed"):
+        services.purchase_order_send(order=draft, user=user)
+    if state == "received":
+        receive_some(draft, user, bin_a, BOLT="10", FLOUR="4.5")
+    if state == "closed":
+        receive_some(draft, user, bin_a, BOLT="1")
+        services.purchase_order_close(order=draft, user=user)
+    if state == "cancelled":
+        services.purchase_order_cancel(order=draft, user=user)
+    status_before = PurchaseOrder.objects.get(pk=draft.pk).status
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_close(order=draft, user=user)
+    assert refusal.value.code == code
+    assert PurchaseOrder.objects.get(pk=draft.pk).status == status_before
+
+
+def test_a_closed_order_can_no_longer_be_received_or_cancelled(sent, user, bin_a):
+    receive_some(sent, user, bin_a, BOLT="1")
+    services.purchase_order_close(order=sent, user=user)
+    with pytest.raises(ApplicationError) as receiving:
+        receive_some(sent, user, bin_a, BOLT="1")
+    with pytest.raises(ApplicationError) as cancelling:
+        services.purchase_order_cancel(order=sent, user=user)
+    assert (receiving.value.code, cancelling.value.code) == ("order_closed", "order_closed")
+    assert lines_of(sent)["BOLT"].received_quantity == D("1")
+
+
+def test_migration_turns_orders_cancelled_after_receipts_into_closed(sent, user, bin_a):
+    """Before close short existed, a partly received order could only be cancelled."""
+    import importlib
+
+    from django.apps import apps
+
+    receive_some(sent, user, bin_a, BOLT="3")
+    cancelled_at = timezone.now()
+    PurchaseOrder.objects.filter(pk=sent.pk).update(
+        status=PurchaseOrderStatus.CANCELLED, cancelled_at=cancelled_at, cancelled_by=user
+    )
+    untouched = services.purchase_order_create(
+        organization=sent.organization, user=user, supplier=sent.supplier, lines=[]
+    )
+    services.purchase_order_cancel(order=untouched, user=user)
+    migration = importlib.import_module(
+        "stockroom.orders.migrations.0004_cancelled_after_receipts_to_closed"
+    )
+
+    migration.cancelled_after_receipts_to_closed(apps, schema_editor=None)
+
+    migrated = PurchaseOrder.objects.get(pk=sent.pk)
+    assert (migrated.status, migrated.closed_at, migrated.closed_by) == (
+        PurchaseOrderStatus.CLOSED,
+        cancelled_at,
+        user,
+    )
+    assert (migrated.cancelled_at, migrated.cancelled_by) == (None, None)
+    assert PurchaseOrder.objects.get(pk=untouched.pk).status == PurchaseOrderStatus.CANCELLED
+
+
+# --- defaults and receiving locations ------------------------------------------------------------
+
+
+@pytest.fixture
+def tokyo_organization(organization):
+    organization.time_zone = "Asia/Tokyo"
+    organization.save(update_fields=["time_zone"])
+    return organization
+
+
+def test_empty_prices_and_date_take_the_suppliers_price_else_cost_and_its_lead_time(
+    tokyo_organization, user, supplier, product, flour, monkeypatch
+):
+    from stockroom.catalog.tests.factories import ProductSupplierFactory
+
+    organization = tokyo_organization
+    other = SupplierFactory(organization=organization)
+    ProductSupplierFactory(
+        organization=organization, product=product, supplier=supplier, price=D("2.1000"),
+        lead_time_days=5, is_preferred=True,
+    )  # fmt: skip
+    # Flour's only link is to another supplier: this supplier's order falls back to cost price.
+    ProductSupplierFactory(
+        organization=organization, product=flour, supplier=other, price=D("9"), lead_time_days=40
+    )
+    flour.cost_price = D("1.3500")
+    flour.save(update_fields=["cost_price"])
+    # 20:00 UTC on 1 March is already 2 March in Tokyo.
+    evening = datetime(2031, 3, 1, 20, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+
+    order = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier,
+        lines=[
+            LineInput(product=product, quantity=D("10"), unit_price=None),
+            LineInput(product=flour, quantity=D("2"), unit_price=None),
+        ],
+    )  # fmt: skip
+
+    assert {sku: line.unit_price for sku, line in lines_of(order).items()} == {
+        "BOLT": D("2.1000"),
+        "FLOUR": D("1.3500"),
+    }
+    assert order.expected_date == date(2031, 3, 7)
+    # A price or date given is kept, also on update.
+    services.purchase_order_update(
+        order=order, supplier=supplier, expected_date=date(2031, 4, 1),
+        lines=[LineInput(product=product, quantity=D("10"), unit_price=D("3"))],
+    )  # fmt: skip
+    order.refresh_from_db()
+    assert (order.expected_date, lines_of(order)["BOLT"].unit_price) == (
+        date(2031, 4, 1),
+        D("3.0000"),
+    )
+
+
+def test_no_link_to_the_supplier_leaves_the_expected_date_empty(
+    organization, user, supplier, product
+):
+    product.cost_price = D("0.7500")
+    product.save(update_fields=["cost_price"])
+    order = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier,
+        lines=[LineInput(product=product, quantity=D("1"), unit_price=None)],
+    )  # fmt: skip
+    assert (order.expected_date, lines_of(order)["BOLT"].unit_price) == (None, D("0.7500"))
+
+
+def test_lines_receive_into_their_own_location_unless_the_receipt_names_one(
+    organization, user, supplier, product, flour, bin_a, bin_b
+):
+    from stockroom.orders.services import PurchaseLineInput
+
+    order = services.purchase_order_create(
+        organization=organization, user=user, supplier=supplier,
+        lines=[
+            PurchaseLineInput(product=product, quantity=D("5"), unit_price=D("1"),
+                              receiving_location=bin_b),
+            PurchaseLineInput(product=flour, quantity=D("3"), unit_price=D("1")),
+        ],
+    )  # fmt: skip
+    services.purchase_order_send(order=order, user=user)
+    lines = lines_of(order)
+    assert lines["BOLT"].receiving_location == bin_b
+
+    services.purchase_order_receive(
+        order=order, user=user, location=bin_a,
+        receipts=[ReceiptInput(line=lines["BOLT"], quantity=D("2")),
+                  ReceiptInput(line=lines["FLOUR"], quantity=D("1"))],
+    )  # fmt: skip
+    services.purchase_order_receive(
+        order=order, user=user, location=None,
+        receipts=[ReceiptInput(line=lines["BOLT"], quantity=D("3"), location=bin_a)],
+    )  # fmt: skip
+
+    assert level(product, bin_b).on_hand == D("2")
+    assert level(product, bin_a).on_hand == D("3")
+    assert level(flour, bin_a).on_hand == D("1")
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_receive(
+            order=order, user=user, location=None,
+            receipts=[ReceiptInput(line=lines["FLOUR"], quantity=D("1"))],
+        )  # fmt: skip
+    assert (refusal.value.code, refusal.value.extra) == (
+        "location_required",
+        {"line_id": lines["FLOUR"].pk},
+    )
+
+
+def test_a_receiving_location_of_another_organization_is_refused(
+    organization, user, supplier, product
+):
+    from stockroom.orders.services import PurchaseLineInput
+
+    with pytest.raises(ApplicationError) as refusal:
+        services.purchase_order_create(
+            organization=organization, user=user, supplier=supplier,
+            lines=[PurchaseLineInput(product=product, quantity=D("1"), unit_price=D("1"),
+                                     receiving_location=LocationFactory())],
+        )  # fmt: skip
+    assert (refusal.value.code, refusal.value.field, refusal.value.extra) == (
+        "invalid_location",
+        "receiving_location",
+        {"index": 0},
+    )
+    assert not PurchaseOrder.objects.exists()

@@ -15,7 +15,7 @@ from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory.models import MovementKind
 from stockroom.inventory.services import stock_issue
 from stockroom.orders import services
-from stockroom.orders.models import PurchaseOrderStatus
+from stockroom.orders.models import PurchaseOrder, PurchaseOrderStatus
 from stockroom.orders.selectors import reorder_suggestions
 
 D = Decimal
@@ -104,3 +104,32 @@ def test_creates_one_draft_per_preferred_supplier(organization, user, catalog):
     assert refusal.value.code == "nothing_to_order"
     rows = {s.product.sku: s.on_order for s in reorder_suggestions(organization=organization)}
     assert rows == {"BOLT": D("50"), "FLOUR": D("0.5"), "NUT": D("54"), "ORPHAN": D("0")}
+
+
+def test_a_closed_orders_outstanding_quantity_is_no_longer_on_order(
+    organization, user, catalog, bin_a
+):
+    services.reorder_create_purchase_orders(organization=organization, user=user)
+    acme_order = PurchaseOrder.objects.get(number="PO-00001")
+    services.purchase_order_send(order=acme_order, user=user)
+    bolt = acme_order.lines.get(product__sku="BOLT")
+    services.purchase_order_receive(
+        order=acme_order, user=user, location=bin_a,
+        receipts=[services.ReceiptInput(line=bolt, quantity=D("1"))],
+    )  # fmt: skip
+    on_order = lambda: {  # noqa: E731
+        s.product.sku: s.on_order for s in reorder_suggestions(organization=organization)
+    }
+    assert (on_order()["BOLT"], on_order()["NUT"]) == (D("49"), D("54"))
+
+    services.purchase_order_close(order=acme_order, user=user)
+
+    rows = {s.product.sku: s for s in reorder_suggestions(organization=organization)}
+    assert {sku: s.on_order for sku, s in rows.items()} == {
+        "BOLT": D("0"),
+        "FLOUR": D("0.5"),
+        "NUT": D("0"),
+        "ORPHAN": D("0"),
+    }
+    # Nothing on order any more: the closed order's products can be ordered again.
+    assert [sku for sku, s in rows.items() if s.can_order] == ["BOLT", "NUT"]

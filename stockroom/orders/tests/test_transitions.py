@@ -40,7 +40,8 @@ EXPECTED_SOURCES = {
     ("purchase_order", "edit"): {PO.DRAFT},
     ("purchase_order", "send"): {PO.DRAFT},
     ("purchase_order", "receive"): {PO.SENT, PO.PARTIALLY_RECEIVED},
-    ("purchase_order", "cancel"): {PO.DRAFT, PO.SENT, PO.PARTIALLY_RECEIVED},
+    ("purchase_order", "close"): {PO.PARTIALLY_RECEIVED},
+    ("purchase_order", "cancel"): {PO.DRAFT, PO.SENT},
     ("sales_order", "edit"): {SO.DRAFT},
     ("sales_order", "confirm"): {SO.DRAFT},
     ("sales_order", "reserve_backorders"): {SO.CONFIRMED},
@@ -69,6 +70,9 @@ SERVICES = {
     ),
     ("purchase_order", "receive"): lambda doc, env: services.purchase_order_receive(
         order=doc, user=env["user"], location=env["location"], receipts=[]
+    ),
+    ("purchase_order", "close"): lambda doc, env: services.purchase_order_close(
+        order=doc, user=env["user"]
     ),
     ("purchase_order", "cancel"): lambda doc, env: services.purchase_order_cancel(
         order=doc, user=env["user"]
@@ -110,6 +114,7 @@ BUTTON_URLS = {
     ("purchase_order", "edit"): "orders:purchase_order_update",
     ("purchase_order", "send"): "orders:purchase_order_send",
     ("purchase_order", "receive"): "orders:purchase_order_receive",
+    ("purchase_order", "close"): "orders:purchase_order_close",
     ("purchase_order", "cancel"): "orders:purchase_order_cancel",
     ("sales_order", "edit"): "orders:sales_order_update",
     ("sales_order", "confirm"): "orders:sales_order_confirm",

@@ -469,8 +469,8 @@ def test_list_query_count_is_constant(
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_cancelled_partially_received_po_says_what_came_and_what_will_not(
-    member_client, viewer, draft_po, user, bin_a
+def test_closing_short_from_the_page_says_what_came_and_what_will_not(
+    member_client, manager, viewer, draft_po, user, bin_a
 ):
     services.purchase_order_send(order=draft_po, user=user)
     line = draft_po.lines.get()
@@ -478,17 +478,47 @@ def test_cancelled_partially_received_po_says_what_came_and_what_will_not(
         order=draft_po, user=user, location=bin_a,
         receipts=[services.ReceiptInput(line=line, quantity=D("4"))],
     )  # fmt: skip
-    services.purchase_order_cancel(order=draft_po, user=user)
-    page = member_client(viewer).get(reverse("orders:purchase_order_detail", args=[draft_po.pk]))
+    detail = reverse("orders:purchase_order_detail", args=[draft_po.pk])
+    before = member_client(manager).get(detail).content.decode()
+    close_url = reverse("orders:purchase_order_close", args=[draft_po.pk])
+    assert f'action="{close_url}" data-confirm="Close this order short?' in before
+
+    response = member_client(manager).post(close_url, follow=True)
+
+    assert response.redirect_chain == [(detail, 302)]
+    assert "PO-00001 was closed short; what was received stays in stock." in (
+        response.content.decode()
+    )
+    stored = PurchaseOrder.objects.get(pk=draft_po.pk)
+    assert (stored.status, stored.closed_by) == (PurchaseOrderStatus.CLOSED, manager.user)
+    page = member_client(viewer).get(detail)
     html = page.content.decode()
-    summary = html.split('id="cancelled-receipts"')[1].split("</section>")[0]
+    summary = html.split('id="closed-short"')[1].split("</section>")[0]
     assert f"{line.product.sku}</span> · {line.product.name}: 4 received of 10 ordered" in summary
     assert "6 will not arrive" in summary
     assert "Received value 8.00 USD of 20.00 USD ordered." in summary
-    assert page.context["order"].received_total == D("8.00")
-    assert page.context["order"].total == D("20.00")
-    assert 'id="received-value">' in html
+    assert page.context["order"].total == D("8.00")
+    assert page.context["order"].ordered_total == D("20.00")
+    assert 'id="received-value">8.00 USD' in html
     assert "Ordered value" in html
+    listed = member_client(viewer).get(reverse("orders:purchase_order_list")).content.decode()
+    assert "8.00 USD" in listed and "20.00 USD" not in listed
+
+
+def test_cancelling_a_partly_received_po_from_the_page_points_to_close(
+    member_client, manager, draft_po, user, bin_a
+):
+    services.purchase_order_send(order=draft_po, user=user)
+    services.purchase_order_receive(
+        order=draft_po, user=user, location=bin_a,
+        receipts=[services.ReceiptInput(line=draft_po.lines.get(), quantity=D("4"))],
+    )  # fmt: skip
+    response = member_client(manager).post(
+        reverse("orders:purchase_order_cancel", args=[draft_po.pk]), follow=True
+    )
+    assert "so it cannot be cancelled. Close it short instead." in response.content.decode()
+    stored = PurchaseOrder.objects.get(pk=draft_po.pk)
+    assert stored.status == PurchaseOrderStatus.PARTIALLY_RECEIVED
 
 
 def test_cancelled_po_without_receipts_has_no_receipt_summary(
@@ -496,4 +526,67 @@ def test_cancelled_po_without_receipts_has_no_receipt_summary(
 ):
     services.purchase_order_cancel(order=draft_po, user=user)
     page = member_client(viewer).get(reverse("orders:purchase_order_detail", args=[draft_po.pk]))
-    assert 'id="cancelled-receipts"' not in page.content.decode()
+    assert 'id="closed-short"' not in page.content.decode()
+
+
+def test_purchase_order_form_leaves_price_to_the_supplier_and_names_a_receiving_location(
+    member_client, manager, supplier, product, bin_b
+):
+    from stockroom.catalog.tests.factories import ProductSupplierFactory
+
+    ProductSupplierFactory(
+        organization=product.organization, product=product, supplier=supplier,
+        price=D("1.7000"), lead_time_days=2, is_preferred=True,
+    )  # fmt: skip
+    data = {
+        "supplier": supplier.pk,
+        "expected_date": "",
+        "notes": "",
+        **formset_data(
+            "lines",
+            [{"product": product.pk, "quantity": "3", "unit_price": "",
+              "receiving_location": bin_b.pk}],
+        ),
+    }  # fmt: skip
+    form_page = member_client(manager).get(reverse("orders:purchase_order_create"))
+    assert 'placeholder="Supplier&#x27;s price"' in form_page.content.decode()
+
+    response = member_client(manager).post(reverse("orders:purchase_order_create"), data)
+
+    assert response.status_code == 302
+    line = PurchaseOrder.objects.get().lines.get()
+    assert (line.unit_price, line.receiving_location) == (D("1.7000"), bin_b)
+    assert PurchaseOrder.objects.get().expected_date is not None
+
+
+def test_receive_page_starts_each_line_at_its_receiving_location(
+    member_client, manager, user, supplier, product, flour, bin_a, bin_b
+):
+    order = services.purchase_order_create(
+        organization=product.organization, user=user, supplier=supplier,
+        lines=[
+            services.PurchaseLineInput(product=product, quantity=D("2"), unit_price=D("1"),
+                                       receiving_location=bin_b),
+            services.PurchaseLineInput(product=flour, quantity=D("1"), unit_price=D("1")),
+        ],
+    )  # fmt: skip
+    services.purchase_order_send(order=order, user=user)
+    url = reverse("orders:purchase_order_receive", args=[order.pk])
+    client = member_client(manager)
+    page = client.get(url)
+    initial = {
+        form.initial["line_id"]: form.initial["location"] for form in page.context["formset"]
+    }
+    lines = {line.product.sku: line.pk for line in order.lines.select_related("product")}
+    assert initial == {lines["BOLT"]: bin_b.pk, lines["FLOUR"]: None}
+
+    data = {
+        "location": bin_a.pk,
+        **formset_data(
+            "lines",
+            [{"line_id": lines["BOLT"], "quantity": "2", "location": bin_b.pk},
+             {"line_id": lines["FLOUR"], "quantity": "1", "location": ""}],
+        ),
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    assert (level(product, bin_b).on_hand, level(flour, bin_a).on_hand) == (D("2"), D("1"))

@@ -30,6 +30,7 @@ from .documents import (
 )
 from .transitions import (
     PurchaseOrderCancelView,
+    PurchaseOrderCloseView,
     PurchaseOrderReceiveView,
     PurchaseOrderSendView,
     SalesOrderCancelView,
@@ -48,6 +49,7 @@ __all__ = [
     "OrderEditView",
     "OrderListView",
     "PurchaseOrderCancelView",
+    "PurchaseOrderCloseView",
     "PurchaseOrderCreateView",
     "PurchaseOrderDetailView",
     "PurchaseOrderListView",

@@ -82,10 +82,15 @@ class LineFormsetMixin(DocumentGateMixin):
     def initial_rows(self) -> list[dict]:
         raise NotImplementedError
 
+    def formset_form_kwargs(self) -> dict:
+        """Keyword arguments of every row form (none unless a page's rows need some)."""
+        return {}
+
     def get_formset(self):
+        kwargs = {"prefix": LINES_PREFIX, "form_kwargs": self.formset_form_kwargs()}
         if self.request.method == "POST":
-            return self.formset_class(self.request.POST, prefix=LINES_PREFIX)
-        return self.formset_class(initial=self.initial_rows(), prefix=LINES_PREFIX)
+            return self.formset_class(self.request.POST, **kwargs)
+        return self.formset_class(initial=self.initial_rows(), **kwargs)
 
     def line_rows(self) -> list[tuple]:
         """(row form, line) for each row whose line_id names a line of the document."""

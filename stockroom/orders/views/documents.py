@@ -219,14 +219,12 @@ class OrderEditView(ServiceFormMixin, MemberRequiredMixin, FormView):
         )
 
     def lines(self):
-        return [
-            services.LineInput(
-                product=form.cleaned_data["product"],
-                quantity=form.cleaned_data["quantity"],
-                unit_price=form.cleaned_data["unit_price"],
-            )
-            for form in self.formset.kept_forms
-        ]
+        return [self.line_input(form.cleaned_data) for form in self.formset.kept_forms]
+
+    def line_input(self, data: dict) -> services.LineInput:
+        return services.LineInput(
+            product=data["product"], quantity=data["quantity"], unit_price=data["unit_price"]
+        )
 
     def save(self, form, lines):
         # The header form's fields are the service's keyword arguments (supplier or customer,
@@ -265,6 +263,14 @@ class PurchaseOrderCreateView(OrderEditView):
     url_name = "purchase_order"
     create_service = services.purchase_order_create
     update_service = services.purchase_order_update
+
+    def line_input(self, data: dict) -> services.LineInput:
+        return services.PurchaseLineInput(
+            product=data["product"],
+            quantity=data["quantity"],
+            unit_price=data["unit_price"],
+            receiving_location=data.get("receiving_location"),
+        )
 
 
 class PurchaseOrderUpdateView(PurchaseOrderCreateView):

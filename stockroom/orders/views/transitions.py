@@ -19,6 +19,7 @@ from ..forms import (
     ConfirmSalesOrderForm,
     ReceiveForm,
     ReceiveLineFormSet,
+    receiving_locations,
 )
 from ..models import Document, PurchaseOrder, SalesOrder, StockCount
 from ..transitions import (
@@ -113,6 +114,12 @@ PurchaseOrderCancelView = transition_view(
     services.purchase_order_cancel,
     gettext_lazy("%(number)s was cancelled."),
 )
+PurchaseOrderCloseView = transition_view(
+    PurchaseOrder,
+    "close",
+    services.purchase_order_close,
+    gettext_lazy("%(number)s was closed short; what was received stays in stock."),
+)
 SalesOrderConfirmView = transition_view(
     SalesOrder,
     "confirm",
@@ -159,7 +166,8 @@ StockCountCancelView = transition_view(
 
 
 class PurchaseOrderReceiveView(ServiceFormMixin, LineFormsetMixin, MemberRequiredMixin, FormView):
-    """Receive a sent order line by line into one location; lot and expiry where tracked."""
+    """Receive a sent order line by line, each line into its own location or the page's; lot
+    and expiry where tracked."""
 
     model = PurchaseOrder
     detail_selector = selectors.purchase_order_detail
@@ -176,9 +184,17 @@ class PurchaseOrderReceiveView(ServiceFormMixin, LineFormsetMixin, MemberRequire
     def get_lines(self) -> list:
         return list(self.object.lines.all())
 
+    def formset_form_kwargs(self):
+        return {"locations": receiving_locations(self.request.organization)}
+
     def initial_rows(self) -> list[dict]:
+        # Each line starts at its own receiving location; the others follow the page's choice.
         return [
-            {"line_id": line.pk, "quantity": line.remaining}
+            {
+                "line_id": line.pk,
+                "quantity": line.remaining,
+                "location": line.receiving_location_id,
+            }
             for line in self.get_lines()
             if line.remaining > 0
         ]
@@ -203,6 +219,7 @@ class PurchaseOrderReceiveView(ServiceFormMixin, LineFormsetMixin, MemberRequire
                     quantity=line_form.cleaned_data.get("quantity"),
                     lot_number=line_form.cleaned_data.get("lot_number", ""),
                     expiry_date=line_form.cleaned_data.get("expiry_date"),
+                    location=line_form.cleaned_data.get("location"),
                 )
             )
         try:

@@ -68,19 +68,28 @@ def _line_quantity() -> serializers.DecimalField:
     return _quantity(min_value=Decimal("0.001"), max_value=MAX_LINE_QUANTITY)
 
 
-def _unit_price(decimal_places: int) -> serializers.DecimalField:
+def _unit_price(decimal_places: int, **kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
-        max_digits=14, decimal_places=decimal_places, min_value=Decimal(0), max_value=MAX_UNIT_PRICE
+        max_digits=14,
+        decimal_places=decimal_places,
+        min_value=Decimal(0),
+        max_value=MAX_UNIT_PRICE,
+        **kwargs,
     )
 
 
 def _line_total(line: Mapping) -> Decimal:
-    return line["quantity"] * line["unit_price"]
+    """A line's total; 0 while its unit price is left to the service's default (the service
+    checks the limits again once the price is known)."""
+    unit_price = line.get("unit_price")
+    return line["quantity"] * unit_price if unit_price is not None else Decimal(0)
 
 
 class OrderLineBoundsMixin:
     """A complete line whose total is within the order limit (each factor is bounded by its
     field)."""
+
+    required_line_fields: tuple[str, ...] = ("product", "quantity", "unit_price")
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -88,7 +97,7 @@ class OrderLineBoundsMixin:
         # partial update would otherwise skip the fields a line leaves out.
         missing = {
             name: [self.fields[name].error_messages["required"]]
-            for name in ("product", "quantity", "unit_price")
+            for name in self.required_line_fields
             if name not in attrs
         }
         if missing:
@@ -147,13 +156,32 @@ class OrderSerializer(LineProductsPreloadMixin, serializers.ModelSerializer):
 
 
 class PurchaseOrderLineSerializer(OrderLineBoundsMixin, OrderLineSerializer):
-    unit_price = _unit_price(decimal_places=4)
+    unit_price = _unit_price(
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text="Left out or null: the supplier's price for the product (its product-supplier "
+        "link), else the product's cost price.",
+    )
+    receiving_location = TenantPrimaryKeyField(
+        Location,
+        required=False,
+        allow_null=True,
+        help_text="Where this line is received into unless a receipt says otherwise.",
+    )
     received_quantity = _quantity(read_only=True)
     remaining = _quantity(read_only=True)
 
+    required_line_fields = ("product", "quantity")
+
     class Meta:
         model = PurchaseOrderLine
-        fields = [*OrderLineSerializer.FIELDS, "received_quantity", "remaining"]
+        fields = [
+            *OrderLineSerializer.FIELDS,
+            "receiving_location",
+            "received_quantity",
+            "remaining",
+        ]
         read_only_fields = ["id"]
 
 
@@ -179,6 +207,7 @@ class PurchaseOrderSerializer(OrderSerializer):
             "created_at",
             "sent_at",
             "received_at",
+            "closed_at",
             "cancelled_at",
         ]
         read_only_fields = [
@@ -187,6 +216,7 @@ class PurchaseOrderSerializer(OrderSerializer):
             "created_at",
             "sent_at",
             "received_at",
+            "closed_at",
             "cancelled_at",
         ]
         extra_kwargs = {"notes": {"max_length": 5000}}
@@ -194,6 +224,14 @@ class PurchaseOrderSerializer(OrderSerializer):
 
 class ReceiptLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(min_value=1, help_text="Id of a line of this order.")
+    location = TenantPrimaryKeyField(
+        Location,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Where this line goes; default: the line's receiving location, else the "
+        "receipt's `location`.",
+    )
     quantity = _quantity(min_value=Decimal(0))
     lot_number = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=LOT_NUMBER_LENGTH
@@ -202,9 +240,16 @@ class ReceiptLineSerializer(serializers.Serializer):
 
 
 class PurchaseOrderReceiveSerializer(serializers.Serializer):
-    """What arrived: quantities per line, all into one location."""
+    """What arrived: quantities per line, each into its own location or the receipt's."""
 
-    location = TenantPrimaryKeyField(Location)
+    location = TenantPrimaryKeyField(
+        Location,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Where lines go that name no location of their own (in the request or as "
+        "their receiving location).",
+    )
     over_receipt = serializers.BooleanField(
         default=False, help_text="Accept more than is outstanding on a line."
     )

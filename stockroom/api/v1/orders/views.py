@@ -70,6 +70,18 @@ def _line_inputs(lines: list[dict]) -> list[order_services.LineInput]:
     ]
 
 
+def _purchase_line_inputs(lines: list[dict]) -> list[order_services.LineInput]:
+    return [
+        order_services.PurchaseLineInput(
+            product=line["product"],
+            quantity=line["quantity"],
+            unit_price=line.get("unit_price"),
+            receiving_location=line.get("receiving_location"),
+        )
+        for line in lines
+    ]
+
+
 def _current_line_inputs(order) -> list[order_services.LineInput]:
     return [
         order_services.LineInput(
@@ -93,7 +105,9 @@ class OrderViewSet(
     write_action = Action.MANAGE_ORDERS
     # Actions that hand the order to a service which re-reads it under lock, then answer with
     # `respond` (which reads it again): they need the row only, not its lines.
-    row_only_actions = frozenset({"send", "confirm", "reserve_backorders", "ship", "cancel"})
+    row_only_actions = frozenset(
+        {"send", "confirm", "reserve_backorders", "ship", "cancel", "close"}
+    )
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -133,18 +147,23 @@ class OrderViewSet(
 
 
 class PurchaseOrderViewSet(OrderViewSet):
-    """Purchase orders: draft → sent → partially received → received, or cancelled. Lines are
-    edited while the order is a draft (`lines` replaces them all)."""
+    """Purchase orders: draft → sent → partially received → received or closed (short), or
+    cancelled before any receipt. Lines are edited while the order is a draft (`lines` replaces
+    them all)."""
 
     queryset = PurchaseOrder.objects.none()
     serializer_class = os.PurchaseOrderSerializer
     filterset_class = api_filters.PurchaseOrderFilter
     search_fields = ["number", "supplier__name", "notes", "lines__product__sku"]
     ordering_fields = ["number", "status", "expected_date", "created_at"]
-    action_permissions = PURCHASE_ORDER_TRANSITIONS.action_permissions("send", "cancel", "receive")
+    action_permissions = PURCHASE_ORDER_TRANSITIONS.action_permissions(
+        "send", "cancel", "close", "receive"
+    )
 
     def get_tenant_queryset(self, organization):
-        lines = PurchaseOrderLine.objects.select_related("product").order_by("pk")
+        lines = PurchaseOrderLine.objects.select_related("product", "receiving_location").order_by(
+            "pk"
+        )
         return (
             order_selectors.purchase_order_list(organization=organization)
             .prefetch_related(None)
@@ -156,7 +175,7 @@ class PurchaseOrderViewSet(OrderViewSet):
             organization=self.request.organization,
             user=self.request.user,
             supplier=data["supplier"],
-            lines=_line_inputs(data["lines"]),
+            lines=_purchase_line_inputs(data["lines"]),
             expected_date=data.get("expected_date"),
             notes=data.get("notes", ""),
         )
@@ -166,7 +185,19 @@ class PurchaseOrderViewSet(OrderViewSet):
         return order_services.purchase_order_update(
             order=instance,
             supplier=data.get("supplier", instance.supplier),
-            lines=_line_inputs(lines) if lines is not None else _current_line_inputs(instance),
+            lines=(
+                _purchase_line_inputs(lines)
+                if lines is not None
+                else [
+                    order_services.PurchaseLineInput(
+                        product=line.product,
+                        quantity=line.quantity,
+                        unit_price=line.unit_price,
+                        receiving_location=line.receiving_location,
+                    )
+                    for line in instance.lines.all()
+                ]
+            ),
             expected_date=data.get("expected_date", instance.expected_date),
             notes=data.get("notes", instance.notes),
         )
@@ -180,8 +211,16 @@ class PurchaseOrderViewSet(OrderViewSet):
     @extend_schema(request=None, responses=os.PurchaseOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, *args, **kwargs):
-        """Cancel an order not yet received in full; stock already received stays."""
+        """Cancel an order nothing has been received against; a partly received order is
+        closed short instead (409 `order_has_receipts`)."""
         return self.transition(order_services.purchase_order_cancel)
+
+    @extend_schema(request=None, responses=os.PurchaseOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        """Close a partially received order short: it becomes `closed`, its `total` is what was
+        received, and its outstanding quantities are no longer on order."""
+        return self.transition(order_services.purchase_order_close)
 
     @extend_schema(
         request=os.PurchaseOrderReceiveSerializer,
@@ -190,9 +229,10 @@ class PurchaseOrderViewSet(OrderViewSet):
     )
     @action(detail=True, methods=["post"])
     def receive(self, request, *args, **kwargs):
-        """Receive some or all lines into one location (partial receipts allowed). Each receipt
-        posts a ledger movement at the line's unit price; lot-tracked products need
-        `lot_number`. More than outstanding is refused unless `over_receipt` is true."""
+        """Receive some or all lines (partial receipts allowed), each into its `location`, else
+        its line's receiving location, else the receipt's `location`. Each receipt posts a
+        ledger movement at the line's unit price; lot-tracked products need `lot_number`. More
+        than outstanding is refused unless `over_receipt` is true."""
         return run_once(request, idempotency_key(request), self._receive)
 
     def _receive(self) -> Response:
@@ -216,6 +256,7 @@ class PurchaseOrderViewSet(OrderViewSet):
                 quantity=entry["quantity"],
                 lot_number=entry["lot_number"],
                 expiry_date=entry["expiry_date"],
+                location=entry["location"],
             )
             for entry in data["lines"]
         ]
