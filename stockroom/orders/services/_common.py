@@ -51,9 +51,12 @@ def lock_for(transition: Transition, model: type[_Row], pk: int) -> _Row:
     return locked
 
 
-def stamp(transition: Transition, locked: _Row, *, user, at: datetime) -> _Row:
-    """Move the locked document through `transition` (state, when, by whom) and save it."""
-    fields = transition.apply(locked, user=user, at=at)
+def stamp(
+    transition: Transition, locked: _Row, *, user, at: datetime, target: str | None = None
+) -> _Row:
+    """Move the locked document through `transition` (state, when, by whom) and save it;
+    `target`: one of the transition's interim targets, when the outcome decides."""
+    fields = transition.apply(locked, user=user, at=at, target=target)
     locked.save(update_fields=[*fields, "updated_at"])
     return locked
 
