@@ -224,6 +224,29 @@ class ConfirmSalesOrderForm(forms.Form):
     )
 
 
+# --- shipments -----------------------------------------------------------------------------------
+
+
+class ShipmentForm(forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), required=False, max_length=100)
+    tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=100)
+
+
+class ShipLineForm(forms.Form):
+    line_id = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.DecimalField(
+        label=_("Quantity to ship"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+    )
+
+
+ShipLineFormSet = forms.formset_factory(ShipLineForm, extra=0)
+
+
 # --- stock counts --------------------------------------------------------------------------------
 
 

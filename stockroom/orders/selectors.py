@@ -41,6 +41,8 @@ from .models import (
     SalesOrder,
     SalesOrderLine,
     SalesOrderReservation,
+    Shipment,
+    ShipmentLine,
     StockCount,
     StockCountLine,
 )
@@ -149,9 +151,31 @@ def sales_order_detail(*, organization, pk: int) -> SalesOrder:
         .prefetch_related(Prefetch("reservations", reservations))
         .order_by("pk")
     )
+    shipment_lines = ShipmentLine.objects.select_related(
+        "line__product", "location__warehouse", "lot"
+    ).order_by("pk")
+    shipments = (
+        Shipment.objects.select_related("shipped_by")
+        .prefetch_related(Prefetch("lines", shipment_lines))
+        .order_by("shipped_at", "pk")
+    )
     return (
         SalesOrder.objects.filter(organization_id=organization_id_of(organization))
         .select_related("customer", "created_by", "confirmed_by", "shipped_by", "cancelled_by")
+        .prefetch_related(Prefetch("lines", lines), Prefetch("shipments", shipments))
+        .get(pk=pk)
+    )
+
+
+def shipment_detail(*, organization, pk: int) -> Shipment:
+    """A shipment with its order, customer and lines (product, location, lot), for the packing
+    slip."""
+    lines = ShipmentLine.objects.select_related(
+        "line__product", "location__warehouse", "lot"
+    ).order_by("pk")
+    return (
+        Shipment.objects.filter(organization_id=organization_id_of(organization))
+        .select_related("order__customer", "organization", "shipped_by")
         .prefetch_related(Prefetch("lines", lines))
         .get(pk=pk)
     )

@@ -28,8 +28,8 @@ from ..forms import (
     SalesOrderForm,
     SalesOrderLineFormSet,
 )
-from ..models import Document, PurchaseOrder, SalesOrder, StockCount
-from ..pdf import purchase_order_pdf
+from ..models import Document, PurchaseOrder, SalesOrder, Shipment, StockCount
+from ..pdf import packing_slip_pdf, purchase_order_pdf
 from ..transitions import (
     transitions_of,
 )
@@ -113,6 +113,17 @@ class SalesOrderDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
 
 class SalesOrderPrintView(SalesOrderDetailView):
     template_name = "orders/print/sales_order.html"
+
+
+class ShipmentPackingSlipView(SelectedObjectMixin, TenantObjectMixin, DetailView):
+    model = Shipment
+    detail_selector = selectors.shipment_detail
+
+    def render_to_response(self, context, **response_kwargs):
+        shipment = self.object
+        response = HttpResponse(packing_slip_pdf(shipment), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{shipment.number}.pdf"'
+        return response
 
 
 class StockCountDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
