@@ -123,6 +123,12 @@ class PurchaseOrderLineForm(_LineForm):
 
 
 class SalesOrderLineForm(_LineForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the service prices the line at the product's sale price.
+        self.fields["unit_price"].required = False
+        self.fields["unit_price"].widget.attrs["placeholder"] = _("Sale price")
+
     class Meta:
         model = SalesOrderLine
         fields = ["product", "quantity", "unit_price"]

@@ -35,7 +35,8 @@ class LineInput:
 
     product: Product
     quantity: Decimal
-    unit_price: Decimal
+    # None: the order's default price (a sales order: the product's sale price).
+    unit_price: Decimal | None
 
 
 def format_quantity(quantity: Decimal) -> str:

@@ -64,14 +64,27 @@ def _check_customer(customer: Customer, organization_id: int) -> None:
         )
 
 
+def _with_sale_prices(lines: list[LineInput]) -> list[LineInput]:
+    """Lines whose price was left empty take their product's sale price."""
+    return [
+        LineInput(product=line.product, quantity=line.quantity, unit_price=line.product.sale_price)
+        if line.unit_price is None and line.product is not None
+        else line
+        for line in lines
+    ]
+
+
 @transaction.atomic
 def sales_order_create(
     *, organization, user, customer: Customer, lines: list[LineInput], notes: str = ""
 ) -> SalesOrder:
-    """A draft sales order with its lines, numbered SO-00001, … per organization."""
+    """A draft sales order with its lines, numbered SO-00001, … per organization. A line
+    without a price takes its product's sale price."""
     organization_id = organization_id_of(organization)
     _check_customer(customer, organization_id)
-    lines = clean_lines(lines, organization_id=organization_id, price_places=MONEY_PLACES)
+    lines = clean_lines(
+        _with_sale_prices(lines), organization_id=organization_id, price_places=MONEY_PLACES
+    )
     order = SalesOrder.objects.create(
         organization_id=organization_id,
         number=next_document_number(organization_id=organization_id, prefix=SALES_ORDER_PREFIX),
@@ -87,10 +100,13 @@ def sales_order_create(
 def sales_order_update(
     *, order: SalesOrder, customer: Customer, lines: list[LineInput], notes: str = ""
 ) -> SalesOrder:
-    """Change a draft's customer, notes and lines. Refused once confirmed."""
+    """Change a draft's customer, notes and lines (an empty price: the product's sale price).
+    Refused once confirmed."""
     locked = lock_for(TRANSITIONS["edit"], SalesOrder, order.pk)
     _check_customer(customer, locked.organization_id)
-    lines = clean_lines(lines, organization_id=locked.organization_id, price_places=MONEY_PLACES)
+    lines = clean_lines(
+        _with_sale_prices(lines), organization_id=locked.organization_id, price_places=MONEY_PLACES
+    )
     locked.customer = customer
     locked.notes = notes or ""
     locked.save(update_fields=["customer", "notes", "updated_at"])

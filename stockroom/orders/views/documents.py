@@ -28,7 +28,14 @@ from ..forms import (
     SalesOrderForm,
     SalesOrderLineFormSet,
 )
-from ..models import Document, PurchaseOrder, SalesOrder, Shipment, StockCount
+from ..models import (
+    Document,
+    PurchaseOrder,
+    SalesOrder,
+    SalesOrderStatus,
+    Shipment,
+    StockCount,
+)
 from ..pdf import packing_slip_pdf, purchase_order_pdf
 from ..transitions import (
     transitions_of,
@@ -108,6 +115,16 @@ class SalesOrderDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
     context_object_name = "order"
 
     def get_context_data(self, **kwargs):
+        order = self.object
+        if order.status == SalesOrderStatus.DRAFT:
+            # What confirming could reserve now, shown beside each line of a draft.
+            lines = order.lines.all()
+            available = selectors.sellable_available(
+                organization=order.organization_id,
+                product_ids=[line.product_id for line in lines],
+            )
+            for line in lines:
+                line.available = available[line.product_id]
         return super().get_context_data(confirm_form=ConfirmSalesOrderForm(), **kwargs)
 
 

@@ -255,7 +255,15 @@ class SalesOrderLineSerializer(
     product = TenantPrimaryKeyField(Product)
     product_sku = serializers.CharField(source="product.sku", read_only=True)
     quantity = _line_quantity()
-    unit_price = _unit_price(decimal_places=2)
+    unit_price = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=MAX_UNIT_PRICE,
+        required=False,
+        allow_null=True,
+        help_text="Left out or null: the product's sale price.",
+    )
     backordered_quantity = _quantity(read_only=True)
     shipped_quantity = _quantity(read_only=True)
 
@@ -271,6 +279,11 @@ class SalesOrderLineSerializer(
             "shipped_quantity",
         ]
         read_only_fields = ["id"]
+
+    def validate(self, attrs):
+        if attrs.get("unit_price") is None and "product" in attrs:
+            attrs["unit_price"] = attrs["product"].sale_price
+        return super().validate(attrs)
 
 
 class SalesOrderSerializer(
