@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from simple_history.utils import bulk_create_with_history
 
@@ -149,6 +149,8 @@ def sync_lines(
     added = []
     for line in lines:
         current = existing.get(line.product.pk)
+        # `lines` come from clean_lines, which refuses a line without a price.
+        price = cast(Decimal, line.unit_price)
         if current is None:
             added.append(
                 line_model(
@@ -156,12 +158,12 @@ def sync_lines(
                     order=order,
                     product=line.product,
                     quantity=line.quantity,
-                    unit_price=line.unit_price,
+                    unit_price=price,
                 )
             )
-        elif (current.quantity, current.unit_price) != (line.quantity, line.unit_price):
+        elif (current.quantity, current.unit_price) != (line.quantity, price):
             current.quantity = line.quantity
-            current.unit_price = line.unit_price
+            current.unit_price = price
             current.save(update_fields=["quantity", "unit_price", "updated_at"])
     if added:
         bulk_create_with_history(added, line_model)
