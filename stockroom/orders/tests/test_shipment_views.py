@@ -80,7 +80,7 @@ def test_ship_page_refusal_names_the_row(member_client, clerk, order):
     response = member_client(clerk).post(url, rows(order, BOLT="1", FLOUR="2"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Check the lines below." in body
+    assert "FLOUR: Only 1 of FLOUR is reserved and not yet shipped; ship at most that." in body
     flour_row = response.context["rows"][1][0]
     assert flour_row.errors["quantity"] == [
         "Only 1 of FLOUR is reserved and not yet shipped; ship at most that."

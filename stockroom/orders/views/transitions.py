@@ -288,7 +288,13 @@ class SalesOrderShipmentCreateView(
             index = exc.extra.get("index")
             if index is None or index >= len(row_forms):
                 raise
-            raise line_refusal(row_forms[index], exc) from None
+            line_refusal(row_forms[index], exc)
+            # The summary names the row, so the refusal is found without scrolling the list.
+            product = wanted[index][0].product
+            raise ApplicationError(
+                _("%(product)s: %(message)s") % {"product": product.sku, "message": exc.message},
+                code=exc.code,
+            ) from None
         return self.object
 
     def get_success_url(self):
