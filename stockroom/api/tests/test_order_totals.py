@@ -149,12 +149,10 @@ def test_update_with_a_1e18_line_is_a_400_and_changes_nothing(
     assert order.history.count() == 1
 
 
+# A sales order line without a price takes the product's sale price (test_sales_prices.py).
 @pytest.mark.parametrize(
     ("url", "make"),
-    [
-        pytest.param(PO, make_purchase_order, id="purchase-order"),
-        pytest.param(SO, make_sales_order, id="sales-order"),
-    ],
+    [pytest.param(PO, make_purchase_order, id="purchase-order")],
 )
 def test_a_patch_line_missing_its_price_is_a_400_not_a_500(owner_client, organization, url, make):
     # `lines` replaces every line, so each line of a PATCH must be complete.
