@@ -63,6 +63,16 @@ RECEIVE = either(
     )
 )
 STOCK_COUNT = first_link("/orders/counts/", r"/orders/counts/\d+/")
+# The Ship page of a sales order that still has something to ship.
+SHIP = either(
+    *(
+        first_link(
+            first_link(f"/orders/sales-orders/?status={status}", r"/orders/sales-orders/\d+/"),
+            r"/orders/sales-orders/\d+/shipments/new/",
+        )
+        for status in ("confirmed", "partially_shipped")
+    )
+)
 
 
 # name → path, or a function of a signed-in page that finds the path. Every page reachable from
@@ -107,6 +117,7 @@ PAGES: dict[str, str | Callable[[Page], str]] = {
     "sales-orders": "/orders/sales-orders/",
     "sales-order-detail": first_link("/orders/sales-orders/", r"/orders/sales-orders/\d+/"),
     "sales-order-form": "/orders/sales-orders/new/",
+    "sales-order-ship": SHIP,
     "stock-counts": "/orders/counts/",
     "stock-count": STOCK_COUNT,
     # A count still being counted (another test may have submitted the first one).

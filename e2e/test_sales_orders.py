@@ -1,6 +1,7 @@
 """Sales orders as a sales clerk uses them: created and edited (and refused), confirmed with and
-without backorders, backorders reserved when stock arrives, picked and shipped, cancelled; the
-order, its reservations, the stock and the ledger are read back from the server's database."""
+without backorders, the available part shipped on the Ship page, backorders reserved when stock
+arrives and the rest shipped, cancelled; the order, its shipments and reservations, the stock
+and the ledger are read back from the server's database."""
 
 from __future__ import annotations
 
@@ -147,14 +148,52 @@ def test_backordered_order_confirmed_reserved_and_shipped(
     assert stock(server, plenty)["MAIN/B-04"] == {"on_hand": 10, "reserved": 4}
     assert stock(server, scarce)["NORTH/B-04"] == {"on_hand": 2, "reserved": 2}
 
-    # Shipping is refused while lines are backordered; reserving them is refused without stock.
+    # Ship what is available on the Ship page. Refused first: more than is reserved of the
+    # scarce product; the summary names it and nothing leaves.
+    page.locator("main").get_by_role("link", name="Ship part…").click()
+    ship_row(page, plenty).fill("4")
+    ship_row(page, scarce).fill("3")
+    field(page, "Carrier").fill("Carrier One")
+    field(page, "Tracking number").fill(f"TRK-{run}")
+    page.get_by_role("button", name="Create shipment").click()
+    expect_error_summary(page, scarce)
+    assert shipment_documents(server, notes) == []
+    assert sales_orders(server, notes)[0]["lines"][scarce]["shipped"] == "0"
+    ship_row(page, scarce).fill("2")
+    page.get_by_role("button", name="Create shipment").click()
+    expect_status(page, "Partially shipped")
+    (order,) = sales_orders(server, notes)
+    assert order["status"] == "partially_shipped"
+    assert order["lines"][plenty] == {
+        "quantity": "4",
+        "backordered": "0",
+        "shipped": "4",
+        "reserved": "0",
+    }
+    assert order["lines"][scarce] == {
+        "quantity": "5",
+        "backordered": "3",
+        "shipped": "2",
+        "reserved": "0",
+    }
+    assert shipment_documents(server, notes) == [
+        {
+            "carrier": "Carrier One",
+            "tracking": f"TRK-{run}",
+            "lines": sorted([[plenty, "4"], [scarce, "2"]]),
+        }
+    ]
+    assert stock(server, plenty)["MAIN/B-04"] == {"on_hand": 6, "reserved": 0}
+    assert stock(server, scarce)["NORTH/B-04"] == {"on_hand": 0, "reserved": 0}
+    expect(page.locator("#shipments-heading")).to_be_visible()
+
+    # Nothing left to ship until the backorder is reserved, and nothing to reserve it from.
     click_confirmed(page, "Pick and ship")
-    expect_message(page, "backordered")
-    expect_status(page, "Confirmed")
+    expect_message(page, "Nothing on this sales order is reserved")
     page.get_by_role("button", name="Reserve backorders").click()
     expect_message(page, "No stock is available yet")
     assert sales_orders(server, notes)[0]["lines"][scarce]["backordered"] == "3"
-    assert [row["kind"] for row in ledger(server, plenty)] == ["receipt"]
+    assert [row["kind"] for row in ledger(server, plenty)] == ["receipt", "shipment"]
 
     # Stock arrives for the scarce product; now the backorder is reserved.
     in_organization(
@@ -175,9 +214,9 @@ print("null")
     expect_message(page, "Available stock was reserved")
     (order,) = sales_orders(server, notes)
     assert order["lines"][scarce]["backordered"] == "0"
-    assert order["lines"][scarce]["reserved"] == "5"
+    assert order["lines"][scarce]["reserved"] == "3"  # the 2 already shipped are not reserved
 
-    # Pick and ship: the reservations leave the shelves.
+    # Pick and ship the rest: the order is shipped in full, in two shipments.
     click_confirmed(page, "Pick and ship")
     expect_status(page, "Shipped")
     (order,) = sales_orders(server, notes)
@@ -194,6 +233,38 @@ print("null")
         ("B-05", "3"),
     ]
     assert {row["reference"] for row in shipments} == {order["number"]}
+    documents = shipment_documents(server, notes)
+    assert [document["lines"] for document in documents] == [
+        sorted([[plenty, "4"], [scarce, "2"]]),
+        [[scarce, "3"]],
+    ]
+
+
+def ship_row(page: Page, sku: str):
+    """The quantity field of `sku`'s row on the Ship page."""
+    return page.locator("li.list-group-item", has_text=sku).get_by_label("Quantity to ship")
+
+
+def shipment_documents(server: Server, notes: str) -> list[dict]:
+    """The shipments of the order whose notes are `notes`, oldest first: carrier, tracking
+    number and [sku, quantity] per line."""
+    return in_organization(
+        server,
+        f"""
+from stockroom.orders.models import Shipment
+shipments = Shipment.objects.filter(order__notes={notes!r}).order_by("pk")
+print(json.dumps([
+    {{
+        "carrier": shipment.carrier, "tracking": shipment.tracking_number,
+        "lines": sorted(
+            [line.line.product.sku, format(line.quantity.normalize(), "f")]
+            for line in shipment.lines.select_related("line__product")
+        ),
+    }}
+    for shipment in shipments
+]))
+""",
+    )
 
 
 def test_confirmed_order_cancelled_releases_its_reservations(

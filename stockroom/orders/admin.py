@@ -9,7 +9,12 @@ from collections.abc import Callable
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from stockroom.accounts.admin_mixins import TenantHistoryAdmin, TenantInlineMixin, export_as_csv
+from stockroom.accounts.admin_mixins import (
+    TenantAdmin,
+    TenantHistoryAdmin,
+    TenantInlineMixin,
+    export_as_csv,
+)
 from stockroom.accounts.roles import Action
 from stockroom.core.exceptions import ApplicationError
 
@@ -20,6 +25,8 @@ from .models import (
     PurchaseOrderLine,
     SalesOrder,
     SalesOrderLine,
+    Shipment,
+    ShipmentLine,
     StockCount,
     StockCountLine,
 )
@@ -51,6 +58,11 @@ class PurchaseOrderLineInline(ReadOnlyInline):
 class SalesOrderLineInline(ReadOnlyInline):
     model = SalesOrderLine
     fields = ["product", "quantity", "unit_price", "backordered_quantity", "shipped_quantity"]
+
+
+class ShipmentLineInline(ReadOnlyInline):
+    model = ShipmentLine
+    fields = ["line", "location", "lot", "quantity", "movement"]
 
 
 class StockCountLineInline(ReadOnlyInline):
@@ -158,3 +170,27 @@ class StockCountAdmin(DocumentAdmin):
     inlines = [StockCountLineInline]
     cancel_service = services.stock_count_cancel
     cancel_keyword = "count"
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(TenantAdmin):
+    """Shipments are written only by `sales_order_ship` (each issued stock): view-only here."""
+
+    list_display = ["number", "order", "carrier", "tracking_number", "shipped_at", "shipped_by"]
+    search_fields = ["number", "order__number", "tracking_number"]
+    list_select_related = ["order", "shipped_by"]
+    date_hierarchy = "shipped_at"
+    actions = [export_as_csv]
+    inlines = [ShipmentLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name != "organization"]

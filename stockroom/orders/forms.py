@@ -141,6 +141,12 @@ class PurchaseOrderLineForm(_LineForm):
 
 
 class SalesOrderLineForm(_LineForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the service prices the line at the product's sale price.
+        self.fields["unit_price"].required = False
+        self.fields["unit_price"].widget.attrs["placeholder"] = _("Sale price")
+
     class Meta:
         model = SalesOrderLine
         fields = ["product", "quantity", "unit_price"]
@@ -263,6 +269,29 @@ class ConfirmSalesOrderForm(forms.Form):
         initial=REFUSE,
         widget=forms.RadioSelect,
     )
+
+
+# --- shipments -----------------------------------------------------------------------------------
+
+
+class ShipmentForm(forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), required=False, max_length=100)
+    tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=100)
+
+
+class ShipLineForm(forms.Form):
+    line_id = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.DecimalField(
+        label=_("Quantity to ship"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+    )
+
+
+ShipLineFormSet = forms.formset_factory(ShipLineForm, extra=0)
 
 
 # --- stock counts --------------------------------------------------------------------------------

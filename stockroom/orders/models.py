@@ -368,6 +368,7 @@ class PurchaseOrderReceipt(TenantModel):
 class SalesOrderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CONFIRMED = "confirmed", _("Confirmed")
+    PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
     SHIPPED = "shipped", _("Shipped")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -384,6 +385,7 @@ class SalesOrder(Document):
     created_by = _actor_field(_("created by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = _actor_field(_("confirmed by"))
+    # When the last line was shipped in full (a partial shipment leaves these empty).
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     shipped_by = _actor_field(_("shipped by"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -409,8 +411,9 @@ class SalesOrder(Document):
 
     @property
     def is_pick_list(self) -> bool:
-        """Confirmed and not yet shipped: its print is the list the warehouse picks from."""
-        return self.status == SalesOrderStatus.CONFIRMED
+        """Confirmed and not yet shipped in full: its print is the list the warehouse picks
+        from."""
+        return self.status in (SalesOrderStatus.CONFIRMED, SalesOrderStatus.PARTIALLY_SHIPPED)
 
     @property
     def total(self) -> Decimal:
@@ -426,7 +429,7 @@ class SalesOrder(Document):
         return [
             (_("Created"), self.created_at, self.created_by),
             (_("Confirmed"), self.confirmed_at, self.confirmed_by),
-            (_("Shipped"), self.shipped_at, self.shipped_by),
+            (_("Shipped in full"), self.shipped_at, self.shipped_by),
             (_("Cancelled"), self.cancelled_at, self.cancelled_by),
         ]
 
@@ -465,6 +468,10 @@ class SalesOrderLine(OrderLine):
             ),
         ]
 
+    @property
+    def unshipped_quantity(self) -> Decimal:
+        return max(self.quantity - self.shipped_quantity, ZERO)
+
 
 class SalesOrderReservation(TenantModel):
     """Stock set aside for a line in one location (and lot). Open until shipped or released."""
@@ -491,6 +498,63 @@ class SalesOrderReservation(TenantModel):
         ]
         indexes = [
             models.Index(fields=["organization", "closed_at"], name="orders_soreserv_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} @ {self.location_id}"
+
+
+class Shipment(Document):
+    """One parcel of a sales order: what left, from where, with which carrier. An order may
+    have several; its lines' shipped quantities are the sums of theirs."""
+
+    order = models.ForeignKey(
+        SalesOrder, on_delete=models.CASCADE, related_name="shipments", verbose_name=_("order")
+    )
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"))
+    shipped_by = _actor_field(_("shipped by"))
+
+    class Meta(Document.Meta):
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "number"], name="orders_shp_number_unique"
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        # A shipment is read on its order's page, in the Shipments section.
+        return f"{self.order.get_absolute_url()}#shipment-{self.pk}"
+
+
+class ShipmentLine(TenantModel):
+    """What one shipment took of one order line from one location (and lot), and the ledger
+    movement that issued it."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("shipment")
+    )
+    line = models.ForeignKey(
+        SalesOrderLine,
+        on_delete=models.CASCADE,
+        related_name="shipment_lines",
+        verbose_name=_("order line"),
+    )
+    location = _location_field()
+    lot = _lot_field()
+    quantity = _quantity_field(_("quantity"))
+    movement = _movement_field(_("movement"), "shipment_line")
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["shipment_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_shpline_qty_gt_0"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""A purchase order as a PDF, for the supplier's email and the download link."""
+"""A purchase order as a PDF, for the supplier's email and the download link; a shipment's
+packing slip, to go in the parcel."""
 
 from io import BytesIO
 
@@ -13,20 +14,29 @@ from django.utils.translation import gettext as _
 
 from stockroom.core.formatting import format_date, format_money, format_quantity
 
-from .models import PurchaseOrder
+from .models import PurchaseOrder, Shipment
+
+
+def _a4(buffer: BytesIO, *, title: str, author: str) -> SimpleDocTemplate:
+    margin = 18 * mm
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        author=author,
+    )
 
 
 def purchase_order_pdf(order: PurchaseOrder) -> bytes:
     """Render the order (supplier, lines, total) on A4; the lines must be prefetchable."""
     styles = getSampleStyleSheet()
     buffer = BytesIO()
-    document = SimpleDocTemplate(
+    document = _a4(
         buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
         title=_("Purchase order %(number)s") % {"number": order.number},
         author=order.organization.name,
     )
@@ -88,5 +98,60 @@ def purchase_order_pdf(order: PurchaseOrder) -> bytes:
     if order.notes:
         story.append(Spacer(1, 6 * mm))
         story.append(Paragraph(escape(order.notes).replace("\n", "<br/>"), styles["Normal"]))
+    document.build(story)
+    return buffer.getvalue()
+
+
+def packing_slip_pdf(shipment: Shipment) -> bytes:
+    """Render what one shipment holds (ship-to, carrier, tracking number, products, lots and
+    quantities; no prices) on A4, from `selectors.shipment_detail`."""
+    styles = getSampleStyleSheet()
+    buffer = BytesIO()
+    order, customer = shipment.order, shipment.order.customer
+    title = _("Packing slip %(number)s") % {"number": shipment.number}
+    document = _a4(buffer, title=title, author=shipment.organization.name)
+    story = [
+        Paragraph(escape(shipment.organization.name), styles["Heading2"]),
+        Paragraph(escape(title), styles["Title"]),
+    ]
+    facts = [
+        _("Sales order: %(number)s") % {"number": order.number},
+        _("Shipped on: %(date)s") % {"date": format_date(shipment.shipped_at)},
+    ]
+    if shipment.carrier:
+        facts.append(_("Carrier: %(carrier)s") % {"carrier": shipment.carrier})
+    if shipment.tracking_number:
+        facts.append(_("Tracking number: %(number)s") % {"number": shipment.tracking_number})
+    for fact in facts:
+        story.append(Paragraph(escape(fact), styles["Normal"]))
+    story.append(Spacer(1, 6 * mm))
+    story.append(Paragraph(f"<b>{escape(_('Ship to'))}</b>", styles["Normal"]))
+    for text in filter(None, [customer.name, customer.shipping_address]):
+        story.append(Paragraph(escape(text).replace("\n", "<br/>"), styles["Normal"]))
+    story.append(Spacer(1, 6 * mm))
+    rows = [[_("SKU"), _("Product"), _("Lot"), _("Quantity")]]
+    for line in shipment.lines.all():
+        product = line.line.product
+        rows.append(
+            [
+                product.sku,
+                Paragraph(escape(product.name), styles["Normal"]),
+                line.lot.lot_number if line.lot else "",
+                format_quantity(line.quantity, product),
+            ]
+        )
+    table = Table(rows, colWidths=[32 * mm, 86 * mm, 28 * mm, 28 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.whitesmoke]),
+            ]
+        )
+    )
+    story.append(table)
     document.build(story)
     return buffer.getvalue()

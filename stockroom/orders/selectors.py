@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import (
     Count,
     DecimalField,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -41,6 +42,8 @@ from .models import (
     SalesOrder,
     SalesOrderLine,
     SalesOrderReservation,
+    Shipment,
+    ShipmentLine,
     StockCount,
     StockCountLine,
 )
@@ -149,9 +152,54 @@ def sales_order_detail(*, organization, pk: int) -> SalesOrder:
         .prefetch_related(Prefetch("reservations", reservations))
         .order_by("pk")
     )
+    shipment_lines = ShipmentLine.objects.select_related(
+        "line__product", "location__warehouse", "lot"
+    ).order_by("pk")
+    shipments = (
+        Shipment.objects.select_related("shipped_by")
+        .prefetch_related(Prefetch("lines", shipment_lines))
+        .order_by("shipped_at", "pk")
+    )
     return (
         SalesOrder.objects.filter(organization_id=organization_id_of(organization))
         .select_related("customer", "created_by", "confirmed_by", "shipped_by", "cancelled_by")
+        .prefetch_related(Prefetch("lines", lines), Prefetch("shipments", shipments))
+        .get(pk=pk)
+    )
+
+
+def sellable_available(*, organization, product_ids: list[int]) -> dict[int, Decimal]:
+    """{product id: on hand − reserved} over the stock a confirmation may reserve from (active
+    locations of active warehouses, no expired lot), in one query; products with none are 0."""
+    today = timezone.localdate()
+    rows = (
+        StockLevel.objects.filter(
+            organization_id=organization_id_of(organization),
+            product_id__in=product_ids,
+            location__is_active=True,
+            location__warehouse__is_active=True,
+        )
+        .filter(
+            Q(lot__isnull=True) | Q(lot__expiry_date__isnull=True) | Q(lot__expiry_date__gte=today)
+        )
+        .values("product_id")
+        .annotate(available=Sum(F("on_hand") - F("reserved")))
+        .order_by()
+    )
+    available = dict.fromkeys(product_ids, ZERO)
+    available.update({row["product_id"]: row["available"] for row in rows})
+    return available
+
+
+def shipment_detail(*, organization, pk: int) -> Shipment:
+    """A shipment with its order, customer and lines (product, location, lot), for the packing
+    slip."""
+    lines = ShipmentLine.objects.select_related(
+        "line__product", "location__warehouse", "lot"
+    ).order_by("pk")
+    return (
+        Shipment.objects.filter(organization_id=organization_id_of(organization))
+        .select_related("order__customer", "organization", "shipped_by")
         .prefetch_related(Prefetch("lines", lines))
         .get(pk=pk)
     )

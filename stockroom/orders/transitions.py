@@ -44,6 +44,9 @@ class Transition:
     by_field: str | None = None
     # Fields emptied on the way (a reopened count is no longer submitted by anyone).
     clears: tuple[str, ...] = ()
+    # Where the transition may land short of `target` when the outcome decides (a shipment
+    # that leaves lines open). Only landing on `target` stamps `at_field` and `by_field`.
+    interim_targets: frozenset[str] = frozenset()
 
     def allows(self, status: str) -> bool:
         return status in self.sources
@@ -56,15 +59,19 @@ class Transition:
         if not self.allows(document.status):
             raise self.refusal_for(document.status).error()
 
-    def apply(self, document, *, user, at) -> list[str]:
-        """Move the (locked) document to the target, stamping when and by whom; returns the
-        fields to save."""
+    def apply(self, document, *, user, at, target: str | None = None) -> list[str]:
+        """Move the (locked) document to the target (or to `target`, one of the interim
+        targets), stamping when and by whom on the final target; returns the fields to save."""
+        if target is not None and target != self.target and target not in self.interim_targets:
+            raise ValueError(f"{self.name} cannot land on {target}")
+        target = target or self.target
         fields = []
-        if self.target is not None:
-            document.status = self.target
+        if target is not None:
+            document.status = target
             fields.append("status")
+        final = target == self.target
         for name, value in ((self.at_field, at), (self.by_field, user)):
-            if name:
+            if name and final:
                 setattr(document, name, value)
                 fields.append(name)
         for name in self.clears:
@@ -232,7 +239,7 @@ SALES_ORDER_TRANSITIONS = Transitions(
     ),
     Transition(
         name="reserve_backorders",
-        sources=frozenset({SO.CONFIRMED}),
+        sources=frozenset({SO.CONFIRMED, SO.PARTIALLY_SHIPPED}),
         target=None,
         action=Action.MANAGE_ORDERS,
         refusal=Refusal(
@@ -240,9 +247,12 @@ SALES_ORDER_TRANSITIONS = Transitions(
         ),
     ),
     Transition(
+        # Each shipment lands on `shipped` when every line has left in full, on
+        # `partially_shipped` until then.
         name="ship",
-        sources=frozenset({SO.CONFIRMED}),
+        sources=frozenset({SO.CONFIRMED, SO.PARTIALLY_SHIPPED}),
         target=SO.SHIPPED,
+        interim_targets=frozenset({SO.PARTIALLY_SHIPPED}),
         action=Action.SHIP_SALES_ORDERS,
         at_field="shipped_at",
         by_field="shipped_by",
@@ -264,6 +274,13 @@ SALES_ORDER_TRANSITIONS = Transitions(
         refusal=Refusal("already_cancelled", _("This sales order is already cancelled.")),
         refusals={
             SO.SHIPPED: Refusal("already_shipped", _("A shipped sales order cannot be cancelled.")),
+            SO.PARTIALLY_SHIPPED: Refusal(
+                "partially_shipped",
+                _(
+                    "Part of this sales order has been shipped, so it cannot be cancelled; "
+                    "a sales order can be cancelled only before anything has shipped."
+                ),
+            ),
         },
     ),
 )

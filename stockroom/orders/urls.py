@@ -86,6 +86,16 @@ urlpatterns = [
         "sales-orders/<int:pk>/ship/", views.SalesOrderShipView.as_view(), name="sales_order_ship"
     ),
     path(
+        "sales-orders/<int:pk>/shipments/new/",
+        views.SalesOrderShipmentCreateView.as_view(),
+        name="sales_order_shipment_create",
+    ),
+    path(
+        "shipments/<int:pk>/packing-slip/",
+        views.ShipmentPackingSlipView.as_view(),
+        name="shipment_packing_slip",
+    ),
+    path(
         "sales-orders/<int:pk>/cancel/",
         views.SalesOrderCancelView.as_view(),
         name="sales_order_cancel",

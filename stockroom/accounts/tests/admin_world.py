@@ -72,8 +72,16 @@ def _fill(organization: Organization, user: User, marker: str) -> None:
     )
     order_services.purchase_order_send(order=order, user=user)
     order_services.purchase_order_cancel(order=order, user=user)
-    order_services.sales_order_create(
+    sales_order = order_services.sales_order_create(
         organization=organization, user=user, customer=customer, lines=line
+    )
+    # Confirmed and shipped in part: a shipment (and its line) of this tenant for the walk.
+    order_services.sales_order_confirm(order=sales_order, user=user)
+    order_services.sales_order_ship(
+        order=sales_order,
+        user=user,
+        lines=[(sales_order.lines.get(), Decimal(1))],
+        carrier=f"{marker} carrier",
     )
     order_services.stock_count_create(
         organization=organization, user=user, warehouse=warehouse, location=location

@@ -149,21 +149,32 @@ def test_update_with_a_1e18_line_is_a_400_and_changes_nothing(
     assert order.history.count() == 1
 
 
-def test_a_patch_line_missing_its_price_is_a_400_not_a_500(owner_client, organization):
+# A line without a price takes its default (test_a_purchase_patch_line_missing_its_price_...,
+# orders/tests/test_sales_prices.py); its quantity has none.
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        pytest.param(PO, make_purchase_order, id="purchase-order"),
+        pytest.param(SO, make_sales_order, id="sales-order"),
+    ],
+)
+def test_a_patch_line_missing_its_quantity_is_a_400_not_a_500(
+    owner_client, organization, url, make
+):
     # `lines` replaces every line, so each line of a PATCH must be complete.
-    order = make_sales_order(organization)
+    order = make(organization)
     line = order.lines.get()
 
     response = owner_client.patch(
-        f"{SO}{order.pk}/",
-        {"lines": [{"product": line.product_id, "quantity": "3"}]},
+        f"{url}{order.pk}/",
+        {"lines": [{"product": line.product_id, "unit_price": "3.00"}]},
         format="json",
     )
 
     assert _error(response) == (
         400,
         "required",
-        {"lines.0.unit_price": ["This field is required."]},
+        {"lines.0.quantity": ["This field is required."]},
     )
     assert list(order.lines.values_list("quantity", flat=True)) == [line.quantity]
 

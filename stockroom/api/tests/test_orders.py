@@ -357,7 +357,7 @@ def test_orders_are_not_deleted(owner_client, organization):
 # --- sales orders --------------------------------------------------------------------------------
 
 
-def test_sales_order_backorder_then_ship(owner_client, organization):
+def test_sales_order_backorder_shipped_in_parts(owner_client, organization):
     movement = make_movement(organization)  # 5 on hand
     product, location = movement.product, movement.to_location
     customer = CustomerFactory(organization=organization)
@@ -370,10 +370,29 @@ def test_sales_order_backorder_then_ship(owner_client, organization):
         format="json",
     )
     url = f"{SO}{created.json()['id']}/"
+    line_id = created.json()["lines"][0]["id"]
 
     refused = owner_client.post(f"{url}confirm/", {"on_shortage": "refuse"}, format="json")
     backordered = owner_client.post(f"{url}confirm/", {"on_shortage": "backorder"}, format="json")
-    early_ship = owner_client.post(f"{url}ship/")
+    too_much = owner_client.post(
+        f"{url}shipments/", {"lines": [{"line": line_id, "quantity": "6"}]}, format="json"
+    )
+    unknown_line = owner_client.post(
+        f"{url}shipments/", {"lines": [{"line": line_id + 999, "quantity": "1"}]}, format="json"
+    )
+    first = owner_client.post(
+        f"{url}shipments/",
+        {
+            "lines": [{"line": line_id, "quantity": "2"}],
+            "carrier": "DHL",
+            "tracking_number": "JD0001",
+        },
+        format="json",
+    )
+    after_first = owner_client.get(url).json()
+    cancel_partly_shipped = owner_client.post(f"{url}cancel/")
+    rest_of_reserved = owner_client.post(f"{url}shipments/", {}, format="json")
+    nothing_left = owner_client.post(f"{url}ship/")
     make_more = owner_client.post(
         "/api/v1/movements/",
         {"kind": "receipt", "product": product.pk, "location": location.pk, "quantity": "3"},
@@ -382,24 +401,38 @@ def test_sales_order_backorder_then_ship(owner_client, organization):
     reserved = owner_client.post(f"{url}reserve-backorders/")
     shipped = owner_client.post(f"{url}ship/")
     cancel_shipped = owner_client.post(f"{url}cancel/")
+    listed = owner_client.get(f"{url}shipments/")
 
     assert created.status_code == 201
     assert created.json()["number"] == "SO-00001"
-    assert _error(refused) == (
-        400,
-        "insufficient_stock",
-        {},
-    )
-    assert backordered.status_code == 200
-    assert backordered.json()["status"] == "confirmed"
+    assert _error(refused) == (400, "insufficient_stock", {})
     assert backordered.json()["lines"][0]["backordered_quantity"] == "3.000"
-    assert _error(early_ship)[:2] == (409, "backordered")
+    assert _error(too_much)[:2] == (400, "exceeds_reserved")
+    assert list(_error(too_much)[2]) == ["lines.0.quantity"]
+    assert list(_error(unknown_line)[2]) == ["lines.0.line"]
+    assert first.status_code == 201
+    body = first.json()
+    assert (body["number"], body["carrier"], body["tracking_number"]) == (
+        "SHP-00001",
+        "DHL",
+        "JD0001",
+    )
+    assert [(row["line"], row["quantity"], row["location"]) for row in body["lines"]] == [
+        (line_id, "2.000", location.pk)
+    ]
+    assert after_first["status"] == "partially_shipped"
+    assert after_first["lines"][0]["shipped_quantity"] == "2.000"
+    assert _error(cancel_partly_shipped)[:2] == (409, "partially_shipped")
+    assert (rest_of_reserved.status_code, rest_of_reserved.json()["number"]) == (201, "SHP-00002")
+    assert rest_of_reserved.json()["lines"][0]["quantity"] == "3.000"
+    assert _error(nothing_left)[:2] == (409, "nothing_to_ship")
     assert make_more.status_code == 201
     assert reserved.json()["lines"][0]["backordered_quantity"] == "0.000"
     assert (shipped.status_code, shipped.json()["status"]) == (200, "shipped")
     assert shipped.json()["lines"][0]["shipped_quantity"] == "8.000"
     assert _on_hand(product, location) == Decimal(0)
     assert _error(cancel_shipped)[:2] == (409, "already_shipped")
+    assert [row["number"] for row in listed.json()] == ["SHP-00001", "SHP-00002", "SHP-00003"]
 
 
 def test_cancelling_a_confirmed_order_releases_its_reservation(owner_client, organization):

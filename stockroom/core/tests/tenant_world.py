@@ -148,6 +148,19 @@ def build_tenant(marker: str) -> Tenant:
         count=submitted, user=None, quantities={row.pk: 19 for row in submitted.lines.all()}
     )
     order_services.stock_count_submit(count=submitted, user=None)
+    # Shipped in part (after the count sheets were made, so their expected stock is unchanged).
+    shipped_so = order_services.sales_order_confirm(
+        order=order_services.sales_order_create(
+            customer=customer, lines=[line()], user=None, **org
+        ),
+        user=None,
+    )
+    shipment = order_services.sales_order_ship(
+        order=shipped_so,
+        user=None,
+        lines=[(shipped_so.lines.get(), Decimal(1))],
+        carrier=f"{marker} carrier",
+    )
     invitation = account_services.invitation_create(
         actor=owner, email=f"invitee@{marker}.example.com", role=Role.VIEWER
     )
@@ -189,6 +202,7 @@ def build_tenant(marker: str) -> Tenant:
         draft_so=draft_so,
         confirmed_so=confirmed_so,
         so_line=draft_so.lines.get(),
+        shipment=shipment,
         count=count,
         submitted_count=submitted,
         count_line=count.lines.first(),

@@ -31,8 +31,9 @@ _Row = TypeVar("_Row", bound=TenantModel)
 
 @dataclass(frozen=True)
 class LineInput:
-    """One line of an order as a form or API gives it. A purchase order's service fills in an
-    empty (None) unit price; other orders refuse it."""
+    """One line of an order as a form or API gives it. An empty (None) unit price is filled in by
+    the order's service: a purchase order's with the supplier's price (else the cost price), a
+    sales order's with the product's sale price."""
 
     product: Product
     quantity: Decimal
@@ -56,9 +57,12 @@ def lock_for(transition: Transition, model: type[_Row], pk: int) -> _Row:
     return locked
 
 
-def stamp(transition: Transition, locked: _Row, *, user, at: datetime) -> _Row:
-    """Move the locked document through `transition` (state, when, by whom) and save it."""
-    fields = transition.apply(locked, user=user, at=at)
+def stamp(
+    transition: Transition, locked: _Row, *, user, at: datetime, target: str | None = None
+) -> _Row:
+    """Move the locked document through `transition` (state, when, by whom) and save it;
+    `target`: one of the transition's interim targets, when the outcome decides."""
+    fields = transition.apply(locked, user=user, at=at, target=target)
     locked.save(update_fields=[*fields, "updated_at"])
     return locked
 

@@ -1,4 +1,5 @@
-"""Document numbers per organization: PO-00001, SO-00001, CNT-00001, without gaps or repeats."""
+"""Document numbers per organization: PO-00001, SO-00001, CNT-00001, SHP-00001, without gaps
+or repeats."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -8,6 +9,7 @@ from ..models import DocumentSequence
 PURCHASE_ORDER_PREFIX = "PO"
 SALES_ORDER_PREFIX = "SO"
 STOCK_COUNT_PREFIX = "CNT"
+SHIPMENT_PREFIX = "SHP"
 
 
 def next_document_number(*, organization_id: int, prefix: str) -> str:

@@ -1,4 +1,5 @@
-"""Sales orders: draft → confirmed (stock reserved) → shipped, or cancelled (reservations released).
+"""Sales orders: draft → confirmed (stock reserved) → partially shipped → shipped (one shipment
+document each time), or cancelled before anything shipped (reservations released).
 
 Reservations are recorded per line, location and lot, so shipping and cancelling give back
 exactly what was set aside. Stock rows are locked through `inventory.locks` in its global order
@@ -19,6 +20,7 @@ from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
 from stockroom.inventory.locks import StockKey, lock_products, lock_stock_levels
 from stockroom.inventory.models import Location, Lot, MovementKind, StockLevel
+from stockroom.inventory.quantities import clean_quantity
 from stockroom.inventory.services import stock_issue, stock_release, stock_reserve
 
 from ..models import (
@@ -26,6 +28,9 @@ from ..models import (
     SalesOrder,
     SalesOrderLine,
     SalesOrderReservation,
+    SalesOrderStatus,
+    Shipment,
+    ShipmentLine,
 )
 from ..transitions import SALES_ORDER_TRANSITIONS as TRANSITIONS
 from ._common import (
@@ -36,7 +41,7 @@ from ._common import (
     stamp,
     sync_lines,
 )
-from .numbering import SALES_ORDER_PREFIX, next_document_number
+from .numbering import SALES_ORDER_PREFIX, SHIPMENT_PREFIX, next_document_number
 
 
 @dataclass(frozen=True)
@@ -59,14 +64,27 @@ def _check_customer(customer: Customer, organization_id: int) -> None:
         )
 
 
+def _with_sale_prices(lines: list[LineInput]) -> list[LineInput]:
+    """Lines whose price was left empty take their product's sale price."""
+    return [
+        LineInput(product=line.product, quantity=line.quantity, unit_price=line.product.sale_price)
+        if line.unit_price is None and line.product is not None
+        else line
+        for line in lines
+    ]
+
+
 @transaction.atomic
 def sales_order_create(
     *, organization, user, customer: Customer, lines: list[LineInput], notes: str = ""
 ) -> SalesOrder:
-    """A draft sales order with its lines, numbered SO-00001, … per organization."""
+    """A draft sales order with its lines, numbered SO-00001, … per organization. A line
+    without a price takes its product's sale price."""
     organization_id = organization_id_of(organization)
     _check_customer(customer, organization_id)
-    lines = clean_lines(lines, organization_id=organization_id, price_places=MONEY_PLACES)
+    lines = clean_lines(
+        _with_sale_prices(lines), organization_id=organization_id, price_places=MONEY_PLACES
+    )
     order = SalesOrder.objects.create(
         organization_id=organization_id,
         number=next_document_number(organization_id=organization_id, prefix=SALES_ORDER_PREFIX),
@@ -82,10 +100,13 @@ def sales_order_create(
 def sales_order_update(
     *, order: SalesOrder, customer: Customer, lines: list[LineInput], notes: str = ""
 ) -> SalesOrder:
-    """Change a draft's customer, notes and lines. Refused once confirmed."""
+    """Change a draft's customer, notes and lines (an empty price: the product's sale price).
+    Refused once confirmed."""
     locked = lock_for(TRANSITIONS["edit"], SalesOrder, order.pk)
     _check_customer(customer, locked.organization_id)
-    lines = clean_lines(lines, organization_id=locked.organization_id, price_places=MONEY_PLACES)
+    lines = clean_lines(
+        _with_sale_prices(lines), organization_id=locked.organization_id, price_places=MONEY_PLACES
+    )
     locked.customer = customer
     locked.notes = notes or ""
     locked.save(update_fields=["customer", "notes", "updated_at"])
@@ -232,7 +253,8 @@ def sales_order_confirm(*, order: SalesOrder, user, allow_backorder: bool = Fals
 
 @transaction.atomic
 def sales_order_reserve_backorders(*, order: SalesOrder, user) -> SalesOrder:
-    """Try again to reserve what is backordered on a confirmed order; reserves what it can."""
+    """Try again to reserve what is backordered on a confirmed or partly shipped order;
+    reserves what it can."""
     locked = lock_for(TRANSITIONS["reserve_backorders"], SalesOrder, order.pk)
     lines = list(
         locked.lines.select_related("product").filter(backordered_quantity__gt=0).order_by("pk")
@@ -273,55 +295,191 @@ def _lock_reserved_levels(order: SalesOrder, reservations: list[SalesOrderReserv
     )
 
 
+def _shipment_quantities(
+    order: SalesOrder,
+    open_by_line: dict[int, list[SalesOrderReservation]],
+    lines: list[tuple[SalesOrderLine, object]] | None,
+) -> list[tuple[SalesOrderLine, Decimal]]:
+    """(line, quantity) to ship, checked against each line's open reservations; by default
+    everything reserved and not yet shipped. Errors name the input row (`index`)."""
+    if lines is None:
+        wanted = [
+            (reservations[0].line, sum((r.quantity for r in reservations), start=ZERO))
+            for reservations in open_by_line.values()
+        ]
+        if not wanted:
+            raise ConflictError(
+                _("Nothing on this sales order is reserved and waiting to ship."),
+                code="nothing_to_ship",
+            )
+        return sorted(wanted, key=lambda pair: pair[0].pk)
+    if not lines:
+        raise ApplicationError(
+            _("Enter a quantity to ship on at least one line."),
+            field="lines",
+            code="empty_shipment",
+        )
+    wanted = []
+    seen: set[int] = set()
+    for index, (line, raw_quantity) in enumerate(lines):
+        try:
+            if line is None or line.order_id != order.pk:
+                raise ApplicationError(
+                    _("Choose a line of this sales order."), field="line", code="wrong_order"
+                )
+            if line.pk in seen:
+                raise ApplicationError(
+                    _("Each line may appear only once on a shipment."),
+                    field="line",
+                    code="duplicate_line",
+                )
+            seen.add(line.pk)
+            quantity = clean_quantity(raw_quantity, product=line.product)
+            reserved = sum((r.quantity for r in open_by_line.get(line.pk, [])), start=ZERO)
+            if quantity > reserved:
+                raise ApplicationError(
+                    _(
+                        "Only %(reserved)s of %(product)s is reserved and not yet shipped; "
+                        "ship at most that."
+                    )
+                    % {"reserved": format_quantity(reserved), "product": line.product.sku},
+                    field="quantity",
+                    code="exceeds_reserved",
+                )
+        except ApplicationError as exc:
+            exc.extra = {**exc.extra, "index": index}
+            raise
+        wanted.append((line, quantity))
+    return wanted
+
+
 @transaction.atomic
-def sales_order_ship(*, order: SalesOrder, user, occurred_at: datetime | None = None) -> SalesOrder:
-    """Pick and ship a confirmed order: each reservation is released and the same quantity is
-    issued from its location and lot, all in this one transaction."""
+def sales_order_ship(
+    *,
+    order: SalesOrder,
+    user,
+    lines: list[tuple[SalesOrderLine, object]] | None = None,
+    carrier: str = "",
+    tracking_number: str = "",
+    notes: str = "",
+    occurred_at: datetime | None = None,
+) -> Shipment:
+    """Ship (line, quantity) pairs of a confirmed or partly shipped order as one shipment
+    (SHP-00001), by default everything reserved and not yet shipped. Each line ships from its
+    open reservations in the order they were made: the stock is released and issued from the
+    same location and lot; a reservation shipped in part keeps its remainder open. The order
+    lands on `shipped` once every line has left in full, else on `partially_shipped`."""
     ship = TRANSITIONS["ship"]
     locked = lock_for(ship, SalesOrder, order.pk)
-    if locked.lines.filter(backordered_quantity__gt=0).exists():
-        raise ConflictError(
-            _("Some lines are backordered: reserve their stock before shipping."),
-            code="backordered",
-        )
-    reservations = _open_reservations(locked)
+    # The order row lock serializes every change of its reservations (confirm, reserve,
+    # ship, cancel), so this read is stable until we commit.
+    open_by_line: dict[int, list[SalesOrderReservation]] = {}
+    for reservation in _open_reservations(locked):
+        open_by_line.setdefault(reservation.line_id, []).append(reservation)
+    wanted = _shipment_quantities(locked, open_by_line, lines)
+    touched = [r for line, _q in wanted for r in open_by_line.get(line.pk, [])]
     # Products first, as every stock service does, so shipping cannot deadlock with an issue.
-    lock_products({reservation.line.product_id for reservation in reservations})
-    _lock_reserved_levels(locked, reservations)
+    lock_products({reservation.line.product_id for reservation in touched})
+    _lock_reserved_levels(locked, touched)
     occurred_at = occurred_at or timezone.now()
-    for reservation in reservations:
-        line = reservation.line
-        stock_release(
-            organization=locked.organization_id,
-            product=line.product,
-            location=reservation.location,
-            lot=reservation.lot,
-            quantity=reservation.quantity,
+    shipment = Shipment.objects.create(
+        organization_id=locked.organization_id,
+        number=next_document_number(organization_id=locked.organization_id, prefix=SHIPMENT_PREFIX),
+        order=locked,
+        carrier=(carrier or "").strip(),
+        tracking_number=(tracking_number or "").strip(),
+        notes=notes or "",
+        shipped_at=occurred_at,
+        shipped_by=user,
+    )
+    for line, quantity in wanted:
+        need = quantity
+        for reservation in open_by_line[line.pk]:
+            if need <= 0:
+                break
+            take = min(reservation.quantity, need)
+            need -= take
+            _ship_reservation(locked, shipment, reservation, take, user=user, at=occurred_at)
+        SalesOrderLine.objects.filter(pk=line.pk).update(
+            shipped_quantity=F("shipped_quantity") + quantity
         )
-        movement = stock_issue(
-            organization=locked.organization_id,
-            product=line.product,
-            location=reservation.location,
-            lot=reservation.lot,
-            quantity=reservation.quantity,
-            user=user,
-            reference=locked.number,
-            reason=f"Shipment {locked.number}",
-            occurred_at=occurred_at,
-            kind=MovementKind.SHIPMENT,
-        )
-        reservation.closed_at = occurred_at
+    complete = not locked.lines.filter(shipped_quantity__lt=F("quantity")).exists()
+    stamp(
+        ship,
+        locked,
+        user=user,
+        at=occurred_at,
+        target=None if complete else SalesOrderStatus.PARTIALLY_SHIPPED,
+    )
+    order.status = locked.status
+    return shipment
+
+
+def _ship_reservation(
+    order: SalesOrder,
+    shipment: Shipment,
+    reservation: SalesOrderReservation,
+    quantity: Decimal,
+    *,
+    user,
+    at: datetime,
+) -> None:
+    """Release `quantity` of the reservation, issue it from the same location and lot, and
+    record the shipment line. Shipped in part, the reservation keeps the rest open and a
+    closed one records the shipped part, so open reservations always equal what is confirmed
+    and not yet shipped."""
+    line = reservation.line
+    stock_release(
+        organization=order.organization_id,
+        product=line.product,
+        location=reservation.location,
+        lot=reservation.lot,
+        quantity=quantity,
+    )
+    movement = stock_issue(
+        organization=order.organization_id,
+        product=line.product,
+        location=reservation.location,
+        lot=reservation.lot,
+        quantity=quantity,
+        user=user,
+        reference=order.number,
+        reason=f"Shipment {shipment.number}",
+        occurred_at=at,
+        kind=MovementKind.SHIPMENT,
+    )
+    if quantity == reservation.quantity:
+        reservation.closed_at = at
         reservation.shipment = movement
         reservation.save(update_fields=["closed_at", "shipment", "updated_at"])
-        SalesOrderLine.objects.filter(pk=line.pk).update(
-            shipped_quantity=F("shipped_quantity") + reservation.quantity
+    else:
+        reservation.quantity -= quantity
+        reservation.save(update_fields=["quantity", "updated_at"])
+        SalesOrderReservation.objects.create(
+            organization_id=order.organization_id,
+            line=line,
+            location=reservation.location,
+            lot=reservation.lot,
+            quantity=quantity,
+            reserved_at=reservation.reserved_at,
+            closed_at=at,
+            shipment=movement,
         )
-    return stamp(ship, locked, user=user, at=occurred_at)
+    ShipmentLine.objects.create(
+        organization_id=order.organization_id,
+        shipment=shipment,
+        line=line,
+        location=reservation.location,
+        lot=reservation.lot,
+        quantity=quantity,
+        movement=movement,
+    )
 
 
 @transaction.atomic
 def sales_order_cancel(*, order: SalesOrder, user) -> SalesOrder:
-    """Cancel a draft or confirmed order, releasing every open reservation."""
+    """Cancel a draft or confirmed order (nothing shipped yet), releasing every open
+    reservation."""
     cancel = TRANSITIONS["cancel"]
     locked = lock_for(cancel, SalesOrder, order.pk)
     now = timezone.now()

@@ -29,6 +29,7 @@ _TONES: dict[str, str] = {
     PurchaseOrderStatus.DRAFT: "secondary",
     PurchaseOrderStatus.SENT: "primary",
     SalesOrderStatus.CONFIRMED: "primary",
+    SalesOrderStatus.PARTIALLY_SHIPPED: "warning",
     StockCountStatus.COUNTING: "primary",
     PurchaseOrderStatus.PARTIALLY_RECEIVED: "warning",
     StockCountStatus.SUBMITTED: "warning",

@@ -112,3 +112,25 @@ def test_viewer_staff_cannot_cancel(client, organization, member_client, orders)
     )
     assert response.status_code == 302  # the action is not offered: nothing happens
     assert PurchaseOrder.objects.get(pk=orders[0].pk).status == PurchaseOrderStatus.DRAFT
+
+
+def test_shipment_admin_lists_and_shows_read_only(
+    staff_client, organization, user, customer, product, bin_a, stock
+):
+    stock(product, bin_a, "3")
+    order = services.sales_order_create(
+        organization=organization,
+        user=user,
+        customer=customer,
+        lines=[LineInput(product=product, quantity=D("3"), unit_price=D("1.00"))],
+    )
+    services.sales_order_confirm(order=order, user=user)
+    shipment = services.sales_order_ship(order=order, user=user, carrier="DHL")
+    listing = staff_client.get(reverse("admin:orders_shipment_changelist"))
+    assert [s.number for s in listing.context["cl"].result_list] == ["SHP-00001"]
+    change = staff_client.get(reverse("admin:orders_shipment_change", args=[shipment.pk]))
+    assert change.status_code == 200
+    assert "DHL" in change.content.decode()
+    assert not change.context["has_change_permission"]
+    add = staff_client.get(reverse("admin:orders_shipment_add"))
+    assert add.status_code == 403

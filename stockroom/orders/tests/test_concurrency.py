@@ -1,4 +1,5 @@
-"""Sales orders competing for the last units, on PostgreSQL with one connection per thread."""
+"""Sales orders competing for the last units, and shipments racing each other and a cancel of
+the same order, on PostgreSQL with one connection per thread."""
 
 from collections import Counter
 from decimal import Decimal
@@ -13,9 +14,9 @@ from stockroom.inventory.selectors import ledger_mismatches, product_total_misma
 from stockroom.inventory.services import stock_receive
 from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
 from stockroom.orders import services
-from stockroom.orders.models import SalesOrder, SalesOrderLine, SalesOrderStatus
+from stockroom.orders.models import SalesOrder, SalesOrderLine, SalesOrderStatus, Shipment
 from stockroom.orders.services import LineInput
-from stockroom.orders.tests.invariants import open_reserved_total
+from stockroom.orders.tests.invariants import open_reserved_total, reservation_gaps
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -122,3 +123,83 @@ def test_many_orders_competing_never_oversell(shop):
     assert all(level.on_hand >= 0 for level in StockLevel.unscoped.all())
     assert ledger_mismatches(organization=organization) == []
     assert product_total_mismatches(organization=organization) == []
+
+
+# --- shipments -----------------------------------------------------------------------------------
+
+
+def _confirmed(organization, shelf, overflow, customer, quantity="6"):
+    bolt = ProductFactory(organization=organization, sku="BOLT")
+    nut = ProductFactory(organization=organization, sku="NUT")
+    stock_receive(organization=organization, product=bolt, location=shelf, quantity=D("4"))
+    stock_receive(organization=organization, product=bolt, location=overflow, quantity=D("4"))
+    stock_receive(organization=organization, product=nut, location=shelf, quantity=D("3"))
+    order = _order(organization, customer, [(bolt, quantity), (nut, "3")])
+    services.sales_order_confirm(order=order, user=None)
+    return order, bolt, nut
+
+
+def _consistent(organization):
+    assert ledger_mismatches(organization=organization) == []
+    assert product_total_mismatches(organization=organization) == []
+    assert reservation_gaps(organization=organization) == []
+    levels = StockLevel.unscoped.filter(organization=organization)
+    assert not levels.filter(on_hand__lt=0).exists()
+    assert not levels.filter(reserved__lt=0).exists()
+    assert sum(level.reserved for level in levels) == open_reserved_total(organization=organization)
+
+
+def test_two_partial_shipments_of_the_same_order_never_ship_more_than_reserved(shop):
+    organization, shelf, overflow, customer = shop
+    order, bolt, _nut = _confirmed(organization, shelf, overflow, customer)
+    line = order.lines.get(product=bolt)
+
+    def ship(quantity):
+        return lambda: services.sales_order_ship(
+            order=order, user=None, lines=[(line, D(quantity))]
+        )
+
+    # 6 reserved: 4 + 4 would oversell the line, so exactly one of them is refused.
+    outcomes = run_at_once([ship("4"), ship("4")])
+    assert Counter(outcomes) == Counter(["ok", "refused:exceeds_reserved"])
+    line.refresh_from_db()
+    assert line.shipped_quantity == D("4")
+    assert Shipment.objects.filter(order=order).count() == 1
+    assert SalesOrder.objects.get(pk=order.pk).status == SalesOrderStatus.PARTIALLY_SHIPPED
+    _consistent(organization)
+
+    # Two shipments that fit both go through, one after the other.
+    outcomes = run_at_once([ship("1"), ship("1")])
+    assert outcomes == ["ok", "ok"]
+    line.refresh_from_db()
+    assert line.shipped_quantity == D("6")
+    assert sorted(Shipment.objects.values_list("number", flat=True)) == [
+        "SHP-00001",
+        "SHP-00002",
+        "SHP-00003",
+    ]
+    _consistent(organization)
+
+
+def test_a_shipment_racing_a_cancel_one_wins_and_nothing_leaks(shop):
+    organization, shelf, overflow, customer = shop
+    order, bolt, _nut = _confirmed(organization, shelf, overflow, customer)
+    line = order.lines.get(product=bolt)
+    outcomes = run_at_once(
+        [
+            lambda: services.sales_order_ship(order=order, user=None, lines=[(line, D("2"))]),
+            lambda: services.sales_order_cancel(order=order, user=None),
+        ]
+    )
+    order.refresh_from_db()
+    if outcomes[0] == "ok":
+        # Shipped first: the cancel is refused because part of the order has left.
+        assert outcomes[1] == "refused:partially_shipped"
+        assert order.status == SalesOrderStatus.PARTIALLY_SHIPPED
+        assert open_reserved_total(organization=organization) == D("7")
+    else:
+        assert outcomes == ["refused:order_cancelled", "ok"]
+        assert order.status == SalesOrderStatus.CANCELLED
+        assert open_reserved_total(organization=organization) == D("0")
+        assert Shipment.objects.count() == 0
+    _consistent(organization)

@@ -44,8 +44,8 @@ EXPECTED_SOURCES = {
     ("purchase_order", "cancel"): {PO.DRAFT, PO.SENT},
     ("sales_order", "edit"): {SO.DRAFT},
     ("sales_order", "confirm"): {SO.DRAFT},
-    ("sales_order", "reserve_backorders"): {SO.CONFIRMED},
-    ("sales_order", "ship"): {SO.CONFIRMED},
+    ("sales_order", "reserve_backorders"): {SO.CONFIRMED, SO.PARTIALLY_SHIPPED},
+    ("sales_order", "ship"): {SO.CONFIRMED, SO.PARTIALLY_SHIPPED},
     ("sales_order", "cancel"): {SO.DRAFT, SO.CONFIRMED},
     ("stock_count", "record"): {COUNT.COUNTING},
     ("stock_count", "submit"): {COUNT.COUNTING},
@@ -239,3 +239,15 @@ def test_each_button_shows_exactly_when_the_state_and_the_role_allow_it(
 
 def test_every_role_is_walked():
     assert {Role.OWNER, Role.MANAGER, Role.CLERK, Role.VIEWER} == set(Role)
+
+
+def test_an_interim_target_changes_the_state_without_the_final_stamps():
+    ship = SALES_ORDER_TRANSITIONS["ship"]
+    order = SalesOrder(status=SO.CONFIRMED)
+    now = timezone.now()
+    assert ship.apply(order, user=None, at=now, target=SO.PARTIALLY_SHIPPED) == ["status"]
+    assert (order.status, order.shipped_at) == (SO.PARTIALLY_SHIPPED, None)
+    assert ship.apply(order, user=None, at=now) == ["status", "shipped_at", "shipped_by"]
+    assert (order.status, order.shipped_at) == (SO.SHIPPED, now)
+    with pytest.raises(ValueError):
+        ship.apply(order, user=None, at=now, target=SO.CANCELLED)

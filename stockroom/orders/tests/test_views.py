@@ -347,6 +347,7 @@ def _pages(po, so, count):
         ("so-create", "get", reverse("orders:sales_order_create"), managers),
         ("so-confirm", "post", reverse("orders:sales_order_confirm", args=[so.pk]), managers),
         ("so-ship", "post", reverse("orders:sales_order_ship", args=[so.pk]), floor),
+        ("so-ship-page", "get", reverse("orders:sales_order_shipment_create", args=[so.pk]), floor),
         ("so-cancel", "post", reverse("orders:sales_order_cancel", args=[so.pk]), managers),
         ("count-list", "get", reverse("orders:stock_count_list"), everyone),
         ("count-detail", "get", reverse("orders:stock_count_detail", args=[count.pk]), everyone),

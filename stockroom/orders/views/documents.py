@@ -28,8 +28,15 @@ from ..forms import (
     SalesOrderForm,
     SalesOrderLineFormSet,
 )
-from ..models import Document, PurchaseOrder, SalesOrder, StockCount
-from ..pdf import purchase_order_pdf
+from ..models import (
+    Document,
+    PurchaseOrder,
+    SalesOrder,
+    SalesOrderStatus,
+    Shipment,
+    StockCount,
+)
+from ..pdf import packing_slip_pdf, purchase_order_pdf
 from ..transitions import (
     transitions_of,
 )
@@ -108,11 +115,32 @@ class SalesOrderDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
     context_object_name = "order"
 
     def get_context_data(self, **kwargs):
+        order = self.object
+        if order.status == SalesOrderStatus.DRAFT:
+            # What confirming could reserve now, shown beside each line of a draft.
+            lines = order.lines.all()
+            available = selectors.sellable_available(
+                organization=order.organization_id,
+                product_ids=[line.product_id for line in lines],
+            )
+            for line in lines:
+                line.available = available[line.product_id]
         return super().get_context_data(confirm_form=ConfirmSalesOrderForm(), **kwargs)
 
 
 class SalesOrderPrintView(SalesOrderDetailView):
     template_name = "orders/print/sales_order.html"
+
+
+class ShipmentPackingSlipView(SelectedObjectMixin, TenantObjectMixin, DetailView):
+    model = Shipment
+    detail_selector = selectors.shipment_detail
+
+    def render_to_response(self, context, **response_kwargs):
+        shipment = self.object
+        response = HttpResponse(packing_slip_pdf(shipment), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{shipment.number}.pdf"'
+        return response
 
 
 class StockCountDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):

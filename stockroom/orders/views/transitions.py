@@ -1,7 +1,8 @@
-"""Order and count transitions (one button each, driven by orders/transitions.py) and receiving
-a purchase order."""
+"""Order and count transitions (one button each, driven by orders/transitions.py), receiving a
+purchase order and shipping part of a sales order."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -19,11 +20,14 @@ from ..forms import (
     ConfirmSalesOrderForm,
     ReceiveForm,
     ReceiveLineFormSet,
+    ShipLineFormSet,
+    ShipmentForm,
     receiving_locations,
 )
 from ..models import Document, PurchaseOrder, SalesOrder, StockCount
 from ..transitions import (
     PURCHASE_ORDER_TRANSITIONS,
+    SALES_ORDER_TRANSITIONS,
     Transition,
     transitions_of,
 )
@@ -243,3 +247,86 @@ class PurchaseOrderReceiveView(ServiceFormMixin, LineFormsetMixin, MemberRequire
     def redirect_after(self, form):
         messages.success(self.request, _("The receipt was posted."))
         return super().redirect_after(form)
+
+
+# --- shipping ------------------------------------------------------------------------------------
+
+
+class SalesOrderShipmentCreateView(
+    ServiceFormMixin, LineFormsetMixin, MemberRequiredMixin, FormView
+):
+    """Ship a confirmed or partly shipped order line by line: each row is prefilled with what is
+    reserved and not yet shipped; an emptied or zero row ships nothing."""
+
+    model = SalesOrder
+    detail_selector = selectors.sales_order_detail
+    transition = SALES_ORDER_TRANSITIONS["ship"]
+    closed_message = gettext_lazy("Only a confirmed sales order can be shipped.")
+    read_action = write_action = transition.action
+    form_class = ShipmentForm
+    formset_class = ShipLineFormSet
+    template_name = "orders/sales_order_ship.html"
+
+    def get_lines(self) -> list:
+        return list(self.object.lines.all())
+
+    def initial_rows(self) -> list[dict]:
+        return [
+            {"line_id": line.pk, "quantity": reserved}
+            for line in self.get_lines()
+            if (reserved := _open_reserved(line)) > 0
+        ]
+
+    def get_context_data(self, **kwargs):
+        rows = [(form, line, _open_reserved(line)) for form, line in self.line_rows()]
+        return super().get_context_data(
+            order=self.object, rows=rows, formset=self.formset, **kwargs
+        )
+
+    def perform(self, form):
+        lines = {line.pk: line for line in self.get_lines()}
+        wanted, row_forms = [], []
+        for line_form in self.formset.forms:
+            line = lines.get(line_form.cleaned_data.get("line_id"))
+            quantity = line_form.cleaned_data.get("quantity")
+            if line is None or not quantity:
+                continue
+            wanted.append((line, quantity))
+            row_forms.append(line_form)
+        try:
+            self.shipment = services.sales_order_ship(
+                order=self.object,
+                user=self.request.user,
+                lines=wanted,
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
+        except ApplicationError as exc:
+            index = exc.extra.get("index")
+            if index is None or index >= len(row_forms):
+                raise
+            line_refusal(row_forms[index], exc)
+            # The summary names the row, so the refusal is found without scrolling the list.
+            product = wanted[index][0].product
+            raise ApplicationError(
+                _("%(product)s: %(message)s") % {"product": product.sku, "message": exc.message},
+                code=exc.code,
+            ) from None
+        return self.object
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def redirect_after(self, form):
+        messages.success(
+            self.request,
+            _("%(number)s was shipped.") % {"number": self.shipment.number},
+        )
+        return super().redirect_after(form)
+
+
+def _open_reserved(line) -> Decimal:
+    """What is reserved for the line and not yet shipped, from its prefetched reservations."""
+    return sum(
+        (r.quantity for r in line.reservations.all() if r.closed_at is None), start=Decimal(0)
+    )

@@ -34,7 +34,11 @@ OPEN_PURCHASE_ORDER_STATUSES = (
     PurchaseOrderStatus.SENT,
     PurchaseOrderStatus.PARTIALLY_RECEIVED,
 )
-OPEN_SALES_ORDER_STATUSES = (SalesOrderStatus.DRAFT, SalesOrderStatus.CONFIRMED)
+OPEN_SALES_ORDER_STATUSES = (
+    SalesOrderStatus.DRAFT,
+    SalesOrderStatus.CONFIRMED,
+    SalesOrderStatus.PARTIALLY_SHIPPED,
+)
 
 
 def _team_counts(organization: Organization) -> dict[str, int]:

@@ -28,6 +28,8 @@ from stockroom.orders.models import (
     PurchaseOrderReceipt,
     SalesOrder,
     SalesOrderLine,
+    Shipment,
+    ShipmentLine,
     StockCount,
 )
 
@@ -299,7 +301,12 @@ class PurchaseOrderReceiveResultSerializer(serializers.Serializer):
 
 
 class SalesOrderLineSerializer(OrderLineBoundsMixin, FieldsBuiltOnceMixin, OrderLineSerializer):
-    unit_price = _unit_price(decimal_places=2)
+    unit_price = _unit_price(
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="Left out or null: the product's sale price.",
+    )
     backordered_quantity = _quantity(read_only=True)
     shipped_quantity = _quantity(read_only=True)
 
@@ -307,6 +314,11 @@ class SalesOrderLineSerializer(OrderLineBoundsMixin, FieldsBuiltOnceMixin, Order
         model = SalesOrderLine
         fields = [*OrderLineSerializer.FIELDS, "backordered_quantity", "shipped_quantity"]
         read_only_fields = ["id"]
+
+    def validate(self, attrs):
+        if attrs.get("unit_price") is None and "product" in attrs:
+            attrs["unit_price"] = attrs["product"].sale_price
+        return super().validate(attrs)
 
 
 class SalesOrderSerializer(FieldsBuiltOnceMixin, OrderSerializer):
@@ -347,6 +359,67 @@ class SalesOrderConfirmSerializer(serializers.Serializer):
         ],
         default=REFUSE,
     )
+
+
+class ShipmentLineInputSerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, help_text="Id of a line of this order.")
+    quantity = _quantity(min_value=Decimal("0.001"))
+
+
+class ShipmentCreateSerializer(serializers.Serializer):
+    """What leaves: quantities per line (default: everything reserved and not yet shipped)."""
+
+    lines = ShipmentLineInputSerializer(
+        many=True, required=False, min_length=1, max_length=MAX_LINES
+    )
+    carrier = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    tracking_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ShipmentLineSerializer(serializers.ModelSerializer):
+    product = serializers.IntegerField(source="line.product_id", read_only=True)
+    product_sku = serializers.CharField(source="line.product.sku", read_only=True)
+    lot_number = serializers.CharField(
+        source="lot.lot_number", read_only=True, default=None, allow_null=True
+    )
+    quantity = _quantity(read_only=True)
+
+    class Meta:
+        model = ShipmentLine
+        fields = [
+            "id",
+            "line",
+            "product",
+            "product_sku",
+            "quantity",
+            "location",
+            "lot",
+            "lot_number",
+            "movement",
+        ]
+        read_only_fields = fields
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    lines = ShipmentLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id",
+            "number",
+            "order",
+            "carrier",
+            "tracking_number",
+            "notes",
+            "shipped_at",
+            "shipped_by",
+            "lines",
+        ]
+        read_only_fields = fields
 
 
 # --- stock counts --------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ from stockroom.orders.models import (
     PurchaseOrderReceipt,
     SalesOrder,
     SalesOrderLine,
+    Shipment,
+    ShipmentLine,
     StockCount,
 )
 from stockroom.orders.transitions import (
@@ -106,7 +108,7 @@ class OrderViewSet(
     # Actions that hand the order to a service which re-reads it under lock, then answer with
     # `respond` (which reads it again): they need the row only, not its lines.
     row_only_actions = frozenset(
-        {"send", "confirm", "reserve_backorders", "ship", "cancel", "close"}
+        {"send", "confirm", "reserve_backorders", "ship", "create_shipment", "cancel", "close"}
     )
 
     def get_queryset(self):
@@ -283,17 +285,21 @@ class PurchaseOrderViewSet(OrderViewSet):
 
 
 class SalesOrderViewSet(OrderViewSet):
-    """Sales orders: draft → confirmed (stock reserved) → shipped, or cancelled (reservations
-    released). Never oversells: confirming reserves stock or refuses."""
+    """Sales orders: draft → confirmed (stock reserved) → partially shipped → shipped (one
+    shipment document each time), or cancelled before anything shipped (reservations released).
+    Never oversells: confirming reserves stock or refuses."""
 
     queryset = SalesOrder.objects.none()
     serializer_class = os.SalesOrderSerializer
     filterset_class = api_filters.SalesOrderFilter
     search_fields = ["number", "customer__name", "notes", "lines__product__sku"]
     ordering_fields = ["number", "status", "created_at", "confirmed_at", "shipped_at"]
-    action_permissions = SALES_ORDER_TRANSITIONS.action_permissions(
-        "confirm", "reserve_backorders", "ship", "cancel"
-    )
+    action_permissions = {
+        **SALES_ORDER_TRANSITIONS.action_permissions(
+            "confirm", "reserve_backorders", "ship", "cancel"
+        ),
+        "create_shipment": SALES_ORDER_TRANSITIONS["ship"].action,
+    }
 
     def get_tenant_queryset(self, organization):
         lines = SalesOrderLine.objects.select_related("product").order_by("pk")
@@ -343,18 +349,75 @@ class SalesOrderViewSet(OrderViewSet):
     )
     @action(detail=True, methods=["post"])
     def ship(self, request, *args, **kwargs):
-        """Ship a confirmed order without backorders: its reservations become shipments."""
+        """Ship everything reserved and not yet shipped as one shipment; backordered quantities
+        stay on the order (`partially_shipped`) until reserved and shipped."""
         return run_once(
             request,
             idempotency_key(request),
             lambda: self.transition(order_services.sales_order_ship),
         )
 
+    @extend_schema(responses=os.ShipmentSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def shipments(self, request, *args, **kwargs):
+        """The order's shipments, oldest first, with their lines."""
+        order = self.get_object()
+        return Response(os.ShipmentSerializer(_shipments_of(order), many=True).data)
+
+    @extend_schema(
+        request=os.ShipmentCreateSerializer,
+        responses={201: os.ShipmentSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @shipments.mapping.post
+    def create_shipment(self, request, *args, **kwargs):
+        """Ship quantities per line (`lines`: [{line, quantity}], default: everything reserved
+        and not yet shipped) as one shipment SHP-00001 with carrier and tracking number. A
+        quantity above a line's open reservation is refused (400, naming the line)."""
+        return run_once(request, idempotency_key(request), self._create_shipment)
+
+    def _create_shipment(self) -> Response:
+        order = self.get_object()
+        body = os.ShipmentCreateSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        lines = None
+        if "lines" in data:
+            by_id = {line.pk: line for line in order.lines.select_related("product")}
+            unknown = {
+                f"lines.{index}.line": [_("This line is not on the sales order.")]
+                for index, entry in enumerate(data["lines"])
+                if entry["line"] not in by_id
+            }
+            if unknown:
+                raise serializers.ValidationError(unknown)
+            lines = [(by_id[entry["line"]], entry["quantity"]) for entry in data["lines"]]
+        with errors_on_lines():
+            shipment = order_services.sales_order_ship(
+                order=order,
+                user=self.request.user,
+                lines=lines,
+                carrier=data["carrier"],
+                tracking_number=data["tracking_number"],
+                notes=data["notes"],
+            )
+        shipment = _shipments_of(order).get(pk=shipment.pk)
+        return Response(os.ShipmentSerializer(shipment).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=None, responses=os.SalesOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, *args, **kwargs):
         """Cancel a draft or confirmed order, releasing its reservations."""
         return self.transition(order_services.sales_order_cancel)
+
+
+def _shipments_of(order: SalesOrder):
+    lines = ShipmentLine.objects.select_related("line__product", "lot").order_by("pk")
+    return (
+        Shipment.objects.filter(order=order)
+        .prefetch_related(Prefetch("lines", lines))
+        .order_by("shipped_at", "pk")
+    )
 
 
 # --- stock counts --------------------------------------------------------------------------------
