@@ -110,6 +110,14 @@ class StockMovementSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer)
     user = serializers.EmailField(
         source="user.email", read_only=True, default=None, allow_null=True
     )
+    # Declared: read from the model it would be an enum without "", which every movement but an
+    # issue answers.
+    reason_code = serializers.ChoiceField(
+        choices=IssueReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why an issue took the stock out; empty for every other kind of movement.",
+    )
 
     class Meta:
         model = StockMovement
