@@ -41,19 +41,27 @@ def test_changelist_filters_and_change_view(staff_client, orders):
     assert "BOLT" in change.content.decode()
 
 
-def test_cancel_action_goes_through_the_service(staff_client, orders, user, bin_a):
-    draft, received = orders
-    services.purchase_order_send(order=received, user=user)
+def _receive_then_run_action(staff_client, orders, user, bin_a, *, quantity, action):
+    """Receive `quantity` of the second order, then run the admin `action` on both orders."""
+    draft, order = orders
+    services.purchase_order_send(order=order, user=user)
     services.purchase_order_receive(
-        order=received,
+        order=order,
         user=user,
         location=bin_a,
-        receipts=[services.ReceiptInput(line=received.lines.get(), quantity=D("2"))],
+        receipts=[services.ReceiptInput(line=order.lines.get(), quantity=D(quantity))],
     )
-    response = staff_client.post(
+    return staff_client.post(
         reverse("admin:orders_purchaseorder_changelist"),
-        {"action": "cancel_selected", "_selected_action": [draft.pk, received.pk]},
+        {"action": action, "_selected_action": [draft.pk, order.pk]},
         follow=True,
+    )
+
+
+def test_cancel_action_goes_through_the_service(staff_client, orders, user, bin_a):
+    draft, _received = orders
+    response = _receive_then_run_action(
+        staff_client, orders, user, bin_a, quantity="2", action="cancel_selected"
     )
     body = response.content.decode()
     assert "1 cancelled." in body
@@ -64,17 +72,8 @@ def test_cancel_action_goes_through_the_service(staff_client, orders, user, bin_
 
 def test_close_action_goes_through_the_service(staff_client, orders, user, bin_a):
     draft, partial = orders
-    services.purchase_order_send(order=partial, user=user)
-    services.purchase_order_receive(
-        order=partial,
-        user=user,
-        location=bin_a,
-        receipts=[services.ReceiptInput(line=partial.lines.get(), quantity=D("1"))],
-    )
-    response = staff_client.post(
-        reverse("admin:orders_purchaseorder_changelist"),
-        {"action": "close_selected", "_selected_action": [draft.pk, partial.pk]},
-        follow=True,
+    response = _receive_then_run_action(
+        staff_client, orders, user, bin_a, quantity="1", action="close_selected"
     )
     body = response.content.decode()
     assert "1 closed short." in body
