@@ -94,16 +94,6 @@ def test_ship_page_of_a_draft_goes_back_to_the_order(member_client, clerk, draft
     assert (response.status_code, response.url) == (302, draft_so.get_absolute_url())
 
 
-@pytest.fixture
-def draft_so(organization, user, customer, product):
-    return services.sales_order_create(
-        organization=organization,
-        user=user,
-        customer=customer,
-        lines=[LineInput(product=product, quantity=D("2"), unit_price=D("5.00"))],
-    )
-
-
 def test_packing_slip_is_a_pdf_of_this_organization_only(member_client, viewer, order, user):
     shipment = services.sales_order_ship(order=order, user=user, tracking_number="T-1")
     url = reverse("orders:shipment_packing_slip", args=[shipment.pk])
