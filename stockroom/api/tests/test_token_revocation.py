@@ -64,6 +64,28 @@ def _set_in_code(user) -> None:
     user.save()
 
 
+def _issue_credentials(api, credentials) -> tuple[dict, str]:
+    """A JWT pair and a DRF token, both obtained with the same password."""
+    jwt = api.post(OBTAIN, credentials, format="json").json()
+    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+    return jwt, drf_token
+
+
+def _credential_statuses(api, jwt, drf_token) -> dict[str, int]:
+    """The status of each use of the credentials: the access token, the DRF token, a refresh
+    and a verify of the access token."""
+    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
+    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
+    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
+    verified = api.post(VERIFY, {"token": jwt["access"]}, format="json")
+    return {
+        "access": access_use.status_code,
+        "drf token": drf_use.status_code,
+        "refresh": refreshed.status_code,
+        "verify": verified.status_code,
+    }
+
+
 @pytest.fixture(
     params=[
         pytest.param(_change_on_the_site, id="web-change"),
@@ -79,21 +101,16 @@ def change_password(request):
 def test_a_new_password_revokes_every_api_credential(owner, change_password):
     api = APIClient()
     credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
-    jwt = api.post(OBTAIN, credentials, format="json").json()
-    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+    jwt, drf_token = _issue_credentials(api, credentials)
 
     change_password(owner.user)
 
-    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
-    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
-    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
-    verified = api.post(VERIFY, {"token": jwt["access"]}, format="json")
-    assert {
-        "access": access_use.status_code,
-        "drf token": drf_use.status_code,
-        "refresh": refreshed.status_code,
-        "verify": verified.status_code,
-    } == {"access": 401, "drf token": 401, "refresh": 401, "verify": 401}
+    assert _credential_statuses(api, jwt, drf_token) == {
+        "access": 401,
+        "drf token": 401,
+        "refresh": 401,
+        "verify": 401,
+    }
     assert not Token.objects.filter(user=owner.user).exists()
     fresh = api.post(OBTAIN, {**credentials, "password": NEW_PASSWORD}, format="json")
     assert fresh.status_code == 200
@@ -130,19 +147,16 @@ def test_disabling_the_password_revokes_every_api_credential(owner, disable):
     authentication: Disabled") ends their API access too, not only their sign-in."""
     api = APIClient()
     credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
-    jwt = api.post(OBTAIN, credentials, format="json").json()
-    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+    jwt, drf_token = _issue_credentials(api, credentials)
 
     disable(owner.user)
 
-    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
-    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
-    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
-    assert {
-        "access": access_use.status_code,
-        "drf token": drf_use.status_code,
-        "refresh": refreshed.status_code,
-    } == {"access": 401, "drf token": 401, "refresh": 401}
+    assert _credential_statuses(api, jwt, drf_token) == {
+        "access": 401,
+        "drf token": 401,
+        "refresh": 401,
+        "verify": 401,
+    }
     assert not Token.objects.filter(user=owner.user).exists()
 
 
