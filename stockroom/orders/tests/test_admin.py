@@ -41,8 +41,9 @@ def test_changelist_filters_and_change_view(staff_client, orders):
     assert "BOLT" in change.content.decode()
 
 
-def _receive_then_run_action(staff_client, orders, user, bin_a, *, quantity, action):
-    """Receive `quantity` of the second order, then run the admin `action` on both orders."""
+def _receive_then_run_action(staff_client, orders, user, bin_a, *, quantity, action, messages):
+    """Receive `quantity` of the second order, run the admin `action` on both orders, check
+    the page says each of `messages`; return the staff user who ran it."""
     draft, order = orders
     services.purchase_order_send(order=order, user=user)
     services.purchase_order_receive(
@@ -51,38 +52,41 @@ def _receive_then_run_action(staff_client, orders, user, bin_a, *, quantity, act
         location=bin_a,
         receipts=[services.ReceiptInput(line=order.lines.get(), quantity=D(quantity))],
     )
-    return staff_client.post(
+    response = staff_client.post(
         reverse("admin:orders_purchaseorder_changelist"),
         {"action": action, "_selected_action": [draft.pk, order.pk]},
         follow=True,
     )
+    body = response.content.decode()
+    for message in messages:
+        assert message in body
+    return staff_client_user(response)
 
 
 def test_cancel_action_goes_through_the_service(staff_client, orders, user, bin_a):
     draft, _received = orders
-    response = _receive_then_run_action(
-        staff_client, orders, user, bin_a, quantity="2", action="cancel_selected"
-    )
-    body = response.content.decode()
-    assert "1 cancelled." in body
-    assert "PO-00002: A purchase order received in full cannot be cancelled." in body
-    assert PurchaseOrder.objects.get(pk=draft.pk).status == PurchaseOrderStatus.CANCELLED
-    assert PurchaseOrder.objects.get(pk=draft.pk).cancelled_by == staff_client_user(response)
+    staff = _receive_then_run_action(
+        staff_client, orders, user, bin_a, quantity="2", action="cancel_selected",
+        messages=[
+            "1 cancelled.",
+            "PO-00002: A purchase order received in full cannot be cancelled.",
+        ],
+    )  # fmt: skip
+    cancelled = PurchaseOrder.objects.get(pk=draft.pk)
+    assert (cancelled.status, cancelled.cancelled_by) == (PurchaseOrderStatus.CANCELLED, staff)
 
 
 def test_close_action_goes_through_the_service(staff_client, orders, user, bin_a):
     draft, partial = orders
-    response = _receive_then_run_action(
-        staff_client, orders, user, bin_a, quantity="1", action="close_selected"
-    )
-    body = response.content.decode()
-    assert "1 closed short." in body
-    assert "PO-00001: Only a partially received purchase order can be closed short" in body
+    staff = _receive_then_run_action(
+        staff_client, orders, user, bin_a, quantity="1", action="close_selected",
+        messages=[
+            "1 closed short.",
+            "PO-00001: Only a partially received purchase order can be closed short",
+        ],
+    )  # fmt: skip
     closed = PurchaseOrder.objects.get(pk=partial.pk)
-    assert (closed.status, closed.closed_by) == (
-        PurchaseOrderStatus.CLOSED,
-        staff_client_user(response),
-    )
+    assert (closed.status, closed.closed_by) == (PurchaseOrderStatus.CLOSED, staff)
     assert PurchaseOrder.objects.get(pk=draft.pk).status == PurchaseOrderStatus.DRAFT
 
 

@@ -43,22 +43,35 @@ def test_product_label_sheet_decodes_to_barcode_or_sku(client, stocked_org, view
     assert codes == {"BOLT", "4006381333931"}
 
 
-def test_location_label_sheet_decodes_to_location_codes(client, stocked_org, viewer, member_client):
-    member_client(viewer)
-    LocationFactory(
-        organization=stocked_org["organization"], warehouse=stocked_org["north"], code="A-02"
-    )
-    codes = _sheet_codes(client, "locations", {"warehouse": stocked_org["north"].pk})
-    assert codes == {"LOC:NORTH/A-01", "LOC:NORTH/A-02"}
+def _second_location(stocked_org) -> dict:
+    """Adds a second bin to the north warehouse; the sheet's query of that warehouse."""
+    north = stocked_org["north"]
+    LocationFactory(organization=stocked_org["organization"], warehouse=north, code="A-02")
+    return {"warehouse": north.pk}
 
 
-def test_lot_label_sheet_decodes_to_lot_codes(client, stocked_org, viewer, member_client):
+def _second_lot(stocked_org) -> dict:
+    """Adds a second lot of milk; the sheet's query of that product."""
+    milk = stocked_org["milk"]
+    LotFactory(organization=stocked_org["organization"], product=milk, lot_number="L2")
+    return {"product": milk.pk}
+
+
+@pytest.mark.parametrize(
+    ("kind", "add_second", "expected"),
+    [
+        pytest.param(
+            "locations", _second_location, {"LOC:NORTH/A-01", "LOC:NORTH/A-02"}, id="locations"
+        ),
+        pytest.param("lots", _second_lot, {"LOT:MILK/L1", "LOT:MILK/L2"}, id="lots"),
+    ],
+)
+def test_location_and_lot_label_sheets_decode_to_their_codes(
+    client, stocked_org, viewer, member_client, kind, add_second, expected
+):
     member_client(viewer)
-    LotFactory(
-        organization=stocked_org["organization"], product=stocked_org["milk"], lot_number="L2"
-    )
-    codes = _sheet_codes(client, "lots", {"product": stocked_org["milk"].pk})
-    assert codes == {"LOT:MILK/L1", "LOT:MILK/L2"}
+    params = add_second(stocked_org)
+    assert _sheet_codes(client, kind, params) == expected
 
 
 def test_label_sheet_spills_onto_a_second_page(client, organization, viewer, member_client):
