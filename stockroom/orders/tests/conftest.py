@@ -87,12 +87,20 @@ def ledger_consistent(organization):
     assert product_total_mismatches(organization=organization) == []
 
 
-@pytest.fixture
-def draft_so(organization, user, customer, product):
-    """A draft sales order of two BOLT at 5.00."""
+def sales_order(organization, user, customer, lines, *, unit_price):
+    """A draft sales order of `lines`, (product, quantity) pairs, each at `unit_price`."""
     return services.sales_order_create(
         organization=organization,
         user=user,
         customer=customer,
-        lines=[LineInput(product=product, quantity=Decimal("2"), unit_price=Decimal("5.00"))],
+        lines=[
+            LineInput(product=product, quantity=Decimal(quantity), unit_price=Decimal(unit_price))
+            for product, quantity in lines
+        ],
     )
+
+
+@pytest.fixture
+def draft_so(organization, user, customer, product):
+    """A draft sales order of two BOLT at 5.00."""
+    return sales_order(organization, user, customer, [(product, "2")], unit_price="5.00")
