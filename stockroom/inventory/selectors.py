@@ -368,24 +368,17 @@ def ledger_mismatches(*, organization=None) -> list[LedgerMismatch]:
         levels = levels.filter(organization_id=organization_id_of(organization))
 
     ledger: dict[tuple[int, int, int | None], Decimal] = {}
-    incoming = (
-        movements.filter(to_location__isnull=False)
-        .values_list("product_id", "to_location_id", "lot_id")
-        .annotate(total=_quantity(Sum("quantity")))
-        .order_by()
-    )
-    for product_id, location_id, lot_id, total in incoming:
-        key = (product_id, location_id, lot_id)
-        ledger[key] = ledger.get(key, ZERO) + total
-    outgoing = (
-        movements.filter(from_location__isnull=False)
-        .values_list("product_id", "from_location_id", "lot_id")
-        .annotate(total=_quantity(Sum("quantity")))
-        .order_by()
-    )
-    for product_id, location_id, lot_id, total in outgoing:
-        key = (product_id, location_id, lot_id)
-        ledger[key] = ledger.get(key, ZERO) - total
+    # What came into each place, less what left it.
+    for end, sign in (("to_location", 1), ("from_location", -1)):
+        totals = (
+            movements.filter(**{f"{end}__isnull": False})
+            .values_list("product_id", f"{end}_id", "lot_id")
+            .annotate(total=_quantity(Sum("quantity")))
+            .order_by()
+        )
+        for product_id, location_id, lot_id, total in totals:
+            key = (product_id, location_id, lot_id)
+            ledger[key] = ledger.get(key, ZERO) + sign * total
 
     ledger = {key: total.quantize(QUANTITY_QUANTUM) for key, total in ledger.items()}
     mismatches = []

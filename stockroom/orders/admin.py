@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.accounts.admin_mixins import (
-    TenantAdmin,
+    ReadOnlyTenantAdmin,
     TenantHistoryAdmin,
     TenantInlineMixin,
     export_as_csv,
@@ -173,7 +173,7 @@ class StockCountAdmin(DocumentAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(TenantAdmin):
+class ShipmentAdmin(ReadOnlyTenantAdmin):
     """Shipments are written only by `sales_order_ship` (each issued stock): view-only here."""
 
     list_display = ["number", "order", "carrier", "tracking_number", "shipped_at", "shipped_by"]
@@ -182,15 +182,6 @@ class ShipmentAdmin(TenantAdmin):
     date_hierarchy = "shipped_at"
     actions = [export_as_csv]
     inlines = [ShipmentLineInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields if field.name != "organization"]

@@ -5,6 +5,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory
 from stockroom.api.tenancy import ORGANIZATION_CLAIM
+from stockroom.catalog.tests.factories import ProductFactory
 
 
 def access_token_for(membership) -> str:
@@ -38,3 +39,9 @@ def owner_client(owner, client_for):
 @pytest.fixture
 def other_owner(other_organization):
     return MembershipFactory(organization=other_organization, role=Role.OWNER)
+
+
+@pytest.fixture
+def product(organization):
+    """The product the stock and order tests of the API move and sell."""
+    return ProductFactory(organization=organization, sku="BOLT")

@@ -26,6 +26,11 @@ def _obtain(api_client, membership, **extra):
     return api_client.post(OBTAIN, body, format="json")
 
 
+def _refresh(api_client, tokens):
+    """Trade the refresh token of an obtained pair for a new pair."""
+    return api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
+
+
 def _bearer(api_client, access):
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     return api_client
@@ -74,8 +79,8 @@ def test_obtain_with_wrong_password_is_401_json(api_client, owner):
 def test_refresh_rotates_and_refuses_the_old_refresh_token(api_client, owner):
     first = _obtain(api_client, owner).json()
 
-    rotated = api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json")
-    replayed = api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json")
+    rotated = _refresh(api_client, first)
+    replayed = _refresh(api_client, first)
 
     assert rotated.status_code == 200
     assert set(rotated.json()) == {"access", "refresh"}
@@ -89,7 +94,7 @@ def test_logout_blacklists_the_refresh_token(api_client, owner):
     tokens = _obtain(api_client, owner).json()
 
     logout = api_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json")
-    refresh = api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
+    refresh = _refresh(api_client, tokens)
 
     assert logout.status_code == 204
     assert refresh.status_code == 401

@@ -8,18 +8,12 @@ from drf_spectacular.generators import SchemaGenerator
 from stockroom.accounts.models import Organization
 from stockroom.accounts.roles import Role
 from stockroom.accounts.tests.factories import MembershipFactory
-from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory.models import StockMovement
 from stockroom.inventory.tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/movements/"
-
-
-@pytest.fixture
-def product(organization):
-    return ProductFactory(organization=organization, sku="BOLT")
 
 
 @pytest.fixture

@@ -12,6 +12,13 @@ CASES = [pytest.param(e, r, id=f"{e.name}-{r}") for e in ENDPOINTS for r in ROLE
 WRITABLE = [e for e in ENDPOINTS if e.create_body]
 WRITE_CASES = [pytest.param(e, r, id=f"{e.name}-{r}") for e in WRITABLE for r in ROLES]
 DETAIL_WRITES = [e for e in WRITABLE if e.update_body]
+# Roles against the status each gets from an action only an owner may take.
+OWNERS_ONLY = [
+    pytest.param("owner", 200, id="owner"),
+    pytest.param("manager", 403, id="manager"),
+    pytest.param("clerk", 403, id="clerk"),
+    pytest.param("viewer", 403, id="viewer"),
+]
 
 
 @pytest.fixture
@@ -133,15 +140,7 @@ def test_movements_are_never_changed_or_deleted(method, owner_client, organizati
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        pytest.param("owner", 200, id="owner"),
-        pytest.param("manager", 403, id="manager"),
-        pytest.param("clerk", 403, id="clerk"),
-        pytest.param("viewer", 403, id="viewer"),
-    ],
-)
+@pytest.mark.parametrize(("role", "expected"), OWNERS_ONLY)
 def test_member_role_change_is_for_owners(role, expected, as_role, organization):
     member = MembershipFactory(organization=organization, role="viewer")
     MembershipFactory(organization=organization, role="owner")
@@ -153,15 +152,7 @@ def test_member_role_change_is_for_owners(role, expected, as_role, organization)
         assert response.json()["role"] == "clerk"
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        pytest.param("owner", 200, id="owner"),
-        pytest.param("manager", 403, id="manager"),
-        pytest.param("clerk", 403, id="clerk"),
-        pytest.param("viewer", 403, id="viewer"),
-    ],
-)
+@pytest.mark.parametrize(("role", "expected"), OWNERS_ONLY)
 def test_organization_update_is_for_owners(role, expected, as_role, organization):
     response = as_role(role).patch(
         f"/api/v1/organizations/{organization.pk}/", {"name": "Renamed Co"}, format="json"

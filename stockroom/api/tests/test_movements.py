@@ -5,18 +5,12 @@ from decimal import Decimal
 import pytest
 
 from stockroom.api.models import IdempotencyRecord
-from stockroom.catalog.tests.factories import ProductFactory
 from stockroom.inventory.models import StockLevel, StockMovement
 from stockroom.inventory.tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/movements/"
-
-
-@pytest.fixture
-def product(organization):
-    return ProductFactory(organization=organization, sku="BOLT")
 
 
 @pytest.fixture

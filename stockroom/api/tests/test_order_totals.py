@@ -37,11 +37,6 @@ def _error(response) -> tuple[int, str, dict]:
 
 
 @pytest.fixture
-def product(organization):
-    return ProductFactory(organization=organization, sku="BOLT")
-
-
-@pytest.fixture
 def second_product(organization):
     return ProductFactory(organization=organization, sku="NUT")
 

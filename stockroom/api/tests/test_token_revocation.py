@@ -64,6 +64,39 @@ def _set_in_code(user) -> None:
     user.save()
 
 
+def _assert_revoked_by(api, owner, act) -> None:
+    """Issue a JWT pair and a DRF token with the owner's password, `act` on the owner's user,
+    then check every use of those credentials is refused and the DRF token is gone."""
+    credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
+    jwt = api.post(OBTAIN, credentials, format="json").json()
+    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+
+    act(owner.user)
+
+    assert _credential_statuses(api, jwt, drf_token) == {
+        "access": 401,
+        "drf token": 401,
+        "refresh": 401,
+        "verify": 401,
+    }
+    assert not Token.objects.filter(user=owner.user).exists()
+
+
+def _credential_statuses(api, jwt, drf_token) -> dict[str, int]:
+    """The status of each use of the credentials: the access token, the DRF token, a refresh
+    and a verify of the access token."""
+    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
+    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
+    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
+    verified = api.post(VERIFY, {"token": jwt["access"]}, format="json")
+    return {
+        "access": access_use.status_code,
+        "drf token": drf_use.status_code,
+        "refresh": refreshed.status_code,
+        "verify": verified.status_code,
+    }
+
+
 @pytest.fixture(
     params=[
         pytest.param(_change_on_the_site, id="web-change"),
@@ -78,24 +111,10 @@ def change_password(request):
 
 def test_a_new_password_revokes_every_api_credential(owner, change_password):
     api = APIClient()
-    credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
-    jwt = api.post(OBTAIN, credentials, format="json").json()
-    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
+    _assert_revoked_by(api, owner, change_password)
 
-    change_password(owner.user)
-
-    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
-    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
-    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
-    verified = api.post(VERIFY, {"token": jwt["access"]}, format="json")
-    assert {
-        "access": access_use.status_code,
-        "drf token": drf_use.status_code,
-        "refresh": refreshed.status_code,
-        "verify": verified.status_code,
-    } == {"access": 401, "drf token": 401, "refresh": 401, "verify": 401}
-    assert not Token.objects.filter(user=owner.user).exists()
-    fresh = api.post(OBTAIN, {**credentials, "password": NEW_PASSWORD}, format="json")
+    credentials = {"email": owner.user.email, "password": NEW_PASSWORD}
+    fresh = api.post(OBTAIN, credentials, format="json")
     assert fresh.status_code == 200
     fresh_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {fresh.json()['access']}")
     assert fresh_use.get(ORGANIZATIONS).status_code == 200
@@ -128,22 +147,7 @@ def _disable_in_code(user) -> None:
 def test_disabling_the_password_revokes_every_api_credential(owner, disable):
     """An operator who turns a person's password off (the admin's "Password-based
     authentication: Disabled") ends their API access too, not only their sign-in."""
-    api = APIClient()
-    credentials = {"email": owner.user.email, "password": TEST_PASSWORD}
-    jwt = api.post(OBTAIN, credentials, format="json").json()
-    drf_token = api.post(DRF_TOKEN, credentials, format="json").json()["token"]
-
-    disable(owner.user)
-
-    access_use = APIClient(HTTP_AUTHORIZATION=f"Bearer {jwt['access']}").get(ORGANIZATIONS)
-    drf_use = APIClient(HTTP_AUTHORIZATION=f"Token {drf_token}").get(ORGANIZATIONS)
-    refreshed = api.post(REFRESH, {"refresh": jwt["refresh"]}, format="json")
-    assert {
-        "access": access_use.status_code,
-        "drf token": drf_use.status_code,
-        "refresh": refreshed.status_code,
-    } == {"access": 401, "drf token": 401, "refresh": 401}
-    assert not Token.objects.filter(user=owner.user).exists()
+    _assert_revoked_by(APIClient(), owner, disable)
 
 
 def test_a_refresh_token_from_before_the_change_fails_even_unknown_to_the_blacklist(owner):

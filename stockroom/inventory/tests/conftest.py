@@ -7,6 +7,7 @@ import pytest
 
 from stockroom.catalog.models import UnitOfMeasure
 from stockroom.catalog.tests.factories import ProductFactory
+from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 
 
 @pytest.fixture
@@ -32,3 +33,12 @@ def lot_product(organization):
     return ProductFactory(
         organization=organization, sku="MILK", name="Milk 1 l", is_lot_tracked=True
     )
+
+
+@pytest.fixture
+def balances_equal_ledger(db):
+    """Checks, after the test, that each stock level equals the sum of its movements and each
+    product's total the sum of its levels."""
+    yield
+    assert ledger_mismatches() == []
+    assert product_total_mismatches() == []

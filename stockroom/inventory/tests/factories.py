@@ -39,6 +39,14 @@ class StockLevelFactory(TenantFactory):
     location = of_same_organization(LocationFactory)
 
 
+def shelf_and_overflow(organization) -> tuple[Location, Location]:
+    """Two bins of one new warehouse: the SHELF stock starts on and the OVERFLOW it moves to."""
+    warehouse = WarehouseFactory(organization=organization)
+    shelf = LocationFactory(organization=organization, warehouse=warehouse, code="SHELF")
+    overflow = LocationFactory(organization=organization, warehouse=warehouse, code="OVERFLOW")
+    return shelf, overflow
+
+
 def products_in_three_stock_states(organization) -> dict:
     """Through the stock services, in one bin: FINE above its reorder point (9 available), LOW
     at it (5 on hand, 3 reserved, point 2) and OUT with everything reserved (no reorder point).

@@ -20,7 +20,7 @@ from stockroom.inventory import costing, services
 from stockroom.inventory.models import StockLevel, StockMovement
 from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 from stockroom.inventory.services import ReceiptLine
-from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
+from stockroom.inventory.tests.factories import shelf_and_overflow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +30,7 @@ D = Decimal
 @pytest.fixture
 def places():
     organization = OrganizationFactory()
-    warehouse = WarehouseFactory(organization=organization)
-    shelf = LocationFactory(organization=organization, warehouse=warehouse, code="SHELF")
-    overflow = LocationFactory(organization=organization, warehouse=warehouse, code="OVERFLOW")
+    shelf, overflow = shelf_and_overflow(organization)
     return organization, shelf, overflow
 
 

@@ -20,19 +20,19 @@ def codes(warehouse) -> list[tuple[str, str, int | None]]:
     )
 
 
+def _create_in(warehouse, **values):
+    """location_create_range in `warehouse`, of its organization."""
+    return services.location_create_range(
+        organization=warehouse.organization, warehouse=warehouse, **values
+    )
+
+
 # --- service ---------------------------------------------------------------------------------
 
 
 def test_range_creates_padded_codes_with_names_under_a_parent(warehouse, location):
-    created = services.location_create_range(
-        organization=warehouse.organization,
-        warehouse=warehouse,
-        parent=location,
-        prefix=" b-",
-        start=1,
-        end=20,
-        width=2,
-        name_prefix="Bin",
+    created = _create_in(
+        warehouse, parent=location, prefix=" b-", start=1, end=20, width=2, name_prefix="Bin"
     )
 
     assert [row.code for row in created] == [f"B-{n:02d}" for n in range(1, 21)]
@@ -44,9 +44,7 @@ def test_range_creates_padded_codes_with_names_under_a_parent(warehouse, locatio
 
 
 def test_range_without_width_or_names(warehouse):
-    services.location_create_range(
-        organization=warehouse.organization, warehouse=warehouse, prefix="S", start=9, end=11
-    )
+    _create_in(warehouse, prefix="S", start=9, end=11)
 
     assert codes(warehouse) == [("S10", "", None), ("S11", "", None), ("S9", "", None)]
 
@@ -55,14 +53,7 @@ def test_range_with_a_taken_code_names_it_and_writes_nothing(warehouse, location
     LocationFactory(organization=warehouse.organization, warehouse=warehouse, code="A-05")
 
     with pytest.raises(ApplicationError) as refused:
-        services.location_create_range(
-            organization=warehouse.organization,
-            warehouse=warehouse,
-            prefix="A-",
-            start=1,
-            end=10,
-            width=2,
-        )
+        _create_in(warehouse, prefix="A-", start=1, end=10, width=2)
 
     assert refused.value.code == "duplicate_code"
     assert refused.value.field == "prefix"
@@ -87,18 +78,14 @@ def test_range_refusals(warehouse, values, field, code):
     values = {"prefix": "A-", **values}
 
     with pytest.raises(ApplicationError) as refused:
-        services.location_create_range(
-            organization=warehouse.organization, warehouse=warehouse, **values
-        )
+        _create_in(warehouse, **values)
 
     assert (refused.value.field, refused.value.code) == (field, code)
     assert Location.unscoped.count() == 0
 
 
 def test_range_of_exactly_500_is_allowed(warehouse):
-    created = services.location_create_range(
-        organization=warehouse.organization, warehouse=warehouse, prefix="P", start=1, end=500
-    )
+    created = _create_in(warehouse, prefix="P", start=1, end=500)
 
     assert len(created) == 500
 
@@ -108,14 +95,7 @@ def test_range_refuses_a_parent_of_another_warehouse(warehouse):
     parent = LocationFactory(organization=warehouse.organization, warehouse=elsewhere)
 
     with pytest.raises(ApplicationError) as refused:
-        services.location_create_range(
-            organization=warehouse.organization,
-            warehouse=warehouse,
-            parent=parent,
-            prefix="A-",
-            start=1,
-            end=3,
-        )
+        _create_in(warehouse, parent=parent, prefix="A-", start=1, end=3)
 
     assert refused.value.field == "parent"
     assert Location.unscoped.filter(warehouse=warehouse).count() == 0

@@ -27,6 +27,7 @@ from ..forms import (
     AdjustmentForm,
     IssueForm,
     MovementFilterForm,
+    MovementForm,
     ReceiptForm,
     StockLevelFilterForm,
     TransferForm,
@@ -151,20 +152,8 @@ MOVEMENT_PAGES = (
     (MovementKind.TRANSFER, "inventory:movement_transfer", pgettext_lazy("verb", "Transfer")),
     (MovementKind.ADJUSTMENT, "inventory:movement_adjust", gettext_lazy("Adjust")),
 )
-PREFILLED_FIELDS = (
-    "product",
-    "lot",
-    "location",
-    "from_location",
-    "to_location",
-    "quantity",
-    "unit_cost",
-    "lot_number",
-    "expiry_date",
-    "reason_code",
-    "reference",
-    "reason",
-)
+# Every field a movement form shows (not its idempotency key, which each page load draws anew).
+PREFILLED_FIELDS = tuple(MovementForm.field_order)
 
 
 class MovementFormView(MemberRequiredMixin, ServiceFormMixin, FormView):

@@ -9,6 +9,8 @@ from stockroom.catalog.tests.factories import CustomerFactory, ProductFactory, S
 from stockroom.inventory import services as inventory
 from stockroom.inventory.models import StockLevel
 from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
+from stockroom.orders import services
+from stockroom.orders.services import LineInput
 
 
 # The root conftest's warehouse and its two bins, under the names these tests read.
@@ -83,3 +85,22 @@ def ledger_consistent(organization):
     yield
     assert ledger_mismatches(organization=organization) == []
     assert product_total_mismatches(organization=organization) == []
+
+
+def sales_order(organization, user, customer, lines, *, unit_price):
+    """A draft sales order of `lines`, (product, quantity) pairs, each at `unit_price`."""
+    return services.sales_order_create(
+        organization=organization,
+        user=user,
+        customer=customer,
+        lines=[
+            LineInput(product=product, quantity=Decimal(quantity), unit_price=Decimal(unit_price))
+            for product, quantity in lines
+        ],
+    )
+
+
+@pytest.fixture
+def draft_so(organization, user, customer, product):
+    """A draft sales order of two BOLT at 5.00."""
+    return sales_order(organization, user, customer, [(product, "2")], unit_price="5.00")

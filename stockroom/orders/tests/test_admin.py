@@ -9,6 +9,8 @@ from stockroom.orders import services
 from stockroom.orders.models import PurchaseOrder, PurchaseOrderStatus
 from stockroom.orders.services import LineInput
 
+from .conftest import sales_order
+
 D = Decimal
 
 
@@ -41,50 +43,55 @@ def test_changelist_filters_and_change_view(staff_client, orders):
     assert "BOLT" in change.content.decode()
 
 
-def test_cancel_action_goes_through_the_service(staff_client, orders, user, bin_a):
-    draft, received = orders
-    services.purchase_order_send(order=received, user=user)
+@pytest.mark.parametrize(
+    ("received", "action", "messages", "statuses", "by_field"),
+    [
+        pytest.param(
+            "2",
+            "cancel_selected",
+            ["1 cancelled.", "PO-00002: A purchase order received in full cannot be cancelled."],
+            (PurchaseOrderStatus.CANCELLED, PurchaseOrderStatus.RECEIVED),
+            "cancelled_by",
+            id="cancel",
+        ),
+        pytest.param(
+            "1",
+            "close_selected",
+            [
+                "1 closed short.",
+                "PO-00001: Only a partially received purchase order can be closed short",
+            ],
+            (PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.CLOSED),
+            "closed_by",
+            id="close",
+        ),
+    ],
+)
+def test_order_actions_go_through_the_service(
+    staff_client, orders, user, bin_a, received, action, messages, statuses, by_field
+):
+    """The action runs on a draft and an order `received` in part or full: the service takes
+    the one it allows, refuses the other with its message, and records who acted."""
+    draft, order = orders
+    services.purchase_order_send(order=order, user=user)
     services.purchase_order_receive(
-        order=received,
+        order=order,
         user=user,
         location=bin_a,
-        receipts=[services.ReceiptInput(line=received.lines.get(), quantity=D("2"))],
+        receipts=[services.ReceiptInput(line=order.lines.get(), quantity=D(received))],
     )
     response = staff_client.post(
         reverse("admin:orders_purchaseorder_changelist"),
-        {"action": "cancel_selected", "_selected_action": [draft.pk, received.pk]},
+        {"action": action, "_selected_action": [draft.pk, order.pk]},
         follow=True,
     )
     body = response.content.decode()
-    assert "1 cancelled." in body
-    assert "PO-00002: A purchase order received in full cannot be cancelled." in body
-    assert PurchaseOrder.objects.get(pk=draft.pk).status == PurchaseOrderStatus.CANCELLED
-    assert PurchaseOrder.objects.get(pk=draft.pk).cancelled_by == staff_client_user(response)
-
-
-def test_close_action_goes_through_the_service(staff_client, orders, user, bin_a):
-    draft, partial = orders
-    services.purchase_order_send(order=partial, user=user)
-    services.purchase_order_receive(
-        order=partial,
-        user=user,
-        location=bin_a,
-        receipts=[services.ReceiptInput(line=partial.lines.get(), quantity=D("1"))],
-    )
-    response = staff_client.post(
-        reverse("admin:orders_purchaseorder_changelist"),
-        {"action": "close_selected", "_selected_action": [draft.pk, partial.pk]},
-        follow=True,
-    )
-    body = response.content.decode()
-    assert "1 closed short." in body
-    assert "PO-00001: Only a partially received purchase order can be closed short" in body
-    closed = PurchaseOrder.objects.get(pk=partial.pk)
-    assert (closed.status, closed.closed_by) == (
-        PurchaseOrderStatus.CLOSED,
-        staff_client_user(response),
-    )
-    assert PurchaseOrder.objects.get(pk=draft.pk).status == PurchaseOrderStatus.DRAFT
+    for message in messages:
+        assert message in body
+    after = [PurchaseOrder.objects.get(pk=pk) for pk in (draft.pk, order.pk)]
+    assert tuple(o.status for o in after) == statuses
+    [acted_on] = [o for o in after if getattr(o, by_field) is not None]
+    assert getattr(acted_on, by_field) == staff_client_user(response)
 
 
 def staff_client_user(response):
@@ -118,12 +125,7 @@ def test_shipment_admin_lists_and_shows_read_only(
     staff_client, organization, user, customer, product, bin_a, stock
 ):
     stock(product, bin_a, "3")
-    order = services.sales_order_create(
-        organization=organization,
-        user=user,
-        customer=customer,
-        lines=[LineInput(product=product, quantity=D("3"), unit_price=D("1.00"))],
-    )
+    order = sales_order(organization, user, customer, [(product, "3")], unit_price="1.00")
     services.sales_order_confirm(order=order, user=user)
     shipment = services.sales_order_ship(order=order, user=user, carrier="DHL")
     listing = staff_client.get(reverse("admin:orders_shipment_changelist"))

@@ -12,7 +12,7 @@ from stockroom.core.tests.concurrency import run_at_once
 from stockroom.inventory.models import StockLevel
 from stockroom.inventory.selectors import ledger_mismatches, product_total_mismatches
 from stockroom.inventory.services import stock_receive
-from stockroom.inventory.tests.factories import LocationFactory, WarehouseFactory
+from stockroom.inventory.tests.factories import shelf_and_overflow
 from stockroom.orders import services
 from stockroom.orders.models import SalesOrder, SalesOrderLine, SalesOrderStatus, Shipment
 from stockroom.orders.services import LineInput
@@ -26,9 +26,7 @@ D = Decimal
 @pytest.fixture
 def shop():
     organization = OrganizationFactory()
-    warehouse = WarehouseFactory(organization=organization)
-    shelf = LocationFactory(organization=organization, warehouse=warehouse, code="SHELF")
-    overflow = LocationFactory(organization=organization, warehouse=warehouse, code="OVERFLOW")
+    shelf, overflow = shelf_and_overflow(organization)
     customer = CustomerFactory(organization=organization)
     return organization, shelf, overflow, customer
 

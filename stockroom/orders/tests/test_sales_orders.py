@@ -13,7 +13,7 @@ from stockroom.orders.models import SalesOrder, SalesOrderReservation, SalesOrde
 from stockroom.orders.services import LineInput
 from stockroom.orders.tests.invariants import open_reserved_total
 
-from .conftest import level
+from .conftest import level, sales_order
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("ledger_consistent")
@@ -22,15 +22,7 @@ pytestmark = pytest.mark.usefixtures("ledger_consistent")
 @pytest.fixture
 def order_for(organization, user, customer):
     def make(*lines):
-        return services.sales_order_create(
-            organization=organization,
-            user=user,
-            customer=customer,
-            lines=[
-                LineInput(product=product, quantity=D(quantity), unit_price=D("9.90"))
-                for product, quantity in lines
-            ],
-        )
+        return sales_order(organization, user, customer, lines, unit_price="9.90")
 
     return make
 

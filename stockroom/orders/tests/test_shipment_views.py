@@ -9,10 +9,9 @@ from django.urls import reverse
 from stockroom.accounts.tests.factories import MembershipFactory, OrganizationFactory
 from stockroom.orders import services
 from stockroom.orders.models import SalesOrder, SalesOrderStatus, Shipment
-from stockroom.orders.services import LineInput
 from stockroom.orders.tests.invariants import reservation_gaps
 
-from .conftest import level
+from .conftest import level, sales_order
 from .test_views import formset_data
 
 D = Decimal
@@ -24,15 +23,8 @@ def order(organization, user, customer, product, flour, bin_a, stock):
     """Confirmed: 6 BOLT reserved of 6, 1 FLOUR reserved of 3 (2 backordered)."""
     stock(product, bin_a, "6")
     stock(flour, bin_a, "1")
-    order = services.sales_order_create(
-        organization=organization,
-        user=user,
-        customer=customer,
-        lines=[
-            LineInput(product=product, quantity=D("6"), unit_price=D("1.00")),
-            LineInput(product=flour, quantity=D("3"), unit_price=D("1.00")),
-        ],
-    )
+    lines = [(product, "6"), (flour, "3")]
+    order = sales_order(organization, user, customer, lines, unit_price="1.00")
     services.sales_order_confirm(order=order, user=user, allow_backorder=True)
     return order
 
@@ -92,16 +84,6 @@ def test_ship_page_of_a_draft_goes_back_to_the_order(member_client, clerk, draft
     url = reverse("orders:sales_order_shipment_create", args=[draft_so.pk])
     response = member_client(clerk).get(url)
     assert (response.status_code, response.url) == (302, draft_so.get_absolute_url())
-
-
-@pytest.fixture
-def draft_so(organization, user, customer, product):
-    return services.sales_order_create(
-        organization=organization,
-        user=user,
-        customer=customer,
-        lines=[LineInput(product=product, quantity=D("2"), unit_price=D("5.00"))],
-    )
 
 
 def test_packing_slip_is_a_pdf_of_this_organization_only(member_client, viewer, order, user):

@@ -11,10 +11,9 @@ from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory.models import MovementKind, StockMovement
 from stockroom.orders import services
 from stockroom.orders.models import SalesOrder, SalesOrderStatus, Shipment, ShipmentLine
-from stockroom.orders.services import LineInput
 from stockroom.orders.tests.invariants import open_reserved_total, reservation_gaps
 
-from .conftest import level
+from .conftest import level, sales_order
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("ledger_consistent", "reservations_consistent")
@@ -29,15 +28,7 @@ def reservations_consistent(organization):
 @pytest.fixture
 def confirmed(organization, user, customer):
     def make(*lines, allow_backorder=False):
-        order = services.sales_order_create(
-            organization=organization,
-            user=user,
-            customer=customer,
-            lines=[
-                LineInput(product=product, quantity=D(quantity), unit_price=D("2.00"))
-                for product, quantity in lines
-            ],
-        )
+        order = sales_order(organization, user, customer, lines, unit_price="2.00")
         services.sales_order_confirm(order=order, user=user, allow_backorder=allow_backorder)
         return order
 

@@ -40,6 +40,16 @@ def sheet(count):
     ]
 
 
+def count_at(location, user):
+    """A new count sheet of one location, in its warehouse and organization."""
+    return services.stock_count_create(
+        organization=location.organization,
+        user=user,
+        warehouse=location.warehouse,
+        location=location,
+    )
+
+
 def count_all(count, user, quantities: dict[str, str]):
     """Enter counts by "<location>/<sku>"."""
     lines = count.lines.select_related("product", "location")
@@ -53,9 +63,7 @@ def count_all(count, user, quantities: dict[str, str]):
 
 
 def test_create_snapshots_a_location(organization, user, warehouse, bin_a, counted_stock):
-    count = services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_a
-    )
+    count = count_at(bin_a, user)
     assert (count.number, count.status, count.created_by) == (
         "CNT-00001",
         StockCountStatus.COUNTING,
@@ -103,9 +111,7 @@ def test_create_refusals(organization, user, warehouse, counted_stock, where, co
 def test_approval_without_drift_posts_the_variances(
     organization, user, clerk, warehouse, product, flour, bin_a, counted_stock
 ):
-    count = services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_a
-    )
+    count = count_at(bin_a, user)
     count_all(count, clerk.user, {"A-01/BOLT": "8", "A-01/FLOUR": "2.5"})
     services.stock_count_submit(count=count, user=clerk.user)
     services.stock_count_approve(count=count, user=user)
@@ -129,9 +135,7 @@ def test_approval_without_drift_posts_the_variances(
 def test_approval_with_drift_uses_the_current_on_hand(
     organization, user, warehouse, product, flour, bin_a, counted_stock
 ):
-    count = services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_a
-    )
+    count = count_at(bin_a, user)
     # Counted 9 bolts and 3 kg of flour; meanwhile 4 bolts ship and 1 kg arrives.
     count_all(count, user, {"A-01/BOLT": "9", "A-01/FLOUR": "3"})
     stock_issue(
@@ -158,9 +162,7 @@ def test_approval_with_drift_uses_the_current_on_hand(
 
 
 def test_lot_lines_adjust_their_lot(organization, user, warehouse, milk, bin_b, counted_stock):
-    count = services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_b
-    )
+    count = count_at(bin_b, user)
     count_all(count, user, {"B-01/BOLT": "4", "B-01/MILK": "7"})
     services.stock_count_submit(count=count, user=user)
     services.stock_count_approve(count=count, user=user)
@@ -184,9 +186,7 @@ def test_lot_lines_adjust_their_lot(organization, user, warehouse, milk, bin_b, 
     ],
 )
 def test_refusals(organization, user, warehouse, bin_a, counted_stock, setup, action, code):
-    count = services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_a
-    )
+    count = count_at(bin_a, user)
     if setup != "uncounted":
         count_all(count, user, {"A-01/BOLT": "10", "A-01/FLOUR": "2.5"})
     if setup in ("submitted", "approved"):
@@ -217,9 +217,7 @@ def test_refusals(organization, user, warehouse, bin_a, counted_stock, setup, ac
 
 
 def test_reopen_then_recount(organization, user, warehouse, product, bin_a, counted_stock):
-    count = services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_a
-    )
+    count = count_at(bin_a, user)
     count_all(count, user, {"A-01/BOLT": "1", "A-01/FLOUR": "2.5"})
     services.stock_count_submit(count=count, user=user)
     services.stock_count_reopen(count=count, user=user)
@@ -233,9 +231,7 @@ def test_reopen_then_recount(organization, user, warehouse, product, bin_a, coun
 
 
 def test_cancel_posts_nothing(organization, user, warehouse, bin_a, counted_stock):
-    count = services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_a
-    )
+    count = count_at(bin_a, user)
     count_all(count, user, {"A-01/BOLT": "1", "A-01/FLOUR": "0"})
     services.stock_count_cancel(count=count, user=user)
     count.refresh_from_db()
@@ -248,9 +244,7 @@ def test_cancel_posts_nothing(organization, user, warehouse, bin_a, counted_stoc
 
 @pytest.fixture
 def bin_a_count(organization, user, warehouse, bin_a, counted_stock):
-    return services.stock_count_create(
-        organization=organization, user=user, warehouse=warehouse, location=bin_a
-    )
+    return count_at(bin_a, user)
 
 
 def test_found_item_is_posted_as_a_count_gain(organization, user, bin_a, bin_a_count, stock):

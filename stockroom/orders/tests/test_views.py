@@ -37,16 +37,6 @@ def draft_po(organization, user, supplier, product):
 
 
 @pytest.fixture
-def draft_so(organization, user, customer, product):
-    return services.sales_order_create(
-        organization=organization,
-        user=user,
-        customer=customer,
-        lines=[LineInput(product=product, quantity=D("2"), unit_price=D("5.00"))],
-    )
-
-
-@pytest.fixture
 def count(organization, user, warehouse, bin_a, product, stock):
     stock(product, bin_a, "3")
     return services.stock_count_create(

@@ -2,6 +2,7 @@
 Thin: forms validate, selectors read, services write."""
 
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -100,12 +101,27 @@ class PurchaseOrderPrintView(PurchaseOrderDetailView):
     template_name = "orders/print/purchase_order.html"
 
 
-class PurchaseOrderPdfView(PurchaseOrderDetailView):
+DocumentT = TypeVar("DocumentT", PurchaseOrder, Shipment)
+
+
+class InlinePdfMixin(Generic[DocumentT]):
+    """Answers a detail view with its document's PDF, opened in the browser and named by the
+    document's number."""
+
+    object: DocumentT
+
+    def render_pdf(self) -> bytes:
+        raise NotImplementedError
+
     def render_to_response(self, context, **response_kwargs):
-        order = self.object
-        response = HttpResponse(purchase_order_pdf(order), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
+        response = HttpResponse(self.render_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{self.object.number}.pdf"'
         return response
+
+
+class PurchaseOrderPdfView(InlinePdfMixin[PurchaseOrder], PurchaseOrderDetailView):
+    def render_pdf(self) -> bytes:
+        return purchase_order_pdf(self.object)
 
 
 class SalesOrderDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):
@@ -132,15 +148,14 @@ class SalesOrderPrintView(SalesOrderDetailView):
     template_name = "orders/print/sales_order.html"
 
 
-class ShipmentPackingSlipView(SelectedObjectMixin, TenantObjectMixin, DetailView):
+class ShipmentPackingSlipView(
+    InlinePdfMixin[Shipment], SelectedObjectMixin, TenantObjectMixin, DetailView
+):
     model = Shipment
     detail_selector = selectors.shipment_detail
 
-    def render_to_response(self, context, **response_kwargs):
-        shipment = self.object
-        response = HttpResponse(packing_slip_pdf(shipment), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{shipment.number}.pdf"'
-        return response
+    def render_pdf(self) -> bytes:
+        return packing_slip_pdf(self.object)
 
 
 class StockCountDetailView(SelectedObjectMixin, TenantObjectMixin, DetailView):

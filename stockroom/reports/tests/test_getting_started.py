@@ -53,8 +53,8 @@ def test_the_checklist_costs_one_query_however_much_data(organization):
     assert checklist.done_count == 4
 
 
-def test_a_movement_makes_the_charts_appear(organization):
-    assert getting_started(organization).has_movements is False
+def _receive_one(organization) -> None:
+    """The organization's first movement: one unit of a new product into a new location."""
     stock.stock_receive(
         organization=organization,
         product=ProductFactory(organization=organization),
@@ -62,6 +62,11 @@ def test_a_movement_makes_the_charts_appear(organization):
         quantity=Decimal("1"),
         unit_cost=Decimal("1"),
     )
+
+
+def test_a_movement_makes_the_charts_appear(organization):
+    assert getting_started(organization).has_movements is False
+    _receive_one(organization)
     assert getting_started(organization).has_movements is True
 
 
@@ -88,13 +93,7 @@ def test_a_viewer_sees_the_steps_without_links_or_the_hide_button(client, viewer
 
 def test_the_charts_show_once_stock_has_moved(client, owner, member_client):
     organization = owner.organization
-    stock.stock_receive(
-        organization=organization,
-        product=ProductFactory(organization=organization),
-        location=LocationFactory(organization=organization),
-        quantity=Decimal("1"),
-        unit_cost=Decimal("1"),
-    )
+    _receive_one(organization)
     member_client(owner)
     html = client.get(reverse("reports:dashboard")).content.decode()
     assert 'id="chart-stock-value"' in html

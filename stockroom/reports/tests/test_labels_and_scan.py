@@ -25,46 +25,53 @@ def _decoded(pdf: bytes) -> dict[str, set[str]]:
     return found
 
 
+def _sheet_codes(client, kind, params):
+    """Both symbologies of a label sheet, decoded; each must carry the same codes."""
+    response = client.get(reverse("reports:label_sheet", args=[kind]), params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    decoded = _decoded(response.content)
+    assert decoded.keys() == {"Code128", "QRCode"}
+    assert decoded["Code128"] == decoded["QRCode"]
+    return decoded["Code128"]
+
+
 def test_product_label_sheet_decodes_to_barcode_or_sku(client, stocked_org, viewer, member_client):
     member_client(viewer)
     bolt, nut = stocked_org["bolt"], stocked_org["nut"]
-    response = client.get(
-        reverse("reports:label_sheet", args=["products"]), {"products": [bolt.pk, nut.pk]}
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert _decoded(response.content) == {
-        "Code128": {"BOLT", "4006381333931"},
-        "QRCode": {"BOLT", "4006381333931"},
-    }
+    codes = _sheet_codes(client, "products", {"products": [bolt.pk, nut.pk]})
+    assert codes == {"BOLT", "4006381333931"}
 
 
-def test_location_label_sheet_decodes_to_location_codes(client, stocked_org, viewer, member_client):
+def _second_location(stocked_org) -> dict:
+    """Adds a second bin to the north warehouse; the sheet's query of that warehouse."""
+    north = stocked_org["north"]
+    LocationFactory(organization=stocked_org["organization"], warehouse=north, code="A-02")
+    return {"warehouse": north.pk}
+
+
+def _second_lot(stocked_org) -> dict:
+    """Adds a second lot of milk; the sheet's query of that product."""
+    milk = stocked_org["milk"]
+    LotFactory(organization=stocked_org["organization"], product=milk, lot_number="L2")
+    return {"product": milk.pk}
+
+
+@pytest.mark.parametrize(
+    ("kind", "add_second", "expected"),
+    [
+        pytest.param(
+            "locations", _second_location, {"LOC:NORTH/A-01", "LOC:NORTH/A-02"}, id="locations"
+        ),
+        pytest.param("lots", _second_lot, {"LOT:MILK/L1", "LOT:MILK/L2"}, id="lots"),
+    ],
+)
+def test_location_and_lot_label_sheets_decode_to_their_codes(
+    client, stocked_org, viewer, member_client, kind, add_second, expected
+):
     member_client(viewer)
-    LocationFactory(
-        organization=stocked_org["organization"], warehouse=stocked_org["north"], code="A-02"
-    )
-    response = client.get(
-        reverse("reports:label_sheet", args=["locations"]), {"warehouse": stocked_org["north"].pk}
-    )
-    assert _decoded(response.content) == {
-        "Code128": {"LOC:NORTH/A-01", "LOC:NORTH/A-02"},
-        "QRCode": {"LOC:NORTH/A-01", "LOC:NORTH/A-02"},
-    }
-
-
-def test_lot_label_sheet_decodes_to_lot_codes(client, stocked_org, viewer, member_client):
-    member_client(viewer)
-    LotFactory(
-        organization=stocked_org["organization"], product=stocked_org["milk"], lot_number="L2"
-    )
-    response = client.get(
-        reverse("reports:label_sheet", args=["lots"]), {"product": stocked_org["milk"].pk}
-    )
-    assert _decoded(response.content) == {
-        "Code128": {"LOT:MILK/L1", "LOT:MILK/L2"},
-        "QRCode": {"LOT:MILK/L1", "LOT:MILK/L2"},
-    }
+    params = add_second(stocked_org)
+    assert _sheet_codes(client, kind, params) == expected
 
 
 def test_label_sheet_spills_onto_a_second_page(client, organization, viewer, member_client):

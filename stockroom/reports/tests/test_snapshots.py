@@ -133,23 +133,28 @@ def test_the_snapshot_task_is_in_the_beat_schedule(settings):
     assert len(entry["schedule"].hour) == 24
 
 
+def _receive_more(organization, product, quantity, unit_cost, **extra):
+    """Receive into the product's first stocked location."""
+    level = product.stock_levels.order_by("pk").first()
+    stock.stock_receive(
+        organization=organization,
+        product=product,
+        location=level.location,
+        quantity=Decimal(quantity),
+        unit_cost=Decimal(unit_cost),
+        **extra,
+    )
+
+
 def test_a_backdated_movement_revalues_the_days_after_it(
     costed, django_capture_on_commit_callbacks
 ):
     organization, product = costed
     stock_value_snapshots_backfill(organization=organization)
     before = snapshot_values(organization)
-    level = product.stock_levels.order_by("pk").first()
-
     with django_capture_on_commit_callbacks(execute=True):
-        stock.stock_receive(
-            organization=organization,
-            product=product,
-            location=level.location,
-            quantity=Decimal("6"),
-            unit_cost=Decimal("2.00"),  # at the average then: the value grows by exactly 12.00
-            occurred_at=at(8, hour=13),
-        )
+        # At the average then: the value grows by exactly 12.00.
+        _receive_more(organization, product, "6", "2.00", occurred_at=at(8, hour=13))
 
     after = snapshot_values(organization)
     assert len(after) == FINISHED_DAYS
@@ -164,15 +169,8 @@ def test_a_movement_posted_now_leaves_the_snapshots_alone(
     organization, product = costed
     stock_value_snapshots_backfill(organization=organization)
     before = list(StockValueSnapshot.unscoped.order_by("day").values_list("pk", "value"))
-    level = product.stock_levels.order_by("pk").first()
     with django_capture_on_commit_callbacks(execute=True):
-        stock.stock_receive(
-            organization=organization,
-            product=product,
-            location=level.location,
-            quantity=Decimal("1"),
-            unit_cost=Decimal("9"),
-        )
+        _receive_more(organization, product, "1", "9")
     assert list(StockValueSnapshot.unscoped.order_by("day").values_list("pk", "value")) == before
 
 
