@@ -9,11 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stockroom.catalog.models import (
-    MONEY_DIGITS,
-    QUANTITY_DIGITS,
-    QUANTITY_PLACES,
-)
+from stockroom.catalog.models import MONEY_DIGITS, QUANTITY_DIGITS, QUANTITY_PLACES
 from stockroom.core.models import TenantModel
 from stockroom.core.reversing import pk_url
 

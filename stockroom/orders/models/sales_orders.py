@@ -1,7 +1,6 @@
 """Sales orders, their lines, stock reservations and shipments."""
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from simple_history.models import HistoricalRecords
 
@@ -9,13 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from stockroom.catalog.models import (
-    MONEY_PLACES,
-)
+from stockroom.catalog.models import MONEY_PLACES
 from stockroom.core.models import TenantModel
-
-if TYPE_CHECKING:
-    pass
 
 from .base import (
     ZERO,
@@ -32,8 +26,6 @@ from .base import (
     status_field,
     status_index,
 )
-
-# --- sales orders --------------------------------------------------------------------------------
 
 
 class SalesOrderStatus(models.TextChoices):

@@ -1,7 +1,5 @@
 """Stock counts and their lines."""
 
-from typing import TYPE_CHECKING
-
 from simple_history.models import HistoricalRecords
 
 from django.db import models
@@ -9,9 +7,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stockroom.core.models import TenantModel
-
-if TYPE_CHECKING:
-    pass
 
 from .base import (
     Document,
@@ -24,8 +19,6 @@ from .base import (
     status_field,
     status_index,
 )
-
-# --- stock counts --------------------------------------------------------------------------------
 
 
 class StockCountStatus(models.TextChoices):

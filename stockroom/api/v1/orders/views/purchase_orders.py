@@ -11,20 +11,12 @@ from django.utils.translation import gettext as _
 from stockroom.api.idempotency import IDEMPOTENCY_PARAMETER, idempotency_key, run_once
 from stockroom.orders import selectors as order_selectors
 from stockroom.orders import services as order_services
-from stockroom.orders.models import (
-    PurchaseOrder,
-    PurchaseOrderLine,
-    PurchaseOrderReceipt,
-)
-from stockroom.orders.transitions import (
-    PURCHASE_ORDER_TRANSITIONS,
-)
+from stockroom.orders.models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderReceipt
+from stockroom.orders.transitions import PURCHASE_ORDER_TRANSITIONS
 
 from .. import filters as api_filters
 from .. import serializers as os
 from .common import OrderViewSet, errors_on_lines, purchase_line_inputs
-
-# --- purchase orders -----------------------------------------------------------------------------
 
 
 class PurchaseOrderViewSet(OrderViewSet):

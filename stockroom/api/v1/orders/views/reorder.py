@@ -14,14 +14,9 @@ from stockroom.api.viewsets import TenantViewSet
 from stockroom.catalog.models import Product
 from stockroom.orders import selectors as order_selectors
 from stockroom.orders import services as order_services
-from stockroom.orders.models import (
-    PurchaseOrder,
-    PurchaseOrderLine,
-)
+from stockroom.orders.models import PurchaseOrder, PurchaseOrderLine
 
 from .. import serializers as os
-
-# --- reorder -------------------------------------------------------------------------------------
 
 SUGGESTION_PARAMETERS = [
     OpenApiParameter("supplier", OpenApiTypes.INT, description="Preferred supplier id."),

@@ -17,15 +17,11 @@ from stockroom.orders.models import (
     Shipment,
     ShipmentLine,
 )
-from stockroom.orders.transitions import (
-    SALES_ORDER_TRANSITIONS,
-)
+from stockroom.orders.transitions import SALES_ORDER_TRANSITIONS
 
 from .. import filters as api_filters
 from .. import serializers as os
 from .common import OrderViewSet, current_line_inputs, errors_on_lines, line_inputs
-
-# --- sales orders --------------------------------------------------------------------------------
 
 
 class SalesOrderViewSet(OrderViewSet):

@@ -13,18 +13,12 @@ from stockroom.api.viewsets import TenantViewSet
 from stockroom.core.exceptions import ApplicationError
 from stockroom.orders import selectors as order_selectors
 from stockroom.orders import services as order_services
-from stockroom.orders.models import (
-    StockCount,
-)
-from stockroom.orders.transitions import (
-    STOCK_COUNT_TRANSITIONS,
-)
+from stockroom.orders.models import StockCount
+from stockroom.orders.transitions import STOCK_COUNT_TRANSITIONS
 
 from .. import filters as api_filters
 from .. import serializers as os
 from .common import errors_on_lines
-
-# --- stock counts --------------------------------------------------------------------------------
 
 
 class StockCountViewSet(
