@@ -295,6 +295,11 @@ class Supplier(TenantModel):
         return pk_url("catalog:supplier_detail", self.pk)
 
 
+# Ten years: an expected date is today plus the lead time, and a larger number (the field takes
+# up to 2**31 - 1) overflowed the calendar when a purchase order filled in its expected date.
+MAX_LEAD_TIME_DAYS = 3650
+
+
 class ProductSupplier(TenantModel):
     """Where a product can be bought: the supplier's SKU, price and lead time."""
 

@@ -20,6 +20,7 @@ from stockroom.core.models import TenantModel
 
 from .images import make_thumbnail, name_for_format, validate_product_image
 from .models import (
+    MAX_LEAD_TIME_DAYS,
     ZERO,
     Category,
     Customer,
@@ -507,6 +508,12 @@ def product_supplier_set(
     if lead_time_days is None or lead_time_days < 0:
         raise ApplicationError(
             _("The lead time cannot be negative."), code="negative", field="lead_time_days"
+        )
+    if lead_time_days > MAX_LEAD_TIME_DAYS:
+        raise ApplicationError(
+            _("Enter a lead time of at most %(days)s days.") % {"days": MAX_LEAD_TIME_DAYS},
+            code="too_long",
+            field="lead_time_days",
         )
     # Serialize concurrent changes to one product's links.
     list(Product.locked([product.pk]).values_list("pk"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stockroom.accounts.models import Organization
-from stockroom.catalog.models import COST_PLACES, ProductSupplier, Supplier
+from stockroom.catalog.models import COST_PLACES, MAX_LEAD_TIME_DAYS, ProductSupplier, Supplier
 from stockroom.core import events
 from stockroom.core.exceptions import ApplicationError, ConflictError
 from stockroom.core.tenancy import organization_id_of
@@ -101,7 +101,8 @@ def _with_defaults(
             line = replace(line, unit_price=price or line.product.cost_price)
         filled.append(line)
     if expected_date is None and links:
-        lead_time = max(days for _price, days in links.values())
+        # A link saved before lead times were bounded may hold more than the calendar has left.
+        lead_time = min(max(days for _price, days in links.values()), MAX_LEAD_TIME_DAYS)
         today = timezone.now().astimezone(zoneinfo.ZoneInfo(organization.time_zone)).date()
         expected_date = today + timedelta(days=lead_time)
     return filled, expected_date

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -6,7 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from stockroom.accounts.tests.factories import OrganizationFactory
+from stockroom.accounts.tests.factories import MembershipFactory, OrganizationFactory
+from stockroom.catalog import services as catalog_services
+from stockroom.catalog.models import MAX_LEAD_TIME_DAYS, ProductSupplier
 from stockroom.catalog.tests.factories import ProductFactory, SupplierFactory
 from stockroom.core.exceptions import ApplicationError
 from stockroom.inventory.models import Lot, MovementKind, StockMovement
@@ -639,3 +641,41 @@ def test_a_receiving_location_of_another_organization_is_refused(
         {"index": 0},
     )
     assert not PurchaseOrder.objects.exists()
+
+
+def test_a_lead_time_past_ten_years_is_refused_on_the_link(organization):
+    """The field took up to 2**31 - 1 days, and a purchase order filling in its expected date
+    from such a link raised an OverflowError (a 500 on the order form and the API)."""
+    supplier = SupplierFactory(organization=organization)
+    product = ProductFactory(organization=organization)
+    with pytest.raises(ApplicationError) as refused:
+        catalog_services.product_supplier_set(
+            organization=organization,
+            product=product,
+            supplier=supplier,
+            lead_time_days=MAX_LEAD_TIME_DAYS + 1,
+        )
+    assert refused.value.field == "lead_time_days"
+
+
+def test_an_order_from_a_link_saved_with_a_huge_lead_time_still_gets_an_expected_date(
+    organization,
+):
+    user = MembershipFactory(organization=organization).user
+    supplier = SupplierFactory(organization=organization)
+    product = ProductFactory(organization=organization)
+    link = ProductSupplier.objects.create(
+        organization=organization, product=product, supplier=supplier, price=Decimal("1.00")
+    )
+    # A row saved before lead times were bounded: the field itself takes up to 2**31 - 1.
+    ProductSupplier.objects.filter(pk=link.pk).update(lead_time_days=2**31 - 1)
+
+    order = services.purchase_order_create(
+        organization=organization,
+        user=user,
+        supplier=supplier,
+        lines=[services.LineInput(product=product, quantity=Decimal("1"), unit_price=None)],
+    )
+
+    assert order.expected_date is not None
+    assert order.expected_date - timezone.localdate() <= timedelta(days=MAX_LEAD_TIME_DAYS + 1)
